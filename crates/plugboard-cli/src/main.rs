@@ -1,0 +1,83 @@
+//! `plugboard`: inspect, compose, plug, run, invoke and serve WebAssembly components from the
+//! command line. Every decision is the engine's (`plugboard-core`); this binary parses arguments,
+//! calls one engine function and prints the result.
+
+mod compose;
+mod inspect;
+mod output;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Compose WebAssembly components and run them in wasmtime.
+#[derive(Parser)]
+#[command(name = "plugboard", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Show what a component imports and exports, with types and docs.
+    Inspect {
+        /// The component (or WIT package) file.
+        file: PathBuf,
+        /// Print the full inspection as JSON.
+        #[arg(long, conflicts_with = "wit")]
+        json: bool,
+        /// Print the component's WIT.
+        #[arg(long)]
+        wit: bool,
+    },
+    /// Compose a project (`*.plugboard.json`) into one component.
+    Compose {
+        /// The project file.
+        project: PathBuf,
+        /// Where to write the composed component.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Plug the exports of PLUG components into the imports of SOCKET (as `wac plug` does).
+    Plug {
+        /// The component whose imports are satisfied.
+        socket: PathBuf,
+        /// A component whose exports satisfy the socket's imports (repeatable).
+        #[arg(long = "plug", required = true)]
+        plugs: Vec<PathBuf>,
+        /// Where to write the composed component.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Print a project as an equivalent WAC document (for `wac compose`).
+    Wac {
+        /// The project file.
+        project: PathBuf,
+        /// Write the document here instead of stdout.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Inspect { file, json, wit } => inspect::run(&file, json, wit),
+        Command::Compose { project, output } => compose::compose(&project, &output),
+        Command::Plug {
+            socket,
+            plugs,
+            output,
+        } => compose::plug(&socket, &plugs, &output),
+        Command::Wac { project, output } => compose::wac(&project, output.as_deref()),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,179 @@
+//! The one rule for whether an export may be wired to an import, and the cycle check.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::graph::{Direction, Scratch, require_port};
+use super::{ComposeError, Composer, NodeComponents};
+use crate::inspect::PortKind;
+use crate::project::{NodeId, Project, Wire, WireEnd};
+
+/// The engine's answer to a proposed wire.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "verdict", rename_all = "kebab-case")]
+#[ts(export)]
+pub enum WireCheck {
+    /// The wire may be added.
+    Allowed,
+    /// The wire may not be added, for this reason.
+    Refused {
+        /// Why, in a sentence a user can act on.
+        reason: String,
+    },
+}
+
+impl WireCheck {
+    /// Whether the wire is allowed.
+    pub fn is_allowed(&self) -> bool {
+        matches!(self, Self::Allowed)
+    }
+}
+
+impl Composer {
+    /// Whether a wire from export `from` to import `to` may be added to `project` as it stands:
+    /// distinct nodes, existing ports of wireable kinds, a free import, no cycle, and a type the
+    /// import accepts (wac-graph's subtype check, which also accepts semver-compatible names).
+    pub fn check_wire(
+        &mut self,
+        project: &Project,
+        components: &NodeComponents,
+        from: &WireEnd,
+        to: &WireEnd,
+    ) -> WireCheck {
+        match self.try_wire(project, components, from, to) {
+            Ok(()) => WireCheck::Allowed,
+            Err(reason) => WireCheck::Refused { reason },
+        }
+    }
+
+    fn try_wire(
+        &mut self,
+        project: &Project,
+        components: &NodeComponents,
+        from: &WireEnd,
+        to: &WireEnd,
+    ) -> Result<(), String> {
+        if from.node == to.node {
+            return Err(format!("`{}` cannot be wired to itself", from.node));
+        }
+        let text = |e: ComposeError| e.to_string();
+        let export =
+            require_port(components, &from.node, &from.port, Direction::Export).map_err(text)?;
+        let import =
+            require_port(components, &to.node, &to.port, Direction::Import).map_err(text)?;
+        if export.kind == PortKind::Type || import.kind == PortKind::Type {
+            return Err(
+                "types are not wired: only interfaces, functions and instances".to_string(),
+            );
+        }
+        if let Some(existing) = project.wires.iter().find(|w| w.to == *to) {
+            return Err(if existing.from == *from {
+                "this wire already exists".to_string()
+            } else {
+                format!(
+                    "import `{}` of `{}` is already wired from `{}`: delete that wire first",
+                    to.port, to.node, existing.from.node
+                )
+            });
+        }
+        if reaches(project, &to.node, &from.node) {
+            return Err(format!(
+                "this wire would make a cycle: `{}` already feeds `{}`",
+                to.node, from.node
+            ));
+        }
+        let (Some(from_component), Some(to_component)) =
+            (components.get(&from.node), components.get(&to.node))
+        else {
+            return Err("unknown node".to_string());
+        };
+        let from_package = self.register(&from.node, from_component).map_err(text)?;
+        let to_package = self.register(&to.node, to_component).map_err(text)?;
+        let mut scratch = Scratch::new(&mut self.graph);
+        let instances = HashMap::from([
+            (
+                from.node.clone(),
+                scratch.instantiate(&from.node, from_package),
+            ),
+            (to.node.clone(), scratch.instantiate(&to.node, to_package)),
+        ]);
+        let wire = Wire {
+            from: from.clone(),
+            to: to.clone(),
+        };
+        scratch
+            .connect(&wire, &instances, components)
+            .map_err(|e| match e {
+                ComposeError::Incompatible { reason, .. } => {
+                    format!("`{}` does not fit `{}`: {reason}", from.port, to.port)
+                }
+                other => other.to_string(),
+            })
+    }
+}
+
+/// Whether `target` can be reached from `start` by following wires downstream.
+fn reaches(project: &Project, start: &NodeId, target: &NodeId) -> bool {
+    let mut stack = vec![start];
+    let mut seen = std::collections::HashSet::new();
+    while let Some(node) = stack.pop() {
+        if node == target {
+            return true;
+        }
+        if seen.insert(node) {
+            stack.extend(
+                project
+                    .wires
+                    .iter()
+                    .filter(|w| &w.from.node == node)
+                    .map(|w| &w.to.node),
+            );
+        }
+    }
+    false
+}
+
+/// Refuses projects whose wires form a cycle, naming the nodes on it.
+pub(crate) fn check_acyclic(project: &Project) -> Result<(), ComposeError> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        Active,
+        Done,
+    }
+    fn visit<'p>(
+        project: &'p Project,
+        node: &'p NodeId,
+        marks: &mut HashMap<&'p NodeId, Mark>,
+        path: &mut Vec<&'p NodeId>,
+    ) -> Option<Vec<NodeId>> {
+        match marks.get(node) {
+            Some(Mark::Done) => return None,
+            Some(Mark::Active) => {
+                let start = path.iter().position(|n| *n == node).unwrap_or(0);
+                let mut cycle: Vec<NodeId> = path[start..].iter().map(|n| (*n).clone()).collect();
+                cycle.push(node.clone());
+                return Some(cycle);
+            }
+            None => {}
+        }
+        marks.insert(node, Mark::Active);
+        path.push(node);
+        for wire in project.wires.iter().filter(|w| &w.from.node == node) {
+            if let Some(cycle) = visit(project, &wire.to.node, marks, path) {
+                return Some(cycle);
+            }
+        }
+        path.pop();
+        marks.insert(node, Mark::Done);
+        None
+    }
+    let mut marks = HashMap::new();
+    for node in &project.nodes {
+        if let Some(nodes) = visit(project, &node.id, &mut marks, &mut Vec::new()) {
+            return Err(ComposeError::Cycle { nodes });
+        }
+    }
+    Ok(())
+}

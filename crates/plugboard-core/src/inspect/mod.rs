@@ -1,0 +1,180 @@
+//! Inspection: component bytes → [`ComponentInfo`], the typed picture of what a component imports
+//! and exports, with its full WIT.
+//!
+//! Everything the window, the CLI and the composer know about a component comes from here, so the
+//! rules that classify a file (component, WIT package, core module, garbage) live in one place.
+
+mod error;
+mod model;
+mod ports;
+mod shape;
+
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+use wit_component::{DecodedWasm, WitPrinter};
+use wit_parser::{Resolve, WorldId};
+
+pub use error::InspectError;
+pub use model::{
+    ArtifactKind, ComponentInfo, ComponentRole, FunctionInfo, ParamInfo, Port, PortKind, TypeInfo,
+    ValueType,
+};
+pub use shape::{CaseShape, FieldShape, TypeShape};
+
+/// Reads and inspects the component at `path`.
+///
+/// # Errors
+/// [`InspectError::Unreadable`] when the file cannot be read, otherwise as [`inspect_bytes`].
+pub fn inspect_file(path: &Path) -> Result<ComponentInfo, InspectError> {
+    let bytes = std::fs::read(path).map_err(|source| InspectError::Unreadable {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    inspect_bytes(&bytes)
+}
+
+/// Inspects component (or WIT package) bytes.
+///
+/// # Errors
+/// - [`InspectError::NotWasm`] when the bytes do not start with the wasm magic number;
+/// - [`InspectError::CoreModule`] for a core module, which must be componentized first;
+/// - [`InspectError::Truncated`] / [`InspectError::Invalid`] (with the byte offset) for a damaged
+///   binary;
+/// - [`InspectError::Undecodable`] when the component is well formed but its WIT cannot be derived.
+pub fn inspect_bytes(bytes: &[u8]) -> Result<ComponentInfo, InspectError> {
+    check_header(bytes)?;
+    let decoded = wit_component::decode(bytes).map_err(InspectError::from_decode)?;
+    let sha256 = sha256_hex(bytes);
+    let size = bytes.len() as u64;
+    let info = match &decoded {
+        DecodedWasm::Component(resolve, world) => {
+            component_info(resolve, *world, size, sha256, print_wit(&decoded)?)
+        }
+        DecodedWasm::WitPackage(resolve, package) => ComponentInfo {
+            kind: ArtifactKind::WitPackage,
+            role: ComponentRole::Library,
+            world: resolve.packages[*package].worlds.keys().next().cloned(),
+            size,
+            sha256,
+            imports: Vec::new(),
+            exports: Vec::new(),
+            wit: print_wit(&decoded)?,
+        },
+    };
+    Ok(info)
+}
+
+/// The lowercase hex SHA-256 of `bytes`: the identity of a component file in projects and caches.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// Classifies the first eight bytes so the common mistakes get a precise message before any
+/// parsing: not wasm at all, a core module, or a file cut short inside its header.
+fn check_header(bytes: &[u8]) -> Result<(), InspectError> {
+    const MAGIC: &[u8; 4] = b"\0asm";
+    let prefix = &bytes[..bytes.len().min(4)];
+    if prefix != &MAGIC[..prefix.len()] {
+        return Err(InspectError::NotWasm);
+    }
+    if bytes.len() < 8 {
+        return Err(InspectError::Truncated {
+            offset: bytes.len(),
+        });
+    }
+    if wasmparser::Parser::is_core_wasm(bytes) {
+        return Err(InspectError::CoreModule);
+    }
+    if !wasmparser::Parser::is_component(bytes) {
+        return Err(InspectError::Invalid {
+            offset: 4,
+            message: "unknown binary version or layer in the header".to_string(),
+        });
+    }
+    Ok(())
+}
+
+fn component_info(
+    resolve: &Resolve,
+    world_id: WorldId,
+    size: u64,
+    sha256: String,
+    wit: String,
+) -> ComponentInfo {
+    let world = &resolve.worlds[world_id];
+    let imports = ports::ports(resolve, &world.imports);
+    let exports = ports::ports(resolve, &world.exports);
+    let role = ComponentRole::from_exports(&exports);
+    ComponentInfo {
+        kind: ArtifactKind::Component,
+        role,
+        // wit-component names the world of a concrete component `root`: that says nothing.
+        world: (world.name != "root").then(|| world.name.clone()),
+        size,
+        sha256,
+        imports,
+        exports,
+        wit,
+    }
+}
+
+/// The whole WIT of what was decoded: the main package, then every package it refers to, nested,
+/// as `wasm-tools component wit` prints it.
+fn print_wit(decoded: &DecodedWasm) -> Result<String, InspectError> {
+    let resolve = decoded.resolve();
+    let main = decoded.package();
+    let nested: Vec<_> = resolve
+        .packages
+        .iter()
+        .map(|(id, _)| id)
+        .filter(|id| *id != main)
+        .collect();
+    let mut printer = WitPrinter::default();
+    printer
+        .print(resolve, main, &nested)
+        .map_err(|e| InspectError::Undecodable {
+            message: format!("{e:#}"),
+        })?;
+    Ok(printer.output.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_and_text_files_are_not_wasm() {
+        assert!(matches!(inspect_bytes(b""), Err(InspectError::NotWasm)));
+        assert!(matches!(
+            inspect_bytes(b"hello world"),
+            Err(InspectError::NotWasm)
+        ));
+    }
+
+    #[test]
+    fn a_short_header_is_truncated_at_its_length() {
+        assert!(matches!(
+            inspect_bytes(b"\0as"),
+            Err(InspectError::Truncated { offset: 3 })
+        ));
+        assert!(matches!(
+            inspect_bytes(b"\0asm\x01\0"),
+            Err(InspectError::Truncated { offset: 6 })
+        ));
+    }
+
+    #[test]
+    fn a_core_module_is_named_as_such() {
+        let module = b"\0asm\x01\0\0\0";
+        let err = inspect_bytes(module).expect_err("a core module is not a component");
+        assert!(matches!(err, InspectError::CoreModule));
+        assert!(err.to_string().contains("core module, not a component"));
+    }
+
+    #[test]
+    fn an_unknown_version_is_invalid_at_offset_4() {
+        let err = inspect_bytes(b"\0asm\x07\0\x09\0").expect_err("unknown layer");
+        assert!(matches!(err, InspectError::Invalid { offset: 4, .. }));
+    }
+}

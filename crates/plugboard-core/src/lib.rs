@@ -1,0 +1,26 @@
+//! Plugboard's engine: everything the desktop app and the `plugboard` CLI do with WebAssembly
+//! components, with no GUI dependency.
+//!
+//! - [`inspect`]: bytes → [`inspect::ComponentInfo`] (ports, functions, types, docs, WIT);
+//! - [`project`]: the `*.plugboard.json` model, loaded strictly and saved atomically;
+//! - [`compose`]: a project → one composed component via wac-graph, and the wiring rule;
+//! - [`run`]: capabilities, limits and (later) running in wasmtime.
+//!
+//! ```no_run
+//! use std::path::Path;
+//! use plugboard_core::{compose, project::Project};
+//!
+//! let path = Path::new("seed.plugboard.json");
+//! let project = Project::load(path)?;
+//! let components = compose::load_components(&project, &plugboard_core::project::parent_dir(path))?;
+//! let composition = compose::Composer::new().compose(&project, &components)?;
+//! println!("{} bytes, imports {:?}", composition.bytes.len(),
+//!     composition.info.imports.iter().map(|p| &p.name).collect::<Vec<_>>());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![deny(missing_docs)]
+
+pub mod compose;
+pub mod inspect;
+pub mod project;
+pub mod run;

@@ -1,0 +1,85 @@
+use std::path::PathBuf;
+
+use super::model::NodeId;
+
+/// Why a project could not be loaded, validated or saved.
+#[derive(Debug, thiserror::Error)]
+pub enum ProjectError {
+    /// The project file could not be read.
+    #[error("cannot read project `{}`: {source}", path.display())]
+    Unreadable {
+        /// The file.
+        path: PathBuf,
+        /// What the operating system said.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The project file could not be written.
+    #[error("cannot save project to `{}`: {source}", path.display())]
+    Unwritable {
+        /// The file.
+        path: PathBuf,
+        /// What the operating system said.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The JSON is malformed or does not match the format.
+    #[error("project file is not valid at line {line}, column {column}: {message}")]
+    Syntax {
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What is wrong there.
+        message: String,
+    },
+    /// The `format` field is missing or names a version this build does not know.
+    #[error(
+        "unsupported project format {found}: this version of Plugboard reads format {}",
+        super::FORMAT_VERSION
+    )]
+    UnsupportedFormat {
+        /// What the file says.
+        found: String,
+    },
+    /// Two nodes share an id.
+    #[error("two nodes have the id `{node}`: node ids must be unique")]
+    DuplicateNode {
+        /// The repeated id.
+        node: NodeId,
+    },
+    /// A wire or export names a node that is not in the project.
+    #[error("{context} refers to node `{node}`, which is not in the project")]
+    UnknownNode {
+        /// Which wire or export.
+        context: String,
+        /// The missing node id.
+        node: NodeId,
+    },
+    /// Two wires feed the same import.
+    #[error("import `{import}` of node `{node}` has two wires: an import takes exactly one")]
+    ImportWiredTwice {
+        /// The node.
+        node: NodeId,
+        /// The import.
+        import: String,
+    },
+}
+
+impl ProjectError {
+    pub(crate) fn syntax(error: serde_json::Error) -> Self {
+        Self::Syntax {
+            line: error.line(),
+            column: error.column(),
+            message: strip_position(&error.to_string()),
+        }
+    }
+}
+
+/// serde_json appends " at line L column C" to its messages; the variant carries them already.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}

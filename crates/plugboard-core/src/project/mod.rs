@@ -1,0 +1,199 @@
+//! The project file (`*.plugboard.json`): nodes, wires, exports, capabilities and limits.
+//!
+//! A project is declarative: it names component files (relative to the project file) and the wires
+//! between their ports; [`crate::compose`] replays it into a composition. Loading is strict
+//! (unknown fields and unknown format versions are refused with their position), saving is atomic
+//! (a temporary file renamed over the old one), and a component that went missing or changed is
+//! reported per node by [`Project::check_components`], never dropped.
+
+mod error;
+mod model;
+mod status;
+
+use std::path::{Path, PathBuf};
+
+pub use error::ProjectError;
+pub use model::{ExportChoice, FORMAT_VERSION, Node, NodeId, Position, Project, Wire, WireEnd};
+pub use status::{ComponentStatus, NodeStatus};
+
+impl Project {
+    /// Reads and validates a project file.
+    ///
+    /// # Errors
+    /// [`ProjectError::Unreadable`], [`ProjectError::Syntax`] (with line and column),
+    /// [`ProjectError::UnsupportedFormat`], or a structural error such as a wire to a node that
+    /// does not exist ([`Project::validate`]).
+    pub fn load(path: &Path) -> Result<Self, ProjectError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ProjectError::Unreadable {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::from_json(&text)
+    }
+
+    /// Parses and validates project JSON.
+    ///
+    /// # Errors
+    /// As [`Project::load`], without the I/O.
+    pub fn from_json(text: &str) -> Result<Self, ProjectError> {
+        // Read the version first, so a future format is refused as such rather than as a pile of
+        // unknown fields.
+        #[derive(serde::Deserialize)]
+        struct Header {
+            format: Option<serde_json::Value>,
+        }
+        let header: Header = serde_json::from_str(text).map_err(ProjectError::syntax)?;
+        match header.format {
+            Some(serde_json::Value::Number(n)) if n.as_u64() == Some(u64::from(FORMAT_VERSION)) => {
+            }
+            Some(found) => {
+                return Err(ProjectError::UnsupportedFormat {
+                    found: found.to_string(),
+                });
+            }
+            None => {
+                return Err(ProjectError::UnsupportedFormat {
+                    found: "nothing".to_string(),
+                });
+            }
+        }
+        let project: Project = serde_json::from_str(text).map_err(ProjectError::syntax)?;
+        project.validate()?;
+        Ok(project)
+    }
+
+    /// The project as pretty JSON, as it is saved.
+    pub fn to_json(&self) -> String {
+        // Serialising plain data with string keys cannot fail.
+        #[expect(
+            clippy::expect_used,
+            reason = "a Project has only string keys and finite numbers"
+        )]
+        let mut text = serde_json::to_string_pretty(self).expect("a project always serialises");
+        text.push('\n');
+        text
+    }
+
+    /// Saves the project to `path` atomically: written to a temporary file in the same directory,
+    /// flushed, then renamed over `path`, so a crash never leaves half a project. Component paths
+    /// are rewritten relative to the new location.
+    ///
+    /// `from_dir` is the directory the project's relative component paths currently resolve from
+    /// (the old project file's directory, or any directory when every path is absolute).
+    ///
+    /// # Errors
+    /// [`ProjectError::Unwritable`] when the file cannot be written.
+    pub fn save(&self, path: &Path, from_dir: &Path) -> Result<Self, ProjectError> {
+        let to_dir = parent_dir(path);
+        let mut saved = self.clone();
+        for node in &mut saved.nodes {
+            let absolute = absolutize(&from_dir.join(&node.component));
+            node.component = relative_path(&absolute, &to_dir);
+        }
+        write_atomically(path, saved.to_json().as_bytes()).map_err(|source| {
+            ProjectError::Unwritable {
+                path: path.to_path_buf(),
+                source,
+            }
+        })?;
+        Ok(saved)
+    }
+
+    /// Where `node`'s component file is, given the directory of the project file.
+    pub fn component_path(&self, node: &Node, project_dir: &Path) -> PathBuf {
+        project_dir.join(&node.component)
+    }
+
+    /// The node with this id.
+    pub fn node(&self, id: &NodeId) -> Option<&Node> {
+        self.nodes.iter().find(|n| &n.id == id)
+    }
+
+    /// Checks the structure: unique node ids, wires and exports that name existing nodes, at most
+    /// one wire into each import.
+    ///
+    /// # Errors
+    /// The first problem found, naming the node, wire or export.
+    pub fn validate(&self) -> Result<(), ProjectError> {
+        let mut seen = std::collections::HashSet::new();
+        for node in &self.nodes {
+            if !seen.insert(&node.id) {
+                return Err(ProjectError::DuplicateNode {
+                    node: node.id.clone(),
+                });
+            }
+        }
+        let mut wired_imports = std::collections::HashSet::new();
+        for (index, wire) in self.wires.iter().enumerate() {
+            for end in [&wire.from.node, &wire.to.node] {
+                if self.node(end).is_none() {
+                    return Err(ProjectError::UnknownNode {
+                        context: format!("wire {} ({wire})", index + 1),
+                        node: end.clone(),
+                    });
+                }
+            }
+            if !wired_imports.insert((&wire.to.node, &wire.to.port)) {
+                return Err(ProjectError::ImportWiredTwice {
+                    node: wire.to.node.clone(),
+                    import: wire.to.port.clone(),
+                });
+            }
+        }
+        for export in &self.exports {
+            if self.node(&export.node).is_none() {
+                return Err(ProjectError::UnknownNode {
+                    context: format!("export `{}`", export.export),
+                    node: export.node.clone(),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The directory a project file lives in (`.` for a bare file name).
+pub fn parent_dir(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => absolutize(p),
+        _ => absolutize(Path::new(".")),
+    }
+}
+
+/// `path` made absolute against the current directory, without touching the file system
+/// otherwise (no symlink resolution: the user's paths stay the user's).
+fn absolutize(path: &Path) -> PathBuf {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    let mut out = PathBuf::new();
+    for part in joined.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// `target` relative to `base` when one can be written, else `target` itself. Written with `/`
+/// so project files travel between machines.
+fn relative_path(target: &Path, base: &Path) -> PathBuf {
+    pathdiff::diff_paths(target, base).unwrap_or_else(|| target.to_path_buf())
+}
+
+/// Writes `bytes` to a temporary file beside `path`, syncs it and renames it over `path`.
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = parent_dir(path);
+    let mut temp = tempfile::NamedTempFile::new_in(&dir)?;
+    temp.write_all(bytes)?;
+    temp.as_file().sync_all()?;
+    temp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
