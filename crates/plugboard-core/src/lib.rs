@@ -4,6 +4,7 @@
 //! - [`inspect`]: bytes → [`inspect::ComponentInfo`] (ports, functions, types, docs, WIT);
 //! - [`project`]: the `*.plugboard.json` model, loaded strictly and saved atomically;
 //! - [`compose`]: a project → one composed component via wac-graph, and the wiring rule;
+//! - [`library`]: the bundled sample components and projects;
 //! - [`run`]: capabilities, limits and (later) running in wasmtime.
 //!
 //! ```no_run
@@ -22,5 +23,6 @@
 
 pub mod compose;
 pub mod inspect;
+pub mod library;
 pub mod project;
 pub mod run;

@@ -13,6 +13,7 @@
 //! - with no explicit exports, the composition exports every export of every node that feeds no
 //!   other node (a command's `wasi:cli/run`, a proxy's `wasi:http/incoming-handler`).
 
+mod cache;
 mod components;
 mod error;
 mod graph;
@@ -25,6 +26,7 @@ use std::collections::HashMap;
 use wac_graph::types::Package;
 use wac_graph::{CompositionGraph, EncodeError, EncodeOptions, PackageId, Processor};
 
+pub use cache::ComponentCache;
 pub use components::{LoadedComponent, NodeComponents, load_components};
 pub use error::ComposeError;
 pub use wac::to_wac;

@@ -15,6 +15,9 @@ pub enum InspectError {
         #[source]
         source: std::io::Error,
     },
+    /// The file has no bytes at all.
+    #[error("not a WebAssembly file: the file is empty")]
+    Empty,
     /// The bytes do not start with the WebAssembly magic number.
     #[error("not a WebAssembly file: it does not start with the `\\0asm` magic bytes")]
     NotWasm,

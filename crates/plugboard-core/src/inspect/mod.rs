@@ -37,7 +37,7 @@ pub fn inspect_file(path: &Path) -> Result<ComponentInfo, InspectError> {
 /// Inspects component (or WIT package) bytes.
 ///
 /// # Errors
-/// - [`InspectError::NotWasm`] when the bytes do not start with the wasm magic number;
+/// - [`InspectError::Empty`] / [`InspectError::NotWasm`] when the bytes do not start with the wasm magic number;
 /// - [`InspectError::CoreModule`] for a core module, which must be componentized first;
 /// - [`InspectError::Truncated`] / [`InspectError::Invalid`] (with the byte offset) for a damaged
 ///   binary;
@@ -74,6 +74,9 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// parsing: not wasm at all, a core module, or a file cut short inside its header.
 fn check_header(bytes: &[u8]) -> Result<(), InspectError> {
     const MAGIC: &[u8; 4] = b"\0asm";
+    if bytes.is_empty() {
+        return Err(InspectError::Empty);
+    }
     let prefix = &bytes[..bytes.len().min(4)];
     if prefix != &MAGIC[..prefix.len()] {
         return Err(InspectError::NotWasm);
@@ -145,7 +148,7 @@ mod tests {
 
     #[test]
     fn empty_and_text_files_are_not_wasm() {
-        assert!(matches!(inspect_bytes(b""), Err(InspectError::NotWasm)));
+        assert!(matches!(inspect_bytes(b""), Err(InspectError::Empty)));
         assert!(matches!(
             inspect_bytes(b"hello world"),
             Err(InspectError::NotWasm)
