@@ -5,7 +5,9 @@
 mod compose;
 mod inspect;
 mod output;
+mod run;
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -51,6 +53,35 @@ enum Command {
         #[arg(short, long)]
         output: PathBuf,
     },
+    /// Run a command component or a project, streaming its output; exits with the guest's code.
+    Run {
+        /// A component file, or a project (`*.plugboard.json`).
+        file: PathBuf,
+        #[command(flatten)]
+        grants: run::Grants,
+        /// Arguments for the guest (after `--`).
+        #[arg(last = true)]
+        args: Vec<String>,
+    },
+    /// Call one exported function with WAVE arguments: `plugboard invoke F 'reverse("abc")'`.
+    Invoke {
+        /// A component file, or a project.
+        file: PathBuf,
+        /// The call, in WAVE: `name(arg, …)`, `iface#name(…)`.
+        call: String,
+        #[command(flatten)]
+        grants: run::Grants,
+    },
+    /// Serve a `wasi:http/proxy` component (or project) on a local port until Ctrl-C.
+    Serve {
+        /// A component file, or a project.
+        file: PathBuf,
+        /// The address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+        #[command(flatten)]
+        grants: run::Grants,
+    },
     /// Print a project as an equivalent WAC document (for `wac compose`).
     Wac {
         /// The project file.
@@ -72,6 +103,9 @@ fn main() -> ExitCode {
             output,
         } => compose::plug(&socket, &plugs, &output),
         Command::Wac { project, output } => compose::wac(&project, output.as_deref()),
+        Command::Run { file, grants, args } => run::run(&file, &grants, &args),
+        Command::Invoke { file, call, grants } => run::invoke(&file, &call, &grants),
+        Command::Serve { file, addr, grants } => run::serve(&file, addr, &grants),
     };
     match result {
         Ok(code) => code,

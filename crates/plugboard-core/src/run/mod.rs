@@ -1,8 +1,38 @@
-//! Running components in wasmtime: what the host grants ([`CapabilityProfile`]) and how far a run
-//! may go ([`Limits`]).
+//! Running components in wasmtime: commands with live output, invocations of single functions
+//! with WAVE values, and HTTP proxies served on a local port — each under a
+//! [`CapabilityProfile`] (deny by default) and [`Limits`], each reporting a stream of
+//! [`RunEvent`]s and stoppable at any moment.
+//!
+//! ```no_run
+//! use plugboard_core::run::{ComponentSource, RunRequest, Runtime, RuntimeOptions};
+//!
+//! let runtime = Runtime::new(RuntimeOptions::with_default_cache())?;
+//! let source = ComponentSource::from_file("target/samples/cli-demo.wasm".as_ref())?;
+//! let mut run = runtime.run(RunRequest::new(source));
+//! while let Some(event) = run.next_blocking() {
+//!     println!("{event:?}");
+//! }
+//! # Ok::<(), plugboard_core::run::RunError>(())
+//! ```
 
 mod capabilities;
+mod command;
+mod engine;
+mod error;
+mod events;
+mod host;
+mod invoke;
 mod limits;
+mod outcome;
+mod queue;
+mod runtime;
+mod serve;
+mod stdio;
 
 pub use capabilities::{CapabilityProfile, DirGrant, EnvVar, HttpGrant, StdinSource};
+pub use engine::ComponentSource;
+pub use error::RunError;
+pub use events::{CapabilityAttempt, OutputStream, RunEvent};
 pub use limits::{DEFAULT_MAX_MEMORY_BYTES, Limits, parse_duration, parse_size};
+pub use queue::OutputPolicy;
+pub use runtime::{RunHandle, RunRequest, Runtime, RuntimeOptions, Stopper, default_cache_dir};

@@ -1,0 +1,268 @@
+//! `plugboard run`, `plugboard invoke` and `plugboard serve`.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::Args;
+use plugboard_core::compose::{Composer, load_components};
+use plugboard_core::project::{Project, parent_dir};
+use plugboard_core::run::{
+    CapabilityProfile, ComponentSource, DirGrant, EnvVar, Limits, OutputPolicy, RunEvent,
+    RunHandle, RunRequest, Runtime, RuntimeOptions, StdinSource, parse_duration, parse_size,
+};
+
+/// What the host grants, and the limits: shared by run, invoke and serve. Names follow
+/// `wasmtime run`.
+#[derive(Args, Debug, Default)]
+pub struct Grants {
+    /// Grant a host directory: HOST::GUEST, HOST::GUEST:ro (read-only), or HOST (same path).
+    #[arg(long = "dir", value_name = "HOST::GUEST[:ro]")]
+    dirs: Vec<String>,
+    /// Set an environment variable (repeatable).
+    #[arg(long = "env", value_name = "KEY=VALUE")]
+    env: Vec<String>,
+    /// Pass the whole host environment.
+    #[arg(long)]
+    inherit_env: bool,
+    /// Grant a WASI capability: inherit-network, allow-ip-name-lookup, http, or
+    /// http=HOST[,HOST…] (outgoing HTTP to those hosts only).
+    #[arg(short = 'S', value_name = "CAPABILITY")]
+    capabilities: Vec<String>,
+    /// Feed this file to the guest's stdin.
+    #[arg(long, value_name = "FILE")]
+    stdin: Option<PathBuf>,
+    /// Stop the run after this long (5s, 250ms, 2m).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    timeout: Option<std::time::Duration>,
+    /// The most linear memory a memory may grow to (64MiB, 1GiB).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    max_memory: Option<u64>,
+    /// Stop after this much fuel (≈ wasm instructions).
+    #[arg(long, value_name = "UNITS")]
+    fuel: Option<u64>,
+    /// Also show the capability attempts that were allowed (denied ones are always shown).
+    #[arg(short, long)]
+    verbose: bool,
+}
+
+impl Grants {
+    /// Adds these grants to `profile` (a project's), and applies these limits over `limits`.
+    fn apply(&self, profile: &mut CapabilityProfile, limits: &mut Limits) -> Result<()> {
+        for dir in &self.dirs {
+            profile.dirs.push(parse_dir(dir)?);
+        }
+        for pair in &self.env {
+            let (key, value) = pair
+                .split_once('=')
+                .with_context(|| format!("--env `{pair}` must be KEY=VALUE"))?;
+            profile.env.push(EnvVar {
+                key: key.to_string(),
+                value: value.to_string(),
+            });
+        }
+        profile.inherit_env |= self.inherit_env;
+        for capability in &self.capabilities {
+            match capability.split_once('=') {
+                None if capability == "inherit-network" => profile.inherit_network = true,
+                None if capability == "allow-ip-name-lookup" => profile.allow_ip_name_lookup = true,
+                None if capability == "http" => profile.http.allowed = true,
+                Some(("http", hosts)) => {
+                    profile.http.allowed = true;
+                    profile
+                        .http
+                        .hosts
+                        .extend(hosts.split(',').map(str::to_string));
+                }
+                _ => bail!(
+                    "unknown capability `-S {capability}`: use inherit-network, \
+                     allow-ip-name-lookup, http or http=HOST,…"
+                ),
+            }
+        }
+        if let Some(path) = &self.stdin {
+            profile.stdin = StdinSource::File { path: path.clone() };
+        }
+        if let Some(timeout) = self.timeout {
+            limits.timeout_ms = Some(timeout.as_millis() as u64);
+        }
+        if self.max_memory.is_some() {
+            limits.max_memory_bytes = self.max_memory;
+        }
+        if self.fuel.is_some() {
+            limits.fuel = self.fuel;
+        }
+        Ok(())
+    }
+}
+
+/// `HOST::GUEST[:ro]` or `HOST`.
+fn parse_dir(text: &str) -> Result<DirGrant> {
+    let (spec, read_only) = match text.strip_suffix(":ro") {
+        Some(spec) => (spec, true),
+        None => (text, false),
+    };
+    let (host, guest) = match spec.split_once("::") {
+        Some((host, guest)) => (host, guest),
+        None => (spec, spec),
+    };
+    if host.is_empty() || guest.is_empty() {
+        bail!("--dir `{text}` must be HOST::GUEST, HOST::GUEST:ro or HOST");
+    }
+    Ok(DirGrant {
+        host: PathBuf::from(host),
+        guest: guest.to_string(),
+        read_only,
+    })
+}
+
+/// A file or a project, ready to run: the bytes plus the project's grants and limits.
+fn load_request(path: &Path, grants: &Grants, args: &[String]) -> Result<RunRequest> {
+    let (component, mut capabilities, mut limits) = if is_project(path) {
+        let project = Project::load(path)?;
+        let components = load_components(&project, &parent_dir(path))?;
+        let composition = Composer::new().compose(&project, &components)?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        (
+            ComponentSource::new(name, composition.bytes),
+            project.capabilities,
+            project.limits,
+        )
+    } else {
+        (
+            ComponentSource::from_file(path)?,
+            CapabilityProfile::default(),
+            Limits::default(),
+        )
+    };
+    grants.apply(&mut capabilities, &mut limits)?;
+    capabilities.args.extend(args.iter().cloned());
+    Ok(RunRequest {
+        component,
+        capabilities,
+        limits,
+        // Like `wasmtime run`: output is never dropped, the guest waits for a slow pipe.
+        output: OutputPolicy::Backpressure { cap: 1 << 20 },
+    })
+}
+
+fn is_project(path: &Path) -> bool {
+    path.to_string_lossy().ends_with(".json")
+}
+
+fn runtime() -> Result<Runtime> {
+    Ok(Runtime::new(RuntimeOptions::with_default_cache())?)
+}
+
+pub fn run(path: &Path, grants: &Grants, args: &[String]) -> Result<ExitCode> {
+    let request = load_request(path, grants, args)?;
+    let runtime = runtime()?;
+    let handle = runtime.run(request);
+    stop_on_ctrl_c(&handle)?;
+    Ok(follow(handle, grants.verbose))
+}
+
+pub fn invoke(path: &Path, call: &str, grants: &Grants) -> Result<ExitCode> {
+    let request = load_request(path, grants, &[])?;
+    let runtime = runtime()?;
+    let handle = runtime.invoke(request, call.to_string());
+    stop_on_ctrl_c(&handle)?;
+    Ok(follow(handle, grants.verbose))
+}
+
+pub fn serve(path: &Path, address: SocketAddr, grants: &Grants) -> Result<ExitCode> {
+    let request = load_request(path, grants, &[])?;
+    let runtime = runtime()?;
+    let handle = runtime.serve(request, address);
+    stop_on_ctrl_c(&handle)?;
+    Ok(follow(handle, grants.verbose))
+}
+
+fn stop_on_ctrl_c(handle: &RunHandle) -> Result<()> {
+    let stopper = handle.stopper();
+    ctrlc::set_handler(move || stopper.stop()).context("cannot install the Ctrl-C handler")
+}
+
+/// Prints the run's events as they come and turns the end of the run into an exit code: the
+/// guest's own code, or 124 (timed out), 130 (stopped), 134 (trapped), 137 (out of memory or
+/// fuel), 2 (could not start).
+fn follow(mut handle: RunHandle, verbose: bool) -> ExitCode {
+    let mut stdout = std::io::stdout().lock();
+    let mut code = 0;
+    while let Some(event) = handle.next_blocking() {
+        match &event {
+            RunEvent::Stdout { data } => {
+                // A closed stdout (`| head`) must not stop the guest: keep draining.
+                let _ = stdout.write_all(data).and_then(|()| stdout.flush());
+            }
+            RunEvent::Stderr { data } => {
+                let _ = std::io::stderr().write_all(data);
+            }
+            RunEvent::Compiling { bytes } => eprintln!("plugboard: compiling {} KiB…", bytes >> 10),
+            RunEvent::OutputDropped { stream, bytes } => {
+                eprintln!("plugboard: {bytes} bytes of {stream:?} dropped")
+            }
+            RunEvent::Capability(attempt) if verbose || !attempt.allowed => {
+                let verdict = if attempt.allowed { "allowed" } else { "denied" };
+                let hint = if attempt.allowed {
+                    String::new()
+                } else {
+                    format!(" (grant it with -S {})", attempt.toggle)
+                };
+                eprintln!(
+                    "plugboard: {verdict} {} {}{hint}",
+                    attempt.interface, attempt.target
+                );
+            }
+            RunEvent::Serving { address } => {
+                eprintln!("plugboard: serving on http://{address}/ (Ctrl-C stops)")
+            }
+            RunEvent::Request { id, method, uri } => eprintln!("plugboard: #{id} {method} {uri}"),
+            RunEvent::Response {
+                id,
+                status,
+                millis,
+                error,
+            } => match error {
+                Some(error) => eprintln!("plugboard: #{id} {status} in {millis} ms: {error}"),
+                None => eprintln!("plugboard: #{id} {status} in {millis} ms"),
+            },
+            RunEvent::Returned { results } => {
+                for result in results {
+                    let _ = writeln!(stdout, "{result}");
+                }
+            }
+            RunEvent::Exited { code: exit } => code = *exit,
+            RunEvent::Trapped { backtrace, .. } => {
+                eprintln!("plugboard: {}", event.summary());
+                for frame in backtrace {
+                    eprintln!("    at {frame}");
+                }
+                code = 134;
+            }
+            RunEvent::TimedOut { .. } => {
+                eprintln!("plugboard: {}", event.summary());
+                code = 124;
+            }
+            RunEvent::OutOfMemory { .. } | RunEvent::OutOfFuel { .. } => {
+                eprintln!("plugboard: {}", event.summary());
+                code = 137;
+            }
+            RunEvent::Stopped => {
+                eprintln!("plugboard: stopped");
+                code = 130;
+            }
+            RunEvent::Failed { message } => {
+                eprintln!("error: {message}");
+                code = 2;
+            }
+            _ => {}
+        }
+    }
+    ExitCode::from(u8::try_from(code).unwrap_or(1))
+}

@@ -1,0 +1,223 @@
+//! What a run reports, in order: the one stream the CLI prints, the app shows and tests collect.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// One thing that happened during a run. A run ends with exactly one *terminal* event
+/// ([`RunEvent::is_terminal`]); output and capability events before it are in the order they
+/// happened.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(
+    tag = "type",
+    rename_all = "kebab-case",
+    rename_all_fields = "camelCase"
+)]
+#[ts(export)]
+pub enum RunEvent {
+    /// Compilation to machine code is starting (nothing cached for these bytes yet).
+    Compiling {
+        /// Size of the component being compiled.
+        #[ts(type = "number")]
+        bytes: u64,
+    },
+    /// The component is ready to instantiate.
+    Compiled {
+        /// Whether it came from the cache (memory or disk) rather than the compiler.
+        cached: bool,
+        /// How long getting it took.
+        #[ts(type = "number")]
+        millis: u64,
+    },
+    /// The guest is starting.
+    Started,
+    /// Bytes the guest wrote to stdout (serialised as text).
+    Stdout {
+        /// The bytes; valid UTF-8 when the guest wrote UTF-8.
+        #[serde(with = "lossy_text")]
+        #[ts(type = "string")]
+        data: Vec<u8>,
+    },
+    /// Bytes the guest wrote to stderr (serialised as text).
+    Stderr {
+        /// The bytes; valid UTF-8 when the guest wrote UTF-8.
+        #[serde(with = "lossy_text")]
+        #[ts(type = "string")]
+        data: Vec<u8>,
+    },
+    /// Output was produced faster than it could be shown and this much was dropped.
+    OutputDropped {
+        /// Which stream.
+        stream: OutputStream,
+        /// How many bytes.
+        #[ts(type = "number")]
+        bytes: u64,
+    },
+    /// The guest tried to use a capability; the host allowed or denied it.
+    Capability(CapabilityAttempt),
+    /// An HTTP proxy is being served at this address.
+    Serving {
+        /// `127.0.0.1:PORT`.
+        address: String,
+    },
+    /// The served proxy received a request.
+    Request {
+        /// The request's number in this serve session.
+        #[ts(type = "number")]
+        id: u64,
+        /// The method.
+        method: String,
+        /// The path and query.
+        uri: String,
+    },
+    /// The served proxy answered a request.
+    Response {
+        /// The request's number.
+        #[ts(type = "number")]
+        id: u64,
+        /// The HTTP status, or 500 when the guest failed.
+        status: u16,
+        /// Time from request to response head.
+        #[ts(type = "number")]
+        millis: u64,
+        /// Why the guest failed, when it did.
+        error: Option<String>,
+    },
+    /// An invoked function returned (terminal).
+    Returned {
+        /// Each result as WAVE text.
+        results: Vec<String>,
+    },
+    /// The guest exited with this code (terminal).
+    Exited {
+        /// 0 for success.
+        code: i32,
+    },
+    /// The guest trapped (terminal).
+    Trapped {
+        /// What happened.
+        message: String,
+        /// The wasm backtrace, innermost frame first.
+        backtrace: Vec<String>,
+    },
+    /// The run reached its time limit (terminal).
+    TimedOut {
+        /// The limit.
+        #[ts(type = "number")]
+        after_ms: u64,
+    },
+    /// A memory tried to grow beyond the limit (terminal).
+    OutOfMemory {
+        /// The limit.
+        #[ts(type = "number")]
+        limit_bytes: u64,
+        /// The size the memory tried to grow to.
+        #[ts(type = "number")]
+        requested_bytes: u64,
+    },
+    /// The run used all its fuel (terminal).
+    OutOfFuel {
+        /// The fuel it was given.
+        #[ts(type = "number")]
+        fuel: u64,
+    },
+    /// The run was stopped by the user (terminal).
+    Stopped,
+    /// The run could not start or continue, for a reason that is not the guest's doing: the
+    /// component does not compile, an import is not provided, arguments do not parse (terminal).
+    Failed {
+        /// What went wrong and what to do.
+        message: String,
+    },
+}
+
+impl RunEvent {
+    /// Whether this event ends the run.
+    pub fn is_terminal(&self) -> bool {
+        matches!(
+            self,
+            Self::Returned { .. }
+                | Self::Exited { .. }
+                | Self::Trapped { .. }
+                | Self::TimedOut { .. }
+                | Self::OutOfMemory { .. }
+                | Self::OutOfFuel { .. }
+                | Self::Stopped
+                | Self::Failed { .. }
+        )
+    }
+
+    /// A one-line description of a terminal event, as a status bar or the CLI shows it.
+    pub fn summary(&self) -> String {
+        match self {
+            Self::Returned { results } => format!("returned {}", results.join(", ")),
+            Self::Exited { code } => format!("exited with code {code}"),
+            Self::Trapped { message, .. } => format!("trapped: {message}"),
+            Self::TimedOut { after_ms } => format!("timed out after {}", millis_text(*after_ms)),
+            Self::OutOfMemory {
+                limit_bytes,
+                requested_bytes,
+            } => format!(
+                "out of memory: tried to grow a memory to {} MiB, the limit is {} MiB",
+                requested_bytes >> 20,
+                limit_bytes >> 20
+            ),
+            Self::OutOfFuel { fuel } => format!("out of fuel after {fuel} units"),
+            Self::Stopped => "stopped".to_string(),
+            Self::Failed { message } => format!("failed: {message}"),
+            other => format!("{other:?}"),
+        }
+    }
+}
+
+fn millis_text(ms: u64) -> String {
+    if ms.is_multiple_of(1000) {
+        format!("{} s", ms / 1000)
+    } else {
+        format!("{ms} ms")
+    }
+}
+
+/// Which output stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+#[ts(export)]
+pub enum OutputStream {
+    /// Standard output.
+    Stdout,
+    /// Standard error.
+    Stderr,
+}
+
+/// A use of a capability the host decides on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct CapabilityAttempt {
+    /// The WASI interface: `wasi:sockets/tcp`, `wasi:sockets/ip-name-lookup`,
+    /// `wasi:http/outgoing-handler`, …
+    pub interface: String,
+    /// What was asked for: an address, a host name, `GET http://host/path`.
+    pub target: String,
+    /// Whether the host allowed it.
+    pub allowed: bool,
+    /// The capability toggle that decides it (`inherit-network`, `http`, …), to tell the user.
+    pub toggle: String,
+    /// Milliseconds since the run started.
+    #[ts(type = "number")]
+    pub at_ms: u64,
+    /// The node whose code made the attempt, in a linked run.
+    pub node: Option<String>,
+}
+
+/// Bytes as text in JSON (lossy for invalid UTF-8), bytes again when read back.
+mod lossy_text {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(data: &[u8], serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&String::from_utf8_lossy(data))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<u8>, D::Error> {
+        Ok(String::deserialize(deserializer)?.into_bytes())
+    }
+}

@@ -1,0 +1,59 @@
+//! Turning how a guest call ended into the run's terminal event.
+
+use wasmtime::{Trap, WasmBacktrace};
+use wasmtime_wasi::I32Exit;
+
+use super::RunError;
+use super::events::RunEvent;
+use super::host::MemoryLimitHit;
+
+/// The terminal event for a run that could not start.
+pub(crate) fn failed(error: RunError) -> RunEvent {
+    RunEvent::Failed {
+        message: error.to_string(),
+    }
+}
+
+/// The terminal event for a guest call that returned an error: an exit, a limit, or a trap.
+pub(crate) fn of_error(error: &wasmtime::Error, fuel: Option<u64>) -> RunEvent {
+    if let Some(exit) = error.downcast_ref::<I32Exit>() {
+        return RunEvent::Exited { code: exit.0 };
+    }
+    if let Some(hit) = error.downcast_ref::<MemoryLimitHit>() {
+        return RunEvent::OutOfMemory {
+            limit_bytes: hit.limit,
+            requested_bytes: hit.requested,
+        };
+    }
+    let trap = error.downcast_ref::<Trap>();
+    if let (Some(Trap::OutOfFuel), Some(fuel)) = (trap, fuel) {
+        return RunEvent::OutOfFuel { fuel };
+    }
+    let message = match trap {
+        Some(trap) => trap.to_string(),
+        None => error.root_cause().to_string(),
+    };
+    RunEvent::Trapped {
+        message,
+        backtrace: backtrace(error),
+    }
+}
+
+/// The wasm frames of an error, innermost first: `module!function`.
+fn backtrace(error: &wasmtime::Error) -> Vec<String> {
+    let Some(trace) = error.downcast_ref::<WasmBacktrace>() else {
+        return Vec::new();
+    };
+    trace
+        .frames()
+        .iter()
+        .map(|frame| {
+            let module = frame.module().name().unwrap_or("<module>");
+            let function = frame
+                .func_name()
+                .map(str::to_string)
+                .unwrap_or_else(|| format!("<function {}>", frame.func_index()));
+            format!("{module}!{function}")
+        })
+        .collect()
+}

@@ -1,0 +1,161 @@
+//! Serving a `wasi:http/proxy` component on a local port: one fresh instance per request.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+use hyper::server::conn::http1;
+use tokio::net::TcpListener;
+use tokio::task::JoinSet;
+use wasmtime_wasi_http::WasiHttpView;
+use wasmtime_wasi_http::io::TokioIo;
+use wasmtime_wasi_http::p2::bindings::ProxyPre;
+use wasmtime_wasi_http::p2::bindings::http::types::Scheme;
+use wasmtime_wasi_http::p2::body::HyperOutgoingBody;
+
+use super::RunError;
+use super::events::RunEvent;
+use super::host::HostState;
+use super::outcome;
+use super::runtime::RunContext;
+
+struct Server {
+    ctx: RunContext,
+    proxy: ProxyPre<HostState>,
+    next_id: AtomicU64,
+}
+
+pub(crate) async fn serve(ctx: RunContext, address: SocketAddr) -> RunEvent {
+    let pre = match ctx.prepare().await {
+        Ok(pre) => pre,
+        Err(e) => return outcome::failed(e),
+    };
+    let Ok(proxy) = ProxyPre::new(pre) else {
+        return outcome::failed(RunError::WrongKind {
+            message: "this component does not export `wasi:http/incoming-handler`, so it cannot \
+                      be served: run it, or invoke one of its functions"
+                .to_string(),
+        });
+    };
+    let listener = match TcpListener::bind(address).await {
+        Ok(listener) => listener,
+        Err(e) => {
+            return outcome::failed(RunError::Bind {
+                address: address.to_string(),
+                message: e.to_string(),
+            });
+        }
+    };
+    let local = listener
+        .local_addr()
+        .map(|a| a.to_string())
+        .unwrap_or_default();
+    ctx.queue.push(RunEvent::Serving { address: local });
+    let mut stop = ctx.stop_signal();
+    let server = Arc::new(Server {
+        ctx,
+        proxy,
+        next_id: AtomicU64::new(1),
+    });
+    let mut connections = JoinSet::new();
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let Ok((stream, _peer)) = accepted else { continue };
+                let server = server.clone();
+                connections.spawn(async move {
+                    let service = hyper::service::service_fn(move |request| {
+                        let server = server.clone();
+                        async move { server.handle(request).await }
+                    });
+                    // A client that hangs up mid-request is not an error of the run.
+                    let _ = http1::Builder::new()
+                        .keep_alive(true)
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+            () = stop.stopped() => break,
+        }
+        // Reap finished connections so the set does not grow with every client.
+        while connections.try_join_next().is_some() {}
+    }
+    connections.abort_all();
+    RunEvent::Stopped
+}
+
+impl Server {
+    async fn handle(
+        &self,
+        request: hyper::Request<hyper::body::Incoming>,
+    ) -> wasmtime::Result<hyper::Response<HyperOutgoingBody>> {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let started = Instant::now();
+        let queue = &self.ctx.queue;
+        queue.push(RunEvent::Request {
+            id,
+            method: request.method().to_string(),
+            uri: request
+                .uri()
+                .path_and_query()
+                .map(|p| p.to_string())
+                .unwrap_or_else(|| "/".to_string()),
+        });
+        let result = self.respond(request).await;
+        queue.push(RunEvent::Response {
+            id,
+            status: result.as_ref().map(|r| r.status().as_u16()).unwrap_or(500),
+            millis: started.elapsed().as_millis() as u64,
+            error: result.as_ref().err().map(|e| format!("{e:#}")),
+        });
+        result
+    }
+
+    /// Instantiates the proxy in a fresh store and lets it answer `request`.
+    async fn respond(
+        &self,
+        request: hyper::Request<hyper::body::Incoming>,
+    ) -> wasmtime::Result<hyper::Response<HyperOutgoingBody>> {
+        let mut store = self.ctx.store().map_err(wasmtime::Error::new)?;
+        let (sender, receiver) = tokio::sync::oneshot::channel();
+        let incoming = store
+            .data_mut()
+            .http()
+            .new_incoming_request(Scheme::Http, request)?;
+        let outparam = store.data_mut().http().new_response_outparam(sender)?;
+        let proxy = self.proxy.clone();
+        let fuel = self.ctx.request.limits.fuel;
+        let timeout = self.ctx.timeout();
+        // The guest may keep writing the body after it sent the head, so it runs on its own task.
+        let guest = tokio::spawn(async move {
+            let call = async {
+                let instance = proxy.instantiate_async(&mut store).await?;
+                instance
+                    .wasi_http_incoming_handler()
+                    .call_handle(&mut store, incoming, outparam)
+                    .await
+            };
+            match timeout {
+                Some(limit) => tokio::time::timeout(limit, call)
+                    .await
+                    .map_err(|_| wasmtime::format_err!("the request timed out after {limit:?}"))?,
+                None => call.await,
+            }
+        });
+        match receiver.await {
+            Ok(Ok(response)) => Ok(response),
+            Ok(Err(code)) => Err(wasmtime::format_err!(
+                "the guest answered with an error: {code:?}"
+            )),
+            Err(_) => {
+                let reason = match guest.await {
+                    Ok(Ok(())) => "it returned without setting a response".to_string(),
+                    Ok(Err(error)) => outcome::of_error(&error, fuel).summary(),
+                    Err(join) => join.to_string(),
+                };
+                Err(wasmtime::format_err!("the guest did not respond: {reason}"))
+            }
+        }
+    }
+}
