@@ -34,13 +34,18 @@ pub(crate) async fn invoke(mut ctx: RunContext, call: String) -> RunEvent {
 
 async fn start(ctx: &mut RunContext, call: &str) -> Result<RunEvent, RunEvent> {
     let bad = |message: String| outcome::failed(RunError::Invoke { message });
-    let parsed = UntypedFuncCall::parse(call).map_err(|e| {
-        bad(format!(
-            "`{call}` is not a WAVE call like `reverse(\"abc\")`: {e}"
-        ))
-    })?;
+    // WAVE names are plain labels; a qualified name (`iface#func`) is split off before parsing.
+    let Some((name, arguments)) = call.split_once('(') else {
+        return Err(bad(format!(
+            "`{call}` is not a call: write the function and its WAVE arguments, like `reverse(\"abc\")`"
+        )));
+    };
+    let name = name.trim();
+    let wave = format!("call({arguments}");
+    let parsed = UntypedFuncCall::parse(&wave)
+        .map_err(|e| bad(format!("the arguments of `{call}` are not valid WAVE: {e}")))?;
     let pre = ctx.prepare().await.map_err(outcome::failed)?;
-    let target = find(pre.component(), pre.engine(), parsed.name()).map_err(bad)?;
+    let target = find(pre.component(), pre.engine(), name).map_err(bad)?;
     let mut store = ctx.store().map_err(outcome::failed)?;
     ctx.queue.push(RunEvent::Started);
     let fuel = ctx.request.limits.fuel;

@@ -51,7 +51,8 @@ fn backtrace(error: &wasmtime::Error) -> Vec<String> {
             let module = frame.module().name().unwrap_or("<module>");
             let function = frame
                 .func_name()
-                .map(str::to_string)
+                // Rust symbols are mangled; `{:#}` also drops the hash suffix.
+                .map(|name| format!("{:#}", rustc_demangle::demangle(name)))
                 .unwrap_or_else(|| format!("<function {}>", frame.func_index()));
             format!("{module}!{function}")
         })

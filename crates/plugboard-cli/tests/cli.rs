@@ -1,0 +1,333 @@
+//! The `plugboard` binary on real samples: output, files written, exit codes.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use tempfile::TempDir;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn sample(name: &str) -> PathBuf {
+    let path = root().join("target/samples").join(format!("{name}.wasm"));
+    assert!(
+        path.is_file(),
+        "missing {}: run sample-components/build.sh",
+        path.display()
+    );
+    path
+}
+
+fn project(name: &str) -> PathBuf {
+    root().join("projects").join(name)
+}
+
+/// A `plugboard` command with its own compile cache.
+fn plugboard(cache: &TempDir) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_plugboard"));
+    command.env("PLUGBOARD_CACHE_DIR", cache.path());
+    command
+}
+
+fn run(command: &mut Command) -> Output {
+    command
+        .stdin(Stdio::null())
+        .output()
+        .expect("plugboard runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+const SEED_LINES: &str = "Original: Hello WebAssembly Component Model\n\
+                          Reversed: ledoM tnenopmoC ylbmessAbeW olleH\n\
+                          Words: 4\n";
+
+#[test]
+fn inspect_prints_a_summary_json_and_wit() {
+    let cache = TempDir::new().expect("temp");
+    let out = run(plugboard(&cache)
+        .arg("inspect")
+        .arg(sample("string-operations")));
+    assert!(out.status.success());
+    let summary = text(&out.stdout);
+    assert!(
+        summary.contains("example:stringoperations/operations@0.1.0  [interface]"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("reverse: func(s: string) -> string"),
+        "{summary}"
+    );
+
+    let out = run(plugboard(&cache)
+        .args(["inspect", "--json"])
+        .arg(sample("consumer-app")));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    assert_eq!(json["role"], "command");
+    assert_eq!(
+        json["imports"][0]["name"],
+        "example:stringoperations/operations@0.1.0"
+    );
+
+    let out = run(plugboard(&cache)
+        .args(["inspect", "--wit"])
+        .arg(sample("string-len")));
+    assert!(text(&out.stdout).contains("export example:string-operations/len@0.1.0;"));
+}
+
+#[test]
+fn inspect_of_a_bad_file_fails_on_stderr() {
+    let cache = TempDir::new().expect("temp");
+    let dir = TempDir::new().expect("temp");
+    let junk = dir.path().join("junk.wasm");
+    std::fs::write(&junk, "not wasm at all").expect("write");
+    let out = run(plugboard(&cache).arg("inspect").arg(&junk));
+    assert!(!out.status.success());
+    assert!(out.stdout.is_empty());
+    assert!(
+        text(&out.stderr).contains("not a WebAssembly file"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn compose_writes_a_component_that_runs() {
+    let cache = TempDir::new().expect("temp");
+    let dir = TempDir::new().expect("temp");
+    let output = dir.path().join("seed.wasm");
+    let out = run(plugboard(&cache)
+        .arg("compose")
+        .arg(project("seed.plugboard.json"))
+        .arg("-o")
+        .arg(&output));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("the host must provide: wasi:"));
+    let out = run(plugboard(&cache).arg("run").arg(&output));
+    assert_eq!(text(&out.stdout), SEED_LINES);
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn plug_has_wac_plug_semantics() {
+    let cache = TempDir::new().expect("temp");
+    let dir = TempDir::new().expect("temp");
+    let output = dir.path().join("plugged.wasm");
+    let out = run(plugboard(&cache)
+        .arg("plug")
+        .arg(sample("consumer-app"))
+        .arg("--plug")
+        .arg(sample("string-operations"))
+        .arg("-o")
+        .arg(&output));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = run(plugboard(&cache).arg("run").arg(&output));
+    assert_eq!(text(&out.stdout), SEED_LINES);
+
+    let out = run(plugboard(&cache)
+        .arg("plug")
+        .arg(sample("consumer-app"))
+        .arg("--plug")
+        .arg(sample("logger"))
+        .arg("-o")
+        .arg(dir.path().join("nothing.wasm")));
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("none of the plugs"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!dir.path().join("nothing.wasm").exists());
+}
+
+#[test]
+fn wac_prints_the_composition_as_wac() {
+    let cache = TempDir::new().expect("temp");
+    let out = run(plugboard(&cache)
+        .arg("wac")
+        .arg(project("greeter-chain.plugboard.json")));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let wac = text(&out.stdout);
+    assert!(wac.contains("let logger = new plugboard:logger"), "{wac}");
+    assert!(
+        wac.contains("\"example:logger/log@0.1.0\": logger[\"example:logger/log@0.1.0\"]"),
+        "{wac}"
+    );
+    assert!(
+        wac.contains("export greeter-app[\"wasi:cli/run@0.2.0\"];"),
+        "{wac}"
+    );
+}
+
+#[test]
+fn run_streams_the_guest_and_returns_its_exit_code() {
+    let cache = TempDir::new().expect("temp");
+    let out = run(plugboard(&cache)
+        .arg("run")
+        .arg(project("seed.plugboard.json")));
+    assert_eq!(text(&out.stdout), SEED_LINES);
+    assert_eq!(out.status.code(), Some(0));
+
+    let out = run(plugboard(&cache).arg("run").arg(sample("cli-demo")).args([
+        "--env",
+        "NAME=plugboard",
+        "--",
+        "first",
+        "second",
+    ]));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("[1] second") && stdout.contains("NAME=plugboard"),
+        "{stdout}"
+    );
+
+    let out = run(plugboard(&cache).arg("run").arg(sample("hostile-exit")));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("something went wrong"));
+
+    let out = run(plugboard(&cache)
+        .args(["run", "--timeout", "300ms"])
+        .arg(sample("hostile-loop")));
+    assert_eq!(out.status.code(), Some(124));
+    assert!(
+        text(&out.stderr).contains("timed out"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let out = run(plugboard(&cache)
+        .args(["run", "--max-memory", "32MiB"])
+        .arg(sample("hostile-memory-bomb")));
+    assert_eq!(out.status.code(), Some(137));
+    assert!(
+        text(&out.stderr).contains("out of memory"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let out = run(plugboard(&cache).arg("run").arg(sample("hostile-panic")));
+    assert_eq!(out.status.code(), Some(134));
+}
+
+#[test]
+fn run_grants_directories_and_reports_denials() {
+    let cache = TempDir::new().expect("temp");
+    let dir = TempDir::new().expect("temp");
+    let out = run(plugboard(&cache)
+        .arg("run")
+        .arg(sample("filesystem-demo"))
+        .arg("--dir")
+        .arg(format!("{}::/data:ro", dir.path().display())));
+    assert!(
+        text(&out.stdout).contains("DENIED: cannot write"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(!dir.path().join("written-by-plugboard.txt").exists());
+
+    let out = run(plugboard(&cache)
+        .arg("run")
+        .arg(sample("filesystem-demo"))
+        .arg("--dir")
+        .arg(format!("{}::/data", dir.path().display())));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert!(dir.path().join("written-by-plugboard.txt").exists());
+
+    let out = run(plugboard(&cache)
+        .arg("run")
+        .arg(sample("sockets-demo"))
+        .args(["--env", "TARGET_ADDR=127.0.0.1:9"]));
+    assert!(text(&out.stderr).contains(
+        "denied wasi:sockets/tcp connect 127.0.0.1:9 (grant it with -S inherit-network)"
+    ));
+
+    let out = run(plugboard(&cache)
+        .arg("run")
+        .arg(sample("cli-demo"))
+        .args(["-S", "teleport"]));
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("unknown capability"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn invoke_prints_wave_results() {
+    let cache = TempDir::new().expect("temp");
+    let out = run(plugboard(&cache)
+        .arg("invoke")
+        .arg(sample("string-operations"))
+        .arg(r#"reverse("abc")"#));
+    assert_eq!(text(&out.stdout), "\"cba\"\n");
+    assert!(out.status.success());
+
+    let out = run(plugboard(&cache)
+        .arg("invoke")
+        .arg(sample("string-operations"))
+        .arg("shout(1)"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("no exported function `shout`"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn serve_answers_on_loopback_until_interrupted() {
+    let cache = TempDir::new().expect("temp");
+    let dir = TempDir::new().expect("temp");
+    let json = format!(
+        r#"{{"format": 1,
+            "nodes": [{{"id": "ops", "component": "{}"}}, {{"id": "proxy", "component": "{}"}}],
+            "wires": [{{"from": {{"node": "ops", "port": "example:stringoperations/operations@0.1.0"}},
+                        "to": {{"node": "proxy", "port": "example:stringoperations/operations@0.1.0"}}}}]}}"#,
+        sample("string-operations").display(),
+        sample("http-proxy-demo").display()
+    );
+    let project = dir.path().join("proxy.plugboard.json");
+    std::fs::write(&project, json).expect("write");
+    let mut child = plugboard(&cache)
+        .arg("serve")
+        .arg(&project)
+        .args(["--addr", "127.0.0.1:0"])
+        .stdin(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawns");
+    let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
+    let address = loop {
+        let mut line = String::new();
+        assert!(
+            stderr.read_line(&mut line).expect("reads") > 0,
+            "serve ended early"
+        );
+        if let Some(rest) = line.split("serving on http://").nth(1) {
+            break rest.split('/').next().expect("address").to_string();
+        }
+    };
+    let mut stream = TcpStream::connect(&address).expect("connects");
+    write!(
+        stream,
+        "GET /plugboard HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n"
+    )
+    .expect("sends");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("reads");
+    assert!(response.contains("draobgulp/"), "{response}");
+
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+    let exit = child.wait().expect("exits");
+    assert_eq!(exit.code(), Some(130));
+}

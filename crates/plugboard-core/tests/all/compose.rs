@@ -1,0 +1,295 @@
+//! Composition through projects and `plug`, run for real; the wiring rule's refusals.
+
+use std::sync::Arc;
+
+use plugboard_core::compose::{
+    ComposeError, Composer, LoadedComponent, WireCheck, load_components,
+};
+use plugboard_core::inspect::ComponentRole;
+use plugboard_core::project::{Node, NodeId, Project, Wire, WireEnd, parent_dir};
+use plugboard_core::run::{ComponentSource, RunEvent, RunRequest};
+use tempfile::TempDir;
+
+use crate::support::{
+    component_from_wit, project_file, project_request, run, runtime, sample, write_file,
+};
+
+const SEED: &str = "example:stringoperations/operations@0.1.0";
+const SEED_LINES: &str = "Original: Hello WebAssembly Component Model\n\
+                          Reversed: ledoM tnenopmoC ylbmessAbeW olleH\n\
+                          Words: 4\n";
+
+fn loaded(name: &str) -> Arc<LoadedComponent> {
+    Arc::new(LoadedComponent::load(&NodeId::new(name), &sample(name)).expect("loads"))
+}
+
+fn end(node: &str, port: &str) -> WireEnd {
+    WireEnd {
+        node: NodeId::new(node),
+        port: port.to_string(),
+    }
+}
+
+#[test]
+fn the_seed_project_composes_into_a_command_that_prints_the_three_lines() {
+    let request = project_request("seed.plugboard.json");
+    let (runtime, _cache) = runtime();
+    let outcome = run(&runtime, request);
+    assert_eq!(outcome.stdout, SEED_LINES);
+    assert_eq!(outcome.terminal(), &RunEvent::Exited { code: 0 });
+}
+
+#[test]
+fn the_composition_imports_only_what_the_host_provides() {
+    let path = project_file("seed.plugboard.json");
+    let project = Project::load(&path).expect("loads");
+    let components = load_components(&project, &parent_dir(&path)).expect("components");
+    let composition = Composer::new()
+        .compose(&project, &components)
+        .expect("composes");
+    assert_eq!(composition.info.role, ComponentRole::Command);
+    assert!(
+        composition.info.imports.iter().all(|p| p.wasi),
+        "{:?}",
+        composition.info.imports
+    );
+    assert!(
+        composition.info.import(SEED).is_none(),
+        "the seed import is satisfied inside"
+    );
+}
+
+#[test]
+fn plug_composes_the_same_program() {
+    let mut composer = Composer::new();
+    let (project, components) = composer
+        .plug_project(loaded("consumer-app"), vec![loaded("string-operations")])
+        .expect("plugs");
+    assert_eq!(project.wires.len(), 1);
+    assert_eq!(project.wires[0].to.port, SEED);
+    let composition = composer.compose(&project, &components).expect("composes");
+    let (runtime, _cache) = runtime();
+    let outcome = run(
+        &runtime,
+        RunRequest::new(ComponentSource::new("plugged.wasm", composition.bytes)),
+    );
+    assert_eq!(outcome.stdout, SEED_LINES);
+}
+
+#[test]
+fn plug_refuses_when_nothing_fits() {
+    let err = Composer::new()
+        .plug_project(loaded("consumer-app"), vec![loaded("string-len")])
+        .expect_err("string-len exports nothing consumer-app imports");
+    assert!(matches!(err, ComposeError::NothingPlugged));
+}
+
+#[test]
+fn the_chain_shares_one_logger_between_two_consumers() {
+    let request = project_request("greeter-chain.plugboard.json");
+    let (runtime, _cache) = runtime();
+    let outcome = run(&runtime, request);
+    assert_eq!(outcome.terminal(), &RunEvent::Exited { code: 0 });
+    assert!(
+        outcome.stdout.contains("Hello, World! (dlroW backwards)"),
+        "{}",
+        outcome.stdout
+    );
+    // Both the greeter and the app logged into the same instance: three messages in one count.
+    assert!(
+        outcome.stdout.contains("Messages logged: 3"),
+        "{}",
+        outcome.stdout
+    );
+    assert!(
+        outcome.stderr.contains("[log #2 info] greeting World"),
+        "{}",
+        outcome.stderr
+    );
+}
+
+#[test]
+fn two_instances_of_one_component_are_two_nodes() {
+    // Two loggers: the greeter's and the app's messages are counted apart.
+    let path = project_file("greeter-chain.plugboard.json");
+    let mut project = Project::load(&path).expect("loads");
+    let mut second = project.nodes[0].clone();
+    second.id = NodeId::new("logger-2");
+    project.nodes.push(second);
+    let app_log = project
+        .wires
+        .iter_mut()
+        .find(|w| w.to.node.as_str() == "greeter-app" && w.from.node.as_str() == "logger")
+        .expect("app's logger wire");
+    app_log.from.node = NodeId::new("logger-2");
+    let components = load_components(&project, &parent_dir(&path)).expect("components");
+    let composition = Composer::new()
+        .compose(&project, &components)
+        .expect("composes");
+    let (runtime, _cache) = runtime();
+    let outcome = run(
+        &runtime,
+        RunRequest::new(ComponentSource::new("two.wasm", composition.bytes)),
+    );
+    assert!(
+        outcome.stdout.contains("Messages logged: 2"),
+        "{}",
+        outcome.stdout
+    );
+}
+
+#[test]
+fn an_incompatible_wire_is_refused_with_a_readable_reason() {
+    let mut project = Project::default();
+    let mut components = plugboard_core::compose::NodeComponents::new();
+    for name in ["string-len", "consumer-app", "string-operations"] {
+        project.nodes.push(Node {
+            id: NodeId::new(name),
+            component: sample(name),
+            sha256: None,
+            position: Default::default(),
+            capabilities: None,
+        });
+        components.insert(NodeId::new(name), loaded(name));
+    }
+    let mut composer = Composer::new();
+    let verdict = composer.check_wire(
+        &project,
+        &components,
+        &end("string-len", "example:string-operations/len@0.1.0"),
+        &end("consumer-app", SEED),
+    );
+    let WireCheck::Refused { reason } = verdict else {
+        panic!("len does not provide reverse and word-count")
+    };
+    assert!(
+        reason.contains("reverse") || reason.contains("word-count"),
+        "{reason}"
+    );
+
+    let ok = end("string-operations", SEED);
+    assert_eq!(
+        composer.check_wire(&project, &components, &ok, &end("consumer-app", SEED)),
+        WireCheck::Allowed
+    );
+    assert!(matches!(
+        composer.check_wire(
+            &project,
+            &components,
+            &ok,
+            &end("string-operations", "nope")
+        ),
+        WireCheck::Refused { .. }
+    ));
+    let to_itself =
+        composer.check_wire(&project, &components, &ok, &end("string-operations", SEED));
+    assert!(matches!(to_itself, WireCheck::Refused { reason } if reason.contains("itself")));
+
+    project.wires.push(Wire {
+        from: ok.clone(),
+        to: end("consumer-app", SEED),
+    });
+    let again = composer.check_wire(&project, &components, &ok, &end("consumer-app", SEED));
+    assert!(matches!(again, WireCheck::Refused { reason } if reason.contains("already")));
+
+    // Compose names the offending wire.
+    project.wires.push(Wire {
+        from: end("string-len", "example:string-operations/len@0.1.0"),
+        to: end("string-operations", "wasi:cli/environment@0.2.12"),
+    });
+    let err = composer
+        .compose(&project, &components)
+        .expect_err("bad port");
+    assert!(err.to_string().contains("string-operations"), "{err}");
+}
+
+#[test]
+fn cycles_are_refused() {
+    let mut project = Project::default();
+    let mut components = plugboard_core::compose::NodeComponents::new();
+    for id in ["a", "b"] {
+        project.nodes.push(Node {
+            id: NodeId::new(id),
+            component: sample("greeter"),
+            sha256: None,
+            position: Default::default(),
+            capabilities: None,
+        });
+        components.insert(NodeId::new(id), loaded("greeter"));
+    }
+    project.wires.push(Wire {
+        from: end("a", "example:greeter/greet@0.1.0"),
+        to: end("b", "example:logger/log@0.1.0"),
+    });
+    let verdict = Composer::new().check_wire(
+        &project,
+        &components,
+        &end("b", "example:greeter/greet@0.1.0"),
+        &end("a", "example:logger/log@0.1.0"),
+    );
+    assert!(
+        matches!(verdict, WireCheck::Refused { ref reason } if reason.contains("cycle")),
+        "{verdict:?}"
+    );
+}
+
+#[test]
+fn semver_compatible_names_are_wired() {
+    let dir = TempDir::new().expect("temp dir");
+    let newer = component_from_wit(
+        "package example:stringoperations@0.1.2;
+         interface operations {
+             reverse: func(s: string) -> string;
+             word-count: func(s: string) -> u32;
+         }
+         world provider { export operations; }",
+        "provider",
+    );
+    let path = write_file(dir.path(), "newer.wasm", &newer);
+    let mut composer = Composer::new();
+    let provider = Arc::new(LoadedComponent::load(&NodeId::new("newer"), &path).expect("loads"));
+    let (project, components) = composer
+        .plug_project(loaded("consumer-app"), vec![provider])
+        .expect("0.1.2 plugs into 0.1.0");
+    assert_eq!(
+        project.wires[0].from.port,
+        "example:stringoperations/operations@0.1.2"
+    );
+    assert_eq!(project.wires[0].to.port, SEED);
+    composer
+        .compose(&project, &components)
+        .expect("composes and validates");
+}
+
+#[test]
+fn a_default_export_conflict_names_both_nodes() {
+    let mut project = Project::default();
+    let mut components = plugboard_core::compose::NodeComponents::new();
+    for id in ["first", "second"] {
+        project.nodes.push(Node {
+            id: NodeId::new(id),
+            component: sample("cli-demo"),
+            sha256: None,
+            position: Default::default(),
+            capabilities: None,
+        });
+        components.insert(NodeId::new(id), loaded("cli-demo"));
+    }
+    let err = Composer::new()
+        .compose(&project, &components)
+        .expect_err("two runs");
+    assert!(
+        matches!(err, ComposeError::DuplicateExport { .. }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("first") && err.to_string().contains("second"));
+}
+
+#[test]
+fn a_missing_component_names_its_node() {
+    let mut project = Project::load(&project_file("seed.plugboard.json")).expect("loads");
+    project.nodes[0].component = "does-not-exist.wasm".into();
+    let err = load_components(&project, &parent_dir(&project_file("seed.plugboard.json")))
+        .expect_err("missing file");
+    assert!(err.to_string().contains("string-operations"), "{err}");
+}

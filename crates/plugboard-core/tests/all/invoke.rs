@@ -1,0 +1,137 @@
+//! Invoking exported functions with WAVE arguments and results.
+
+use plugboard_core::run::{ComponentSource, RunEvent, RunRequest, Runtime};
+
+use crate::support::{project_request, request, runtime};
+
+fn invoke(runtime: &Runtime, request: RunRequest, call: &str) -> RunEvent {
+    let events = runtime.invoke(request, call.to_string()).collect_blocking();
+    events.last().cloned().expect("a terminal event")
+}
+
+fn returned(event: RunEvent) -> Vec<String> {
+    match event {
+        RunEvent::Returned { results } => results,
+        other => panic!("expected results, got {other:?}"),
+    }
+}
+
+#[test]
+fn the_seed_functions_are_invoked_by_plain_and_qualified_names() {
+    let (runtime, _cache) = runtime();
+    assert_eq!(
+        returned(invoke(
+            &runtime,
+            request("string-operations"),
+            r#"reverse("abc")"#
+        )),
+        [r#""cba""#]
+    );
+    assert_eq!(
+        returned(invoke(
+            &runtime,
+            request("string-operations"),
+            r#"operations#word-count("a b  c")"#
+        )),
+        ["3"]
+    );
+    assert_eq!(
+        returned(invoke(
+            &runtime,
+            request("string-operations"),
+            r#"example:stringoperations/operations@0.1.0#reverse("héllo")"#
+        )),
+        [r#""olléh""#]
+    );
+}
+
+#[test]
+fn every_kind_of_value_goes_in_and_comes_out_as_wave() {
+    let (runtime, _cache) = runtime();
+    let cases = [
+        ("shout(\"hi\")", "\"HI!\""),
+        ("area(circle(2))", "12"),
+        ("area(rectangle({x: 3, y: -4}))", "12"),
+        ("translate({x: 1, y: 2}, 10, -20)", "{x: 11, y: -18}"),
+        ("mix(red, blue)", "\"magenta\""),
+        ("describe-style({bold, underline})", "\"bold underline\""),
+        ("sum([1.5, 2.25])", "3.75"),
+        ("parse-number(\"42\")", "ok(42)"),
+        ("first-char(\"\")", "none"),
+        ("first-char(\"zed\")", "some('z')"),
+        ("swap((\"x\", true))", "(true, \"x\")"),
+        ("count-bytes([1, 2, 3])", "3"),
+    ];
+    for (call, expected) in cases {
+        assert_eq!(
+            returned(invoke(&runtime, request("types-demo"), call)),
+            [expected],
+            "{call}"
+        );
+    }
+    let err = returned(invoke(
+        &runtime,
+        request("types-demo"),
+        "parse-number(\"x\")",
+    ));
+    assert!(err[0].starts_with("err("), "{err:?}");
+}
+
+#[test]
+fn bad_calls_get_clear_errors() {
+    let (runtime, _cache) = runtime();
+    let failure = |call: &str| match invoke(&runtime, request("types-demo"), call) {
+        RunEvent::Failed { message } => message,
+        other => panic!("`{call}` should fail, got {other:?}"),
+    };
+    let unknown = failure("nope(1)");
+    assert!(
+        unknown.contains("no exported function `nope`") && unknown.contains("area"),
+        "{unknown}"
+    );
+    let arity = failure("shout(\"a\", \"b\")");
+    assert!(arity.contains("shout"), "{arity}");
+    let types = failure("count-bytes(\"not a list\")");
+    assert!(types.contains("count-bytes"), "{types}");
+    let syntax = failure("shout(");
+    assert!(syntax.contains("shout("), "{syntax}");
+}
+
+#[test]
+fn a_composition_is_invoked_like_a_component() {
+    let (runtime, _cache) = runtime();
+    // The chain minus its app: greeter (with logger and string operations) exports greet.
+    let mut request = project_request("greeter-chain.plugboard.json");
+    let bytes = {
+        let path = crate::support::project_file("greeter-chain.plugboard.json");
+        let mut project = plugboard_core::project::Project::load(&path).expect("loads");
+        project.nodes.retain(|n| n.id.as_str() != "greeter-app");
+        project
+            .wires
+            .retain(|w| w.to.node.as_str() != "greeter-app");
+        let dir = plugboard_core::project::parent_dir(&path);
+        let components =
+            plugboard_core::compose::load_components(&project, &dir).expect("components");
+        plugboard_core::compose::Composer::new()
+            .compose(&project, &components)
+            .expect("composes")
+            .bytes
+    };
+    request.component = ComponentSource::new("greeter.wasm", bytes);
+    let events = runtime
+        .invoke(request, r#"greet("Ada")"#.to_string())
+        .collect_blocking();
+    let stderr: Vec<u8> = events
+        .iter()
+        .filter_map(|e| match e {
+            RunEvent::Stderr { data } => Some(data.clone()),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    assert_eq!(
+        returned(events.last().cloned().expect("end")),
+        [r#""Hello, Ada! (adA backwards)""#]
+    );
+    assert!(String::from_utf8_lossy(&stderr).contains("greeting Ada"));
+}

@@ -1,0 +1,13 @@
+//! The engine's integration tests, on the real sample components (built by
+//! `sample-components/build.sh`) and real wasmtime. One binary, so it links once.
+
+mod compose;
+mod inspect;
+mod invoke;
+mod project;
+mod run_capabilities;
+mod run_command;
+mod run_limits;
+mod serve;
+mod support;
+mod wac;

@@ -1,0 +1,136 @@
+//! Shared helpers: where the samples are, and running a request to its end.
+
+use std::path::{Path, PathBuf};
+
+use plugboard_core::compose::{Composer, load_components};
+use plugboard_core::project::{Project, parent_dir};
+use plugboard_core::run::{ComponentSource, RunEvent, RunRequest, Runtime, RuntimeOptions};
+use tempfile::TempDir;
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// A built sample component; fails with the command that builds them when it is missing.
+pub fn sample(name: &str) -> PathBuf {
+    let path = root().join("target/samples").join(format!("{name}.wasm"));
+    assert!(
+        path.is_file(),
+        "missing {}: build the samples with sample-components/build.sh",
+        path.display()
+    );
+    path
+}
+
+/// A bundled project file.
+pub fn project_file(name: &str) -> PathBuf {
+    root().join("projects").join(name)
+}
+
+/// A runtime with its own empty compile cache (kept alive by the returned directory).
+pub fn runtime() -> (Runtime, TempDir) {
+    let cache = TempDir::new().expect("temp dir");
+    let runtime = Runtime::new(RuntimeOptions {
+        cache_dir: Some(cache.path().to_path_buf()),
+    })
+    .expect("runtime");
+    (runtime, cache)
+}
+
+/// A request for a sample with default (deny-all) grants.
+pub fn request(name: &str) -> RunRequest {
+    RunRequest::new(ComponentSource::from_file(&sample(name)).expect("sample"))
+}
+
+/// A request for a bundled project, composed.
+pub fn project_request(name: &str) -> RunRequest {
+    let path = project_file(name);
+    let project = Project::load(&path).expect("project loads");
+    let components = load_components(&project, &parent_dir(&path)).expect("components load");
+    let composition = Composer::new()
+        .compose(&project, &components)
+        .expect("project composes");
+    let mut request = RunRequest::new(ComponentSource::new(name, composition.bytes));
+    request.capabilities = project.capabilities;
+    request.limits = project.limits;
+    request
+}
+
+/// Everything a finished run reported.
+#[derive(Debug)]
+pub struct Outcome {
+    pub events: Vec<RunEvent>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Outcome {
+    pub fn from_events(events: Vec<RunEvent>) -> Self {
+        let mut stdout = Vec::new();
+        let mut stderr = Vec::new();
+        for event in &events {
+            match event {
+                RunEvent::Stdout { data } => stdout.extend_from_slice(data),
+                RunEvent::Stderr { data } => stderr.extend_from_slice(data),
+                _ => {}
+            }
+        }
+        Self {
+            events,
+            stdout: String::from_utf8_lossy(&stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&stderr).into_owned(),
+        }
+    }
+
+    /// The event that ended the run.
+    pub fn terminal(&self) -> &RunEvent {
+        let last = self.events.last().expect("a run reports at least its end");
+        assert!(last.is_terminal(), "the last event is terminal: {last:?}");
+        last
+    }
+
+    /// The capability decisions, in order.
+    pub fn capabilities(&self) -> Vec<&plugboard_core::run::CapabilityAttempt> {
+        self.events
+            .iter()
+            .filter_map(|e| match e {
+                RunEvent::Capability(attempt) => Some(attempt),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+/// Runs a command to its end.
+pub fn run(runtime: &Runtime, request: RunRequest) -> Outcome {
+    Outcome::from_events(runtime.run(request).collect_blocking())
+}
+
+/// A component made from WIT text alone (its functions trap if called): for composition cases no
+/// sample covers, such as a provider of a newer patch version.
+pub fn component_from_wit(wit: &str, world: &str) -> Vec<u8> {
+    use wit_component::{ComponentEncoder, StringEncoding, dummy_module, embed_component_metadata};
+    use wit_parser::{ManglingAndAbi, Resolve};
+    let mut resolve = Resolve::default();
+    let package = resolve.push_str("test.wit", wit).expect("valid WIT");
+    let world = resolve
+        .select_world(&[package], Some(world))
+        .expect("world");
+    let mut module = dummy_module(&resolve, world, ManglingAndAbi::Standard32);
+    embed_component_metadata(&mut module, &resolve, world, StringEncoding::UTF8, false)
+        .expect("metadata");
+    ComponentEncoder::default()
+        .module(&module)
+        .expect("module")
+        .validate(true)
+        .encode()
+        .expect("component")
+}
+
+/// Writes `bytes` into `dir` as `name` and returns the path.
+pub fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).expect("write");
+    path
+}
