@@ -331,3 +331,37 @@ fn serve_answers_on_loopback_until_interrupted() {
     let exit = child.wait().expect("exits");
     assert_eq!(exit.code(), Some(130));
 }
+
+#[test]
+fn python_and_javascript_components_run_and_are_invoked() {
+    // The large polyglot components compile once per machine, in the tests' shared cache.
+    let shared = root().join("target/test-compile-cache");
+    let plugboard = || {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_plugboard"));
+        command.env("PLUGBOARD_CACHE_DIR", &shared);
+        command
+    };
+    for project_file in [
+        "polyglot-python-provider.plugboard.json",
+        "polyglot-javascript-provider.plugboard.json",
+    ] {
+        let out = run(plugboard().arg("run").arg(project(project_file)));
+        assert_eq!(
+            text(&out.stdout),
+            SEED_LINES,
+            "{project_file}: {}",
+            text(&out.stderr)
+        );
+    }
+    let out = run(plugboard()
+        .arg("invoke")
+        .arg(sample("js-stringops"))
+        .arg(r#"word-count("a b")"#));
+    assert_eq!(text(&out.stdout), "2\n", "{}", text(&out.stderr));
+    let out = run(plugboard().arg("inspect").arg(sample("py-stringops")));
+    assert!(
+        text(&out.stdout).contains("  exports  [instance]"),
+        "{}",
+        text(&out.stdout)
+    );
+}

@@ -134,3 +134,12 @@ pub fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     std::fs::write(&path, bytes).expect("write");
     path
 }
+
+/// A runtime whose compile cache is shared by every test run (`target/test-compile-cache`), for
+/// the large Python and JavaScript components: each compiles once per machine, not per test.
+pub fn shared_runtime() -> Runtime {
+    Runtime::new(RuntimeOptions {
+        cache_dir: Some(root().join("target/test-compile-cache")),
+    })
+    .expect("runtime")
+}
