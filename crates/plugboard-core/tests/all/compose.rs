@@ -293,3 +293,59 @@ fn a_missing_component_names_its_node() {
         .expect_err("missing file");
     assert!(err.to_string().contains("string-operations"), "{err}");
 }
+
+#[test]
+fn every_bundled_project_loads_and_composes() {
+    let dir = crate::support::root().join("projects");
+    let mut composer = Composer::new();
+    let mut count = 0;
+    for entry in std::fs::read_dir(&dir).expect("projects") {
+        let path = entry.expect("entry").path();
+        if !path.to_string_lossy().ends_with(".plugboard.json") {
+            continue;
+        }
+        let project = Project::load(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert!(
+            project.title.is_some() && project.description.is_some(),
+            "{}",
+            path.display()
+        );
+        let components =
+            load_components(&project, &dir).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        composer
+            .compose(&project, &components)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        count += 1;
+    }
+    assert!(count >= 12, "found {count} projects");
+}
+
+#[test]
+fn the_library_lists_samples_by_group_and_the_wasi_worlds() {
+    let library = plugboard_core::library::sample_library(&crate::support::root());
+    let groups: Vec<&str> = library.groups.iter().map(|g| g.name.as_str()).collect();
+    assert_eq!(groups[..3], ["Seed", "WASI APIs", "Chains"]);
+    assert!(
+        library
+            .groups
+            .iter()
+            .flat_map(|g| &g.samples)
+            .all(|s| s.built)
+    );
+    let worlds: Vec<&str> = library
+        .projects
+        .iter()
+        .filter(|p| p.group == "WASI worlds")
+        .map(|p| p.title.as_str())
+        .collect();
+    for api in ["cli", "clocks", "random", "filesystem", "sockets", "http"] {
+        assert!(
+            worlds
+                .iter()
+                .any(|t| t.starts_with(&format!("WASI {api}:"))),
+            "{api} in {worlds:?}"
+        );
+    }
+    assert!(worlds.iter().any(|t| t.contains("wasi:cli/command")));
+    assert!(worlds.iter().any(|t| t.contains("wasi:http/proxy")));
+}
