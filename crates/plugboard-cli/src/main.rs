@@ -59,6 +59,9 @@ enum Command {
         file: PathBuf,
         #[command(flatten)]
         grants: run::Grants,
+        /// Run a project as one composed component instead of linking its nodes at run time.
+        #[arg(long)]
+        fused: bool,
         /// Arguments for the guest (after `--`).
         #[arg(last = true)]
         args: Vec<String>,
@@ -71,6 +74,9 @@ enum Command {
         call: String,
         #[command(flatten)]
         grants: run::Grants,
+        /// Invoke a project's composed component instead of linking its nodes.
+        #[arg(long)]
+        fused: bool,
     },
     /// Serve a `wasi:http/proxy` component (or project) on a local port until Ctrl-C.
     Serve {
@@ -81,6 +87,9 @@ enum Command {
         addr: SocketAddr,
         #[command(flatten)]
         grants: run::Grants,
+        /// Serve a project's composed component instead of linking its nodes.
+        #[arg(long)]
+        fused: bool,
     },
     /// Print a project as an equivalent WAC document (for `wac compose`).
     Wac {
@@ -103,9 +112,24 @@ fn main() -> ExitCode {
             output,
         } => compose::plug(&socket, &plugs, &output),
         Command::Wac { project, output } => compose::wac(&project, output.as_deref()),
-        Command::Run { file, grants, args } => run::run(&file, &grants, &args),
-        Command::Invoke { file, call, grants } => run::invoke(&file, &call, &grants),
-        Command::Serve { file, addr, grants } => run::serve(&file, addr, &grants),
+        Command::Run {
+            file,
+            grants,
+            fused,
+            args,
+        } => run::run(&file, &grants, &args, fused),
+        Command::Invoke {
+            file,
+            call,
+            grants,
+            fused,
+        } => run::invoke(&file, &call, &grants, fused),
+        Command::Serve {
+            file,
+            addr,
+            grants,
+            fused,
+        } => run::serve(&file, addr, &grants, fused),
     };
     match result {
         Ok(code) => code,

@@ -7,11 +7,12 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use plugboard_core::compose::{Composer, load_components};
+use plugboard_core::compose::{Composer, NodeComponents, load_components};
 use plugboard_core::project::{Project, parent_dir};
 use plugboard_core::run::{
-    CapabilityProfile, ComponentSource, DirGrant, EnvVar, Limits, OutputPolicy, RunEvent,
-    RunHandle, RunRequest, Runtime, RuntimeOptions, StdinSource, parse_duration, parse_size,
+    CapabilityProfile, ComponentSource, DirGrant, EnvVar, Limits, Operation, OutputPolicy,
+    ProjectRun, RunEvent, RunHandle, RunMode, RunRequest, Runtime, RuntimeOptions, StdinSource,
+    parse_duration, parse_size,
 };
 
 /// What the host grants, and the limits: shared by run, invoke and serve. Names follow
@@ -118,69 +119,108 @@ fn parse_dir(text: &str) -> Result<DirGrant> {
     })
 }
 
-/// A file or a project, ready to run: the bytes plus the project's grants and limits.
-fn load_request(path: &Path, grants: &Grants, args: &[String]) -> Result<RunRequest> {
-    let (component, mut capabilities, mut limits) = if is_project(path) {
-        let project = Project::load(path)?;
-        let components = load_components(&project, &parent_dir(path))?;
-        let composition = Composer::new().compose(&project, &components)?;
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        (
-            ComponentSource::new(name, composition.bytes),
-            project.capabilities,
-            project.limits,
-        )
+/// What `run`, `invoke` and `serve` act on: one component, or a project (linked by default).
+enum Target {
+    Component(RunRequest),
+    Project {
+        project: Project,
+        components: NodeComponents,
+        mode: RunMode,
+    },
+}
+
+/// Loads a component file or a project, with `grants` added to what the project grants (to
+/// its default profile and to every node's own) and `args` appended.
+fn load(path: &Path, grants: &Grants, args: &[String], fused: bool) -> Result<Target> {
+    if !is_project(path) {
+        let mut request = RunRequest::new(ComponentSource::from_file(path)?);
+        grants.apply(&mut request.capabilities, &mut request.limits)?;
+        request.capabilities.args.extend(args.iter().cloned());
+        request.output = cli_output();
+        return Ok(Target::Component(request));
+    }
+    let mut project = Project::load(path)?;
+    let components = load_components(&project, &parent_dir(path))?;
+    grants.apply(&mut project.capabilities, &mut project.limits)?;
+    project.capabilities.args.extend(args.iter().cloned());
+    for node in &mut project.nodes {
+        if let Some(profile) = &mut node.capabilities {
+            grants.apply(profile, &mut Limits::default())?;
+            profile.args.extend(args.iter().cloned());
+        }
+    }
+    let mode = if fused {
+        RunMode::Fused
     } else {
-        (
-            ComponentSource::from_file(path)?,
-            CapabilityProfile::default(),
-            Limits::default(),
-        )
+        RunMode::Linked
     };
-    grants.apply(&mut capabilities, &mut limits)?;
-    capabilities.args.extend(args.iter().cloned());
-    Ok(RunRequest {
-        component,
-        capabilities,
-        limits,
-        // Like `wasmtime run`: output is never dropped, the guest waits for a slow pipe.
-        output: OutputPolicy::Backpressure { cap: 1 << 20 },
+    Ok(Target::Project {
+        project,
+        components,
+        mode,
     })
+}
+
+/// Like `wasmtime run`: output is never dropped, the guest waits for a slow pipe.
+fn cli_output() -> OutputPolicy {
+    OutputPolicy::Backpressure { cap: 1 << 20 }
 }
 
 fn is_project(path: &Path) -> bool {
     path.to_string_lossy().ends_with(".json")
 }
 
-fn runtime() -> Result<Runtime> {
-    Ok(Runtime::new(RuntimeOptions::with_default_cache())?)
+/// Starts `operation` on the target and follows it to the end.
+fn start(target: Target, operation: Operation, verbose: bool) -> Result<ExitCode> {
+    let runtime = Runtime::new(RuntimeOptions::with_default_cache())?;
+    let handle = match target {
+        Target::Component(request) => match operation {
+            Operation::Run => runtime.run(request),
+            Operation::Invoke { call } => runtime.invoke(request, call),
+            Operation::Serve { address } => runtime.serve(request, address),
+            Operation::Prepare => runtime.precompile(request.component),
+        },
+        Target::Project {
+            project,
+            components,
+            mode,
+        } => runtime.start_project(
+            &mut Composer::new(),
+            ProjectRun {
+                project: &project,
+                components: &components,
+                mode,
+                operation,
+                root: None,
+                output: cli_output(),
+            },
+        )?,
+    };
+    stop_on_ctrl_c(&handle)?;
+    Ok(follow(handle, verbose))
 }
 
-pub fn run(path: &Path, grants: &Grants, args: &[String]) -> Result<ExitCode> {
-    let request = load_request(path, grants, args)?;
-    let runtime = runtime()?;
-    let handle = runtime.run(request);
-    stop_on_ctrl_c(&handle)?;
-    Ok(follow(handle, grants.verbose))
+pub fn run(path: &Path, grants: &Grants, args: &[String], fused: bool) -> Result<ExitCode> {
+    start(
+        load(path, grants, args, fused)?,
+        Operation::Run,
+        grants.verbose,
+    )
 }
 
-pub fn invoke(path: &Path, call: &str, grants: &Grants) -> Result<ExitCode> {
-    let request = load_request(path, grants, &[])?;
-    let runtime = runtime()?;
-    let handle = runtime.invoke(request, call.to_string());
-    stop_on_ctrl_c(&handle)?;
-    Ok(follow(handle, grants.verbose))
+pub fn invoke(path: &Path, call: &str, grants: &Grants, fused: bool) -> Result<ExitCode> {
+    let operation = Operation::Invoke {
+        call: call.to_string(),
+    };
+    start(load(path, grants, &[], fused)?, operation, grants.verbose)
 }
 
-pub fn serve(path: &Path, address: SocketAddr, grants: &Grants) -> Result<ExitCode> {
-    let request = load_request(path, grants, &[])?;
-    let runtime = runtime()?;
-    let handle = runtime.serve(request, address);
-    stop_on_ctrl_c(&handle)?;
-    Ok(follow(handle, grants.verbose))
+pub fn serve(path: &Path, address: SocketAddr, grants: &Grants, fused: bool) -> Result<ExitCode> {
+    start(
+        load(path, grants, &[], fused)?,
+        Operation::Serve { address },
+        grants.verbose,
+    )
 }
 
 fn stop_on_ctrl_c(handle: &RunHandle) -> Result<()> {
@@ -204,6 +244,9 @@ fn follow(mut handle: RunHandle, verbose: bool) -> ExitCode {
                 let _ = std::io::stderr().write_all(data);
             }
             RunEvent::Compiling { bytes } => eprintln!("plugboard: compiling {} KiB…", bytes >> 10),
+            RunEvent::LinkFallback { reason } => {
+                eprintln!("plugboard: running the fused composition: {reason}")
+            }
             RunEvent::OutputDropped { stream, bytes } => {
                 eprintln!("plugboard: {bytes} bytes of {stream:?} dropped")
             }

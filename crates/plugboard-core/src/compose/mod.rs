@@ -31,6 +31,7 @@ pub use components::{LoadedComponent, NodeComponents, load_components};
 pub use error::ComposeError;
 pub use wac::to_wac;
 pub use wire::WireCheck;
+pub(crate) use wire::check_acyclic;
 
 use crate::inspect::{ComponentInfo, InspectError, inspect_bytes};
 use crate::project::{ExportChoice, NodeId, Project};

@@ -81,7 +81,7 @@ pub fn to_wac(project: &Project, components: &NodeComponents) -> Result<WacDocum
     }
     text.push_str("\npackage plugboard:composition;\n");
 
-    for node in dependency_order(project) {
+    for node in project.dependency_order() {
         let component = components
             .get(node)
             .ok_or_else(|| ComposeError::UnknownNode { node: node.clone() })?;
@@ -248,30 +248,6 @@ fn wac_id(text: &str) -> String {
     } else {
         words.join("-")
     }
-}
-
-/// The nodes with every provider before its consumers, otherwise in project order.
-fn dependency_order(project: &Project) -> Vec<&NodeId> {
-    let mut placed: Vec<&NodeId> = Vec::new();
-    while placed.len() < project.nodes.len() {
-        let before = placed.len();
-        for node in &project.nodes {
-            let ready = !placed.contains(&&node.id)
-                && project
-                    .wires
-                    .iter()
-                    .filter(|w| w.to.node == node.id)
-                    .all(|w| placed.contains(&&w.from.node));
-            if ready {
-                placed.push(&node.id);
-            }
-        }
-        if placed.len() == before {
-            // Only a cycle stops progress, and check_acyclic refused those already.
-            break;
-        }
-    }
-    placed
 }
 
 #[cfg(test)]

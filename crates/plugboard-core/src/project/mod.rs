@@ -104,6 +104,41 @@ impl Project {
         project_dir.join(&node.component)
     }
 
+    /// The project with every component path made absolute against `project_dir` and
+    /// normalised (no `.` or `..`), as a window holds it while editing: the paths then stay valid
+    /// whatever the project's file is later saved as. [`Project::save`] writes them relative again.
+    pub fn with_absolute_paths(&self, project_dir: &Path) -> Self {
+        let mut project = self.clone();
+        for node in &mut project.nodes {
+            node.component = absolutize(&project_dir.join(&node.component));
+        }
+        project
+    }
+
+    /// The node ids with every provider before its consumers (wires point downstream), in
+    /// project order otherwise. Nodes on a cycle are left out: callers refuse cycles first.
+    pub fn dependency_order(&self) -> Vec<&NodeId> {
+        let mut placed: Vec<&NodeId> = Vec::new();
+        while placed.len() < self.nodes.len() {
+            let before = placed.len();
+            for node in &self.nodes {
+                let ready = !placed.contains(&&node.id)
+                    && self
+                        .wires
+                        .iter()
+                        .filter(|w| w.to.node == node.id)
+                        .all(|w| placed.contains(&&w.from.node));
+                if ready {
+                    placed.push(&node.id);
+                }
+            }
+            if placed.len() == before {
+                break;
+            }
+        }
+        placed
+    }
+
     /// The node with this id.
     pub fn node(&self, id: &NodeId) -> Option<&Node> {
         self.nodes.iter().find(|n| &n.id == id)
@@ -196,4 +231,44 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()>
     temp.as_file().sync_all()?;
     temp.persist(path).map_err(|e| e.error)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn absolute_paths_are_normalised_and_saved_relative_again() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let projects = dir.path().join("projects");
+        let mut project = Project::default();
+        for (id, component) in [
+            ("a", PathBuf::from("../samples/a.wasm")),
+            ("b", dir.path().join("other").join(".").join("b.wasm")),
+        ] {
+            project.nodes.push(Node {
+                id: NodeId::new(id),
+                component,
+                sha256: None,
+                position: Position::default(),
+                capabilities: None,
+            });
+        }
+        let absolute = project.with_absolute_paths(&projects);
+        assert_eq!(
+            absolute.nodes[0].component,
+            dir.path().join("samples").join("a.wasm")
+        );
+        assert_eq!(
+            absolute.nodes[1].component,
+            dir.path().join("other").join("b.wasm")
+        );
+
+        std::fs::create_dir_all(&projects).expect("a project dir");
+        let saved = absolute
+            .save(&projects.join("x.plugboard.json"), Path::new("/elsewhere"))
+            .expect("saved");
+        assert_eq!(saved.nodes[0].component, PathBuf::from("../samples/a.wasm"));
+        assert_eq!(saved.nodes[1].component, PathBuf::from("../other/b.wasm"));
+    }
 }

@@ -1,6 +1,6 @@
 //! Running a command: instantiate, call `wasi:cli/run`, report how it ended.
 
-use wasmtime_wasi::p2::bindings::CommandPre;
+use wasmtime_wasi::p2::bindings::{Command, CommandPre};
 
 use super::RunError;
 use super::events::RunEvent;
@@ -14,8 +14,8 @@ pub(crate) async fn run(mut ctx: RunContext) -> RunEvent {
 }
 
 async fn start(ctx: &mut RunContext) -> Result<RunEvent, RunEvent> {
-    let pre = ctx.prepare().await.map_err(outcome::failed)?;
-    let pre = CommandPre::new(pre).map_err(|_| {
+    let prepared = ctx.prepare().await.map_err(outcome::failed)?;
+    CommandPre::new(prepared.root().clone()).map_err(|_| {
         outcome::failed(RunError::WrongKind {
             message: "this component does not export `wasi:cli/run`, so it cannot be run: invoke \
                       one of its functions, or wire it into a command"
@@ -24,10 +24,11 @@ async fn start(ctx: &mut RunContext) -> Result<RunEvent, RunEvent> {
     })?;
     let mut store = ctx.store().map_err(outcome::failed)?;
     ctx.queue.push(RunEvent::Started);
-    let fuel = ctx.request.limits.fuel;
+    let fuel = ctx.limits.fuel;
     let result = ctx
         .guard(async {
-            let command = pre.instantiate_async(&mut store).await?;
+            let instance = prepared.instantiate(&mut store).await?;
+            let command = Command::new(&mut store, &instance)?;
             command.wasi_cli_run().call_run(&mut store).await
         })
         .await;

@@ -66,6 +66,7 @@ pub(crate) struct EngineSlot {
     pub(crate) engine: Engine,
     linker: Linker<HostState>,
     compat: u64,
+    components: Mutex<HashMap<String, Component>>,
     prepared: Mutex<HashMap<String, InstancePre<HostState>>>,
 }
 
@@ -106,8 +107,8 @@ impl Engines {
         self.compiles.load(Ordering::Relaxed)
     }
 
-    /// The pre-instantiated component: from memory, the disk cache, or the compiler (in that
-    /// order). Reports `Compiling` before compiling and `Compiled` when ready.
+    /// The pre-instantiated component for a run of one component: from memory, or
+    /// [`Engines::component`] and the standard linker.
     pub(crate) async fn prepare(
         self: &Arc<Self>,
         fuel: bool,
@@ -115,13 +116,38 @@ impl Engines {
         queue: &EventQueue,
     ) -> Result<InstancePre<HostState>, RunError> {
         let slot = self.slot(fuel)?;
-        let started = Instant::now();
-        if let Some(pre) = slot.prepared_lock().get(&source.sha256) {
+        if let Some(pre) = lock(&slot.prepared).get(&source.sha256) {
             queue.push(RunEvent::Compiled {
                 cached: true,
                 millis: 0,
             });
             return Ok(pre.clone());
+        }
+        let component = self.component(fuel, source, queue).await?;
+        let pre = slot
+            .linker
+            .instantiate_pre(&component)
+            .map_err(|e| RunError::missing_import(&e))?;
+        lock(&slot.prepared).insert(source.sha256.clone(), pre.clone());
+        Ok(pre)
+    }
+
+    /// The compiled component: from memory, the disk cache, or the compiler (in that order).
+    /// Reports `Compiling` before compiling and `Compiled` when ready.
+    pub(crate) async fn component(
+        self: &Arc<Self>,
+        fuel: bool,
+        source: &ComponentSource,
+        queue: &EventQueue,
+    ) -> Result<Component, RunError> {
+        let slot = self.slot(fuel)?;
+        let started = Instant::now();
+        if let Some(component) = lock(&slot.components).get(&source.sha256) {
+            queue.push(RunEvent::Compiled {
+                cached: true,
+                millis: 0,
+            });
+            return Ok(component.clone());
         }
         let cache_file = self
             .cache_dir
@@ -153,18 +179,23 @@ impl Engines {
                 (component, false)
             }
         };
-        let pre = slot
-            .linker
-            .instantiate_pre(&component)
-            .map_err(|e| RunError::missing_import(&e))?;
-        slot.prepared_lock()
-            .insert(source.sha256.clone(), pre.clone());
+        lock(&slot.components).insert(source.sha256.clone(), component.clone());
         queue.push(RunEvent::Compiled {
             cached: from_cache,
             millis: started.elapsed().as_millis() as u64,
         });
-        Ok(pre)
+        Ok(component)
     }
+
+    /// A copy of the standard linker (WASI and `wasi:http`), to add a node's wires to.
+    pub(crate) fn linker(&self, fuel: bool) -> Result<Linker<HostState>, RunError> {
+        Ok(self.slot(fuel)?.linker.clone())
+    }
+}
+
+/// Locks a cache map; a poisoned lock only means a panic elsewhere, the map is still consistent.
+fn lock<V>(map: &Mutex<HashMap<String, V>>) -> std::sync::MutexGuard<'_, HashMap<String, V>> {
+    map.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl EngineSlot {
@@ -192,13 +223,9 @@ impl EngineSlot {
             linker: linker(&engine)?,
             engine,
             compat: hasher.finish(),
+            components: Mutex::new(HashMap::new()),
             prepared: Mutex::new(HashMap::new()),
         })
-    }
-
-    fn prepared_lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, InstancePre<HostState>>> {
-        // Insertions cannot panic half-way; a poisoned map is still consistent.
-        self.prepared.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 

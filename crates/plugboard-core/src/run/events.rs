@@ -28,6 +28,11 @@ pub enum RunEvent {
         #[ts(type = "number")]
         millis: u64,
     },
+    /// A linked run was asked for but the project cannot be linked: it runs fused instead.
+    LinkFallback {
+        /// Why it cannot be linked.
+        reason: String,
+    },
     /// The guest is starting.
     Started,
     /// Bytes the guest wrote to stdout (serialised as text).

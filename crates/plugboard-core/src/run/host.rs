@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use wasmtime::component::{Linker, ResourceTable};
+use wasmtime::component::{Func, Linker, ResourceTable};
 use wasmtime::{Engine, ResourceLimiter};
 use wasmtime_wasi::p2::pipe::MemoryInputPipe;
 use wasmtime_wasi::sockets::SocketAddrUse;
@@ -16,56 +16,108 @@ use super::queue::EventQueue;
 use super::stdio::GuestOutput;
 use super::{CapabilityProfile, HttpGrant, RunError, StdinSource};
 
-/// Everything a store holds for one running component.
+/// Everything a store holds: the grants of each node whose code runs in it (one for a single
+/// component, one per node for a linked project), the resource table they share, the memory
+/// limiter, and, for linked runs, the exports each wire forwards to.
 pub(crate) struct HostState {
+    nodes: Vec<NodeHost>,
+    /// The node whose code is running: WASI calls are served with its grants.
+    current: usize,
+    table: ResourceTable,
+    pub(crate) limiter: MemoryLimiter,
+    /// For each wire slot of a linked run, the export it calls and the node that owns it.
+    pub(crate) forwards: Vec<Option<(Func, usize)>>,
+}
+
+/// What one node is granted.
+struct NodeHost {
     wasi: WasiCtx,
     http: WasiHttpCtx,
     hooks: HttpHooks,
-    table: ResourceTable,
-    pub(crate) limiter: MemoryLimiter,
     name_lookup: NameLookupLog,
+}
+
+/// The grants of one node of a run.
+pub(crate) struct NodeGrant<'a> {
+    /// The node's id in a linked run (named in its capability events); `None` for one component.
+    pub(crate) node: Option<&'a str>,
+    /// The guest's `argv[0]`.
+    pub(crate) program: &'a str,
+    /// What it is granted.
+    pub(crate) profile: &'a CapabilityProfile,
 }
 
 /// What the name-lookup hook needs: the decision (made by wasmtime-wasi) and where to log it.
 struct NameLookupLog {
+    node: Option<String>,
     allowed: bool,
     queue: Arc<EventQueue>,
 }
 
 impl HostState {
-    /// Host state granting exactly `profile`, with output going to `queue`.
+    /// Host state granting each node exactly its profile, with output going to `queue`.
     ///
     /// # Errors
     /// [`RunError::Capability`] when a granted directory or stdin file cannot be opened.
     pub(crate) fn new(
-        program: &str,
-        profile: &CapabilityProfile,
+        grants: &[NodeGrant<'_>],
         max_memory: Option<u64>,
         queue: &Arc<EventQueue>,
     ) -> Result<Self, RunError> {
+        let nodes = grants
+            .iter()
+            .map(|grant| {
+                let node = grant.node.map(str::to_string);
+                Ok(NodeHost {
+                    wasi: wasi_ctx(grant, queue)?,
+                    http: WasiHttpCtx::new(),
+                    hooks: HttpHooks {
+                        node: node.clone(),
+                        grant: grant.profile.http.clone(),
+                        queue: queue.clone(),
+                    },
+                    name_lookup: NameLookupLog {
+                        node,
+                        allowed: grant.profile.allow_ip_name_lookup,
+                        queue: queue.clone(),
+                    },
+                })
+            })
+            .collect::<Result<Vec<_>, RunError>>()?;
         Ok(Self {
-            wasi: wasi_ctx(program, profile, queue)?,
-            http: WasiHttpCtx::new(),
-            hooks: HttpHooks {
-                grant: profile.http.clone(),
-                queue: queue.clone(),
-            },
+            nodes,
+            current: 0,
             table: ResourceTable::new(),
             limiter: MemoryLimiter {
                 max_bytes: max_memory,
             },
-            name_lookup: NameLookupLog {
-                allowed: profile.allow_ip_name_lookup,
-                queue: queue.clone(),
-            },
+            forwards: Vec::new(),
         })
+    }
+
+    /// The node whose code is running.
+    pub(crate) fn current(&self) -> usize {
+        self.current
+    }
+
+    /// Switches the node whose grants serve WASI calls (a forwarded call entering another node,
+    /// or returning from it).
+    pub(crate) fn set_current(&mut self, node: usize) {
+        self.current = node.min(self.nodes.len().saturating_sub(1));
+    }
+
+    fn node(&mut self) -> &mut NodeHost {
+        // `set_current` keeps the index in range and `new` makes at least one node for a run.
+        let last = self.nodes.len().saturating_sub(1);
+        &mut self.nodes[self.current.min(last)]
     }
 }
 
 impl WasiView for HostState {
     fn ctx(&mut self) -> WasiCtxView<'_> {
+        let last = self.nodes.len().saturating_sub(1);
         WasiCtxView {
-            ctx: &mut self.wasi,
+            ctx: &mut self.nodes[self.current.min(last)].wasi,
             table: &mut self.table,
         }
     }
@@ -73,10 +125,12 @@ impl WasiView for HostState {
 
 impl WasiHttpView for HostState {
     fn http(&mut self) -> WasiHttpCtxView<'_> {
+        let last = self.nodes.len().saturating_sub(1);
+        let node = &mut self.nodes[self.current.min(last)];
         WasiHttpCtxView {
-            ctx: &mut self.http,
+            ctx: &mut node.http,
             table: &mut self.table,
-            hooks: &mut self.hooks,
+            hooks: &mut node.hooks,
         }
     }
 }
@@ -112,8 +166,9 @@ fn log_name_lookups(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
          (network, name): (Resource<Network>, String)|
          -> wasmtime::Result<Lookup> {
             let state = store.data_mut();
-            let log = &state.name_lookup;
+            let log = &state.node().name_lookup;
             log.queue.capability(
+                log.node.as_deref(),
                 "wasi:sockets/ip-name-lookup",
                 name.clone(),
                 log.allowed,
@@ -129,11 +184,8 @@ fn log_name_lookups(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
     Ok(())
 }
 
-fn wasi_ctx(
-    program: &str,
-    profile: &CapabilityProfile,
-    queue: &Arc<EventQueue>,
-) -> Result<WasiCtx, RunError> {
+fn wasi_ctx(grant: &NodeGrant<'_>, queue: &Arc<EventQueue>) -> Result<WasiCtx, RunError> {
+    let (program, profile) = (grant.program, grant.profile);
     let mut builder = WasiCtxBuilder::new();
     builder
         .stdout(GuestOutput::new(queue.clone(), OutputStream::Stdout))
@@ -176,8 +228,9 @@ fn wasi_ctx(
     }
     let network = profile.inherit_network;
     let socket_queue = queue.clone();
+    let node = grant.node.map(str::to_string);
     builder.socket_addr_check(move |addr, use_| {
-        let allowed = decide_socket_use(&socket_queue, addr, use_, network);
+        let allowed = decide_socket_use(&socket_queue, node.as_deref(), addr, use_, network);
         Box::pin(async move { allowed })
     });
     // Sockets may be created; whether they may connect, bind or send is the address check's call.
@@ -193,6 +246,7 @@ fn wasi_ctx(
 /// logged with its real target.
 fn decide_socket_use(
     queue: &EventQueue,
+    node: Option<&str>,
     addr: SocketAddr,
     use_: SocketAddrUse,
     network: bool,
@@ -213,6 +267,7 @@ fn decide_socket_use(
         return true;
     }
     queue.capability(
+        node,
         interface,
         format!("{verb} {addr}"),
         network,
@@ -223,6 +278,7 @@ fn decide_socket_use(
 
 /// Outgoing HTTP: every request is logged, and sent only when the grant permits its host.
 struct HttpHooks {
+    node: Option<String>,
     grant: HttpGrant,
     queue: Arc<EventQueue>,
 }
@@ -249,8 +305,13 @@ impl WasiHttpHooks for HttpHooks {
             .unwrap_or_default();
         let allowed = self.grant.permits(&authority);
         let target = format!("{} {}", request.method(), request.uri());
-        self.queue
-            .capability("wasi:http/outgoing-handler", target, allowed, "http");
+        self.queue.capability(
+            self.node.as_deref(),
+            "wasi:http/outgoing-handler",
+            target,
+            allowed,
+            "http",
+        );
         if !allowed {
             return Box::new(async { Err(wasmtime_wasi_http::Error::HttpRequestDenied) });
         }

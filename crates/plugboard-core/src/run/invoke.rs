@@ -44,15 +44,16 @@ async fn start(ctx: &mut RunContext, call: &str) -> Result<RunEvent, RunEvent> {
     let wave = format!("call({arguments}");
     let parsed = UntypedFuncCall::parse(&wave)
         .map_err(|e| bad(format!("the arguments of `{call}` are not valid WAVE: {e}")))?;
-    let pre = ctx.prepare().await.map_err(outcome::failed)?;
-    let target = find(pre.component(), pre.engine(), name).map_err(bad)?;
+    let prepared = ctx.prepare().await.map_err(outcome::failed)?;
+    let root = prepared.root();
+    let target = find(root.component(), root.engine(), name).map_err(bad)?;
     let mut store = ctx.store().map_err(outcome::failed)?;
     ctx.queue.push(RunEvent::Started);
-    let fuel = ctx.request.limits.fuel;
+    let fuel = ctx.limits.fuel;
     let result = ctx
         .guard(async {
-            let instance = pre
-                .instantiate_async(&mut store)
+            let instance = prepared
+                .instantiate(&mut store)
                 .await
                 .map_err(Failure::Guest)?;
             let parent = match &target.instance {

@@ -23,7 +23,9 @@ mod events;
 mod host;
 mod invoke;
 mod limits;
+mod linked;
 mod outcome;
+mod project;
 mod queue;
 mod runtime;
 mod serve;
@@ -34,5 +36,9 @@ pub use engine::ComponentSource;
 pub use error::RunError;
 pub use events::{CapabilityAttempt, OutputStream, RunEvent};
 pub use limits::{DEFAULT_MAX_MEMORY_BYTES, Limits, parse_duration, parse_size};
+pub use linked::{LinkError, LinkPlan};
+pub use project::{ProjectRun, RunMode};
 pub use queue::OutputPolicy;
-pub use runtime::{RunHandle, RunRequest, Runtime, RuntimeOptions, Stopper, default_cache_dir};
+pub use runtime::{
+    Operation, RunHandle, RunRequest, Runtime, RuntimeOptions, Stopper, default_cache_dir,
+};

@@ -99,14 +99,21 @@ impl EventQueue {
     }
 
     /// Records a capability decision, stamped with the time since the run started.
-    pub(crate) fn capability(&self, interface: &str, target: String, allowed: bool, toggle: &str) {
+    pub(crate) fn capability(
+        &self,
+        node: Option<&str>,
+        interface: &str,
+        target: String,
+        allowed: bool,
+        toggle: &str,
+    ) {
         self.push(RunEvent::Capability(CapabilityAttempt {
             interface: interface.to_string(),
             target,
             allowed,
             toggle: toggle.to_string(),
             at_ms: self.started.elapsed().as_millis() as u64,
-            node: None,
+            node: node.map(str::to_string),
         }));
     }
 

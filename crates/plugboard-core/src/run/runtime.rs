@@ -9,11 +9,12 @@ use std::time::Duration;
 
 use tokio::sync::{mpsc, watch};
 use wasmtime::Store;
-use wasmtime::component::InstancePre;
+use wasmtime::component::{Instance, InstancePre};
 
 use super::engine::{ComponentSource, Engines};
 use super::events::RunEvent;
-use super::host::HostState;
+use super::host::{HostState, NodeGrant};
+use super::linked::{LinkPlan, LinkedPrepared};
 use super::queue::{EventQueue, OutputPolicy};
 use super::{CapabilityProfile, Limits, RunError, command, invoke, serve};
 
@@ -110,27 +111,91 @@ impl Runtime {
 
     /// Runs a command (`wasi:cli/run`).
     pub fn run(&self, request: RunRequest) -> RunHandle {
-        self.start(request, command::run)
+        self.start_job(
+            Job::single(&request),
+            request.limits,
+            request.output,
+            Operation::Run,
+            Vec::new(),
+        )
     }
 
     /// Calls one exported function, written as a WAVE call: `reverse("abc")`. The function may be
     /// named plainly when unambiguous, or as `interface#name` / `ns:pkg/iface@1.0.0#name`.
     pub fn invoke(&self, request: RunRequest, call: String) -> RunHandle {
-        self.start(request, move |ctx| invoke::invoke(ctx, call))
+        let operation = Operation::Invoke { call };
+        self.start_job(
+            Job::single(&request),
+            request.limits,
+            request.output,
+            operation,
+            Vec::new(),
+        )
     }
 
     /// Serves a `wasi:http/proxy` component on `address` until stopped.
     pub fn serve(&self, request: RunRequest, address: SocketAddr) -> RunHandle {
-        self.start(request, move |ctx| serve::serve(ctx, address))
+        let operation = Operation::Serve { address };
+        self.start_job(
+            Job::single(&request),
+            request.limits,
+            request.output,
+            operation,
+            Vec::new(),
+        )
     }
 
     /// Compiles (or loads from the cache) without running, so a later run starts at once.
     pub fn precompile(&self, component: ComponentSource) -> RunHandle {
-        self.start(RunRequest::new(component), |ctx| async move {
-            match ctx.prepare().await {
-                Ok(_) => RunEvent::Exited { code: 0 },
-                Err(e) => RunEvent::Failed {
-                    message: e.to_string(),
+        let request = RunRequest::new(component);
+        self.start_job(
+            Job::single(&request),
+            request.limits,
+            request.output,
+            Operation::Prepare,
+            Vec::new(),
+        )
+    }
+
+    /// Runs, invokes or serves a linked project (see [`super::LinkPlan`]).
+    pub fn run_linked(
+        &self,
+        plan: LinkPlan,
+        limits: Limits,
+        output: OutputPolicy,
+        operation: Operation,
+    ) -> RunHandle {
+        self.start_job(
+            Job::Linked(Arc::new(plan)),
+            limits,
+            output,
+            operation,
+            Vec::new(),
+        )
+    }
+
+    /// Starts `operation` on `job` with a fresh event queue, announcing `notices` first.
+    pub(crate) fn start_job(
+        &self,
+        job: Job,
+        limits: Limits,
+        output: OutputPolicy,
+        operation: Operation,
+        notices: Vec<RunEvent>,
+    ) -> RunHandle {
+        self.start(job, limits, output, move |ctx| async move {
+            for notice in notices {
+                ctx.queue.push(notice);
+            }
+            match operation {
+                Operation::Run => command::run(ctx).await,
+                Operation::Invoke { call } => invoke::invoke(ctx, call).await,
+                Operation::Serve { address } => serve::serve(ctx, address).await,
+                Operation::Prepare => match ctx.prepare().await {
+                    Ok(_) => RunEvent::Exited { code: 0 },
+                    Err(e) => RunEvent::Failed {
+                        message: e.to_string(),
+                    },
                 },
             }
         })
@@ -144,18 +209,19 @@ impl Runtime {
         }
     }
 
-    fn start<F, Fut>(&self, request: RunRequest, body: F) -> RunHandle
+    fn start<F, Fut>(&self, job: Job, limits: Limits, output: OutputPolicy, body: F) -> RunHandle
     where
         F: FnOnce(RunContext) -> Fut + Send + 'static,
         Fut: Future<Output = RunEvent> + Send + 'static,
     {
         let handle = self.handle();
         let (sender, events) = mpsc::channel(64);
-        let queue = EventQueue::start(request.output, sender, &handle);
+        let queue = EventQueue::start(output, sender, &handle);
         let (stop, stopped) = watch::channel(false);
         let context = RunContext {
             engines: self.engines.clone(),
-            request,
+            job,
+            limits,
             queue: queue.clone(),
             stopped,
         };
@@ -229,10 +295,77 @@ impl Stopper {
     }
 }
 
+/// What to do with a job.
+#[derive(Debug, Clone)]
+pub enum Operation {
+    /// Run the root's `wasi:cli/run`.
+    Run,
+    /// Call one function of the root, written as a WAVE call.
+    Invoke {
+        /// `name(args…)`.
+        call: String,
+    },
+    /// Serve the root's `wasi:http/incoming-handler` on this address.
+    Serve {
+        /// Where to listen (`127.0.0.1:0` picks a free port).
+        address: SocketAddr,
+    },
+    /// Only compile, so a later run starts at once.
+    Prepare,
+}
+
+/// The code a run executes: one component, or a linked project.
+pub(crate) enum Job {
+    Single {
+        component: ComponentSource,
+        capabilities: CapabilityProfile,
+    },
+    Linked(Arc<LinkPlan>),
+}
+
+impl Job {
+    pub(crate) fn single(request: &RunRequest) -> Self {
+        Self::Single {
+            component: request.component.clone(),
+            capabilities: request.capabilities.clone(),
+        }
+    }
+}
+
+/// A job compiled and type-checked, ready to instantiate in any number of stores.
+#[derive(Clone)]
+pub(crate) enum Prepared {
+    Single(InstancePre<HostState>),
+    Linked(Arc<LinkedPrepared>),
+}
+
+impl Prepared {
+    /// The pre-instantiated root: what is run, served or invoked.
+    pub(crate) fn root(&self) -> &InstancePre<HostState> {
+        match self {
+            Self::Single(pre) => pre,
+            // A plan always has its root among its nodes.
+            Self::Linked(linked) => &linked.pres[linked.plan.root],
+        }
+    }
+
+    /// Instantiates the job in `store` and returns the root's instance.
+    pub(crate) async fn instantiate(
+        &self,
+        store: &mut Store<HostState>,
+    ) -> wasmtime::Result<Instance> {
+        match self {
+            Self::Single(pre) => pre.instantiate_async(store).await,
+            Self::Linked(linked) => linked.plan.instantiate(&linked.pres, store).await,
+        }
+    }
+}
+
 /// What a run's task works with.
 pub(crate) struct RunContext {
     engines: Arc<Engines>,
-    pub(crate) request: RunRequest,
+    job: Job,
+    pub(crate) limits: Limits,
     pub(crate) queue: Arc<EventQueue>,
     stopped: watch::Receiver<bool>,
 }
@@ -245,30 +378,67 @@ pub(crate) enum Guarded<T> {
 }
 
 impl RunContext {
-    /// The pre-instantiated component, compiled if needed.
-    pub(crate) async fn prepare(&self) -> Result<InstancePre<HostState>, RunError> {
-        self.engines
-            .prepare(
-                self.request.limits.fuel.is_some(),
-                &self.request.component,
-                &self.queue,
-            )
-            .await
+    /// Compiles (or fetches from the caches) every component of the job and type-checks it
+    /// against its linker.
+    pub(crate) async fn prepare(&self) -> Result<Prepared, RunError> {
+        let fuel = self.limits.fuel.is_some();
+        match &self.job {
+            Job::Single { component, .. } => Ok(Prepared::Single(
+                self.engines.prepare(fuel, component, &self.queue).await?,
+            )),
+            Job::Linked(plan) => {
+                let linkers = plan.linkers(&self.engines.linker(fuel)?)?;
+                let mut pres = Vec::with_capacity(plan.nodes.len());
+                for (node, linker) in plan.nodes.iter().zip(&linkers) {
+                    let component = self
+                        .engines
+                        .component(fuel, &node.source, &self.queue)
+                        .await?;
+                    let pre = linker.instantiate_pre(&component).map_err(|e| {
+                        match RunError::missing_import(&e) {
+                            RunError::MissingImport { name, hint } => RunError::MissingImport {
+                                name: format!("{name}` of node `{}", node.id),
+                                hint,
+                            },
+                            other => other,
+                        }
+                    })?;
+                    pres.push(pre);
+                }
+                Ok(Prepared::Linked(Arc::new(LinkedPrepared {
+                    plan: plan.clone(),
+                    pres,
+                })))
+            }
+        }
     }
 
-    /// A fresh store with the request's grants and limits.
+    /// A fresh store with the job's grants and the limits.
     pub(crate) fn store(&self) -> Result<Store<HostState>, RunError> {
-        let request = &self.request;
-        let slot = self.engines.slot(request.limits.fuel.is_some())?;
-        let state = HostState::new(
-            &request.component.name,
-            &request.capabilities,
-            request.limits.max_memory_bytes,
-            &self.queue,
-        )?;
+        let grants: Vec<NodeGrant<'_>> = match &self.job {
+            Job::Single {
+                component,
+                capabilities,
+            } => vec![NodeGrant {
+                node: None,
+                program: &component.name,
+                profile: capabilities,
+            }],
+            Job::Linked(plan) => plan
+                .nodes
+                .iter()
+                .map(|node| NodeGrant {
+                    node: Some(node.id.as_str()),
+                    program: &node.source.name,
+                    profile: &node.profile,
+                })
+                .collect(),
+        };
+        let slot = self.engines.slot(self.limits.fuel.is_some())?;
+        let state = HostState::new(&grants, self.limits.max_memory_bytes, &self.queue)?;
         let mut store = Store::new(&slot.engine, state);
         store.limiter(|state| &mut state.limiter);
-        if let Some(fuel) = request.limits.fuel {
+        if let Some(fuel) = self.limits.fuel {
             store.set_fuel(fuel).map_err(RunError::host)?;
         }
         // Yield to the executor at every epoch tick, so Stop and the timeout are seen even
@@ -280,7 +450,7 @@ impl RunContext {
     /// Runs `work` until it finishes, the run is stopped, or the timeout passes. Dropping `work`
     /// early cancels the guest wherever it is (in wasm or waiting in a host call).
     pub(crate) async fn guard<T>(&mut self, work: impl Future<Output = T>) -> Guarded<T> {
-        let timeout = self.request.limits.timeout();
+        let timeout = self.limits.timeout();
         let deadline = async {
             match timeout {
                 Some(limit) => tokio::time::sleep(limit).await,
@@ -301,7 +471,7 @@ impl RunContext {
 
     /// The per-call timeout, for servers that apply it to each request.
     pub(crate) fn timeout(&self) -> Option<Duration> {
-        self.request.limits.timeout()
+        self.limits.timeout()
     }
 }
 

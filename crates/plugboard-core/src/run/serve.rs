@@ -10,34 +10,33 @@ use tokio::net::TcpListener;
 use tokio::task::JoinSet;
 use wasmtime_wasi_http::WasiHttpView;
 use wasmtime_wasi_http::io::TokioIo;
-use wasmtime_wasi_http::p2::bindings::ProxyPre;
 use wasmtime_wasi_http::p2::bindings::http::types::Scheme;
+use wasmtime_wasi_http::p2::bindings::{Proxy, ProxyPre};
 use wasmtime_wasi_http::p2::body::HyperOutgoingBody;
 
 use super::RunError;
 use super::events::RunEvent;
-use super::host::HostState;
 use super::outcome;
-use super::runtime::RunContext;
+use super::runtime::{Prepared, RunContext};
 
 struct Server {
     ctx: RunContext,
-    proxy: ProxyPre<HostState>,
+    prepared: Prepared,
     next_id: AtomicU64,
 }
 
 pub(crate) async fn serve(ctx: RunContext, address: SocketAddr) -> RunEvent {
-    let pre = match ctx.prepare().await {
-        Ok(pre) => pre,
+    let prepared = match ctx.prepare().await {
+        Ok(prepared) => prepared,
         Err(e) => return outcome::failed(e),
     };
-    let Ok(proxy) = ProxyPre::new(pre) else {
+    if ProxyPre::new(prepared.root().clone()).is_err() {
         return outcome::failed(RunError::WrongKind {
             message: "this component does not export `wasi:http/incoming-handler`, so it cannot \
                       be served: run it, or invoke one of its functions"
                 .to_string(),
         });
-    };
+    }
     let listener = match TcpListener::bind(address).await {
         Ok(listener) => listener,
         Err(e) => {
@@ -55,7 +54,7 @@ pub(crate) async fn serve(ctx: RunContext, address: SocketAddr) -> RunEvent {
     let mut stop = ctx.stop_signal();
     let server = Arc::new(Server {
         ctx,
-        proxy,
+        prepared,
         next_id: AtomicU64::new(1),
     });
     let mut connections = JoinSet::new();
@@ -124,14 +123,15 @@ impl Server {
             .http()
             .new_incoming_request(Scheme::Http, request)?;
         let outparam = store.data_mut().http().new_response_outparam(sender)?;
-        let proxy = self.proxy.clone();
-        let fuel = self.ctx.request.limits.fuel;
+        let prepared = self.prepared.clone();
+        let fuel = self.ctx.limits.fuel;
         let timeout = self.ctx.timeout();
         // The guest may keep writing the body after it sent the head, so it runs on its own task.
         let guest = tokio::spawn(async move {
             let call = async {
-                let instance = proxy.instantiate_async(&mut store).await?;
-                instance
+                let instance = prepared.instantiate(&mut store).await?;
+                let proxy = Proxy::new(&mut store, &instance)?;
+                proxy
                     .wasi_http_incoming_handler()
                     .call_handle(&mut store, incoming, outparam)
                     .await

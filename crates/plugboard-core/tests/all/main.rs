@@ -4,6 +4,7 @@
 mod compose;
 mod inspect;
 mod invoke;
+mod linked;
 mod polyglot;
 mod project;
 mod run_capabilities;

@@ -19,7 +19,11 @@ cached: boolean,
 /**
  * How long getting it took.
  */
-millis: number, } | { "type": "started" } | { "type": "stdout", 
+millis: number, } | { "type": "link-fallback", 
+/**
+ * Why it cannot be linked.
+ */
+reason: string, } | { "type": "started" } | { "type": "stdout", 
 /**
  * The bytes; valid UTF-8 when the guest wrote UTF-8.
  */

@@ -1,0 +1,175 @@
+//! Running a project: linked (each node compiled once, wired by the host) or fused (composed
+//! into one component), with linked falling back to fused when a wire cannot be forwarded.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::engine::ComponentSource;
+use super::events::RunEvent;
+use super::linked::LinkPlan;
+use super::queue::OutputPolicy;
+use super::runtime::{Job, Operation, RunHandle, RunRequest, Runtime};
+use crate::compose::{ComposeError, Composer, NodeComponents};
+use crate::inspect::ComponentRole;
+use crate::project::{ExportChoice, NodeId, Project};
+
+/// How a project runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+#[ts(export)]
+pub enum RunMode {
+    /// Each node compiled once and cached by its own hash, wired by the host at run time: a
+    /// rewire runs again without compiling, and each node has its own grants.
+    #[default]
+    Linked,
+    /// The project composed into one component (what Save and `plugboard compose` produce) and
+    /// run with the project's grants.
+    Fused,
+}
+
+/// A project to run, invoke or serve.
+#[derive(Debug)]
+pub struct ProjectRun<'a> {
+    /// The project.
+    pub project: &'a Project,
+    /// Its nodes' components.
+    pub components: &'a NodeComponents,
+    /// Linked or fused.
+    pub mode: RunMode,
+    /// What to do.
+    pub operation: Operation,
+    /// The node to run, serve or invoke; `None` chooses the one node that exports what the
+    /// operation needs (a command's `wasi:cli/run`, a proxy's `wasi:http/incoming-handler`).
+    pub root: Option<NodeId>,
+    /// What happens to output the watcher cannot keep up with.
+    pub output: OutputPolicy,
+}
+
+impl Runtime {
+    /// Starts `run`. Linked runs that cannot be linked fall back to fused and say why first, in a
+    /// [`RunEvent::LinkFallback`].
+    ///
+    /// # Errors
+    /// A [`ComposeError`] when the project has to be composed and cannot be.
+    pub fn start_project(
+        &self,
+        composer: &mut Composer,
+        run: ProjectRun<'_>,
+    ) -> Result<RunHandle, ComposeError> {
+        let project = run.project;
+        let root = run
+            .root
+            .clone()
+            .or_else(|| default_root(project, run.components, &run.operation));
+        let mut notices = Vec::new();
+        if run.mode == RunMode::Linked
+            && let Some(root) = &root
+        {
+            match LinkPlan::new(project, run.components, root) {
+                Ok(plan) => {
+                    return Ok(self.start_job(
+                        Job::Linked(std::sync::Arc::new(plan)),
+                        project.limits,
+                        run.output,
+                        run.operation,
+                        notices,
+                    ));
+                }
+                Err(reason) => notices.push(RunEvent::LinkFallback {
+                    reason: reason.to_string(),
+                }),
+            }
+        }
+        // A fused run of a chosen node exports what that node exports.
+        let fused_project;
+        let project = match &run.root {
+            Some(node) => {
+                fused_project = exporting_only(project, run.components, node);
+                &fused_project
+            }
+            None => project,
+        };
+        let composition = composer.compose(project, run.components)?;
+        // The composition runs as its root: with the root node's own grants, if it has any.
+        let capabilities = root
+            .as_ref()
+            .and_then(|id| project.node(id))
+            .and_then(|node| node.capabilities.clone())
+            .unwrap_or_else(|| project.capabilities.clone());
+        let request = RunRequest {
+            component: ComponentSource::new(
+                project
+                    .title
+                    .clone()
+                    .unwrap_or_else(|| "composition.wasm".to_string()),
+                composition.bytes,
+            ),
+            capabilities,
+            limits: project.limits,
+            output: run.output,
+        };
+        Ok(self.start_job(
+            Job::single(&request),
+            request.limits,
+            request.output,
+            run.operation,
+            notices,
+        ))
+    }
+}
+
+/// The one node that exports what the operation needs, among the nodes the composition would
+/// export (the explicit exports' nodes, or every node that feeds no other).
+fn default_root(
+    project: &Project,
+    components: &NodeComponents,
+    operation: &Operation,
+) -> Option<NodeId> {
+    let exported: Vec<&NodeId> = if project.exports.is_empty() {
+        project
+            .nodes
+            .iter()
+            .filter(|n| !project.wires.iter().any(|w| w.from.node == n.id))
+            .map(|n| &n.id)
+            .collect()
+    } else {
+        project.exports.iter().map(|e| &e.node).collect()
+    };
+    let wanted = match operation {
+        Operation::Run => Some(ComponentRole::Command),
+        Operation::Serve { .. } => Some(ComponentRole::HttpProxy),
+        Operation::Invoke { .. } | Operation::Prepare => None,
+    };
+    let mut candidates: Vec<&NodeId> = exported
+        .into_iter()
+        .filter(|id| match wanted {
+            Some(role) => components.get(*id).is_some_and(|c| c.info.role == role),
+            None => true,
+        })
+        .collect();
+    candidates.dedup();
+    match candidates.as_slice() {
+        [one] => Some((*one).clone()),
+        _ => None,
+    }
+}
+
+/// `project` exporting every export of `node`, and nothing else.
+fn exporting_only(project: &Project, components: &NodeComponents, node: &NodeId) -> Project {
+    let mut project = project.clone();
+    project.exports = components
+        .get(node)
+        .map(|c| {
+            c.info
+                .exports
+                .iter()
+                .map(|port| ExportChoice {
+                    node: node.clone(),
+                    export: port.name.clone(),
+                    rename: None,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    project
+}

@@ -1,0 +1,415 @@
+//! Linked runs: the same results as fused, nothing compiled twice, grants per node, fallback.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+
+use plugboard_core::compose::{Composer, NodeComponents, load_components};
+use plugboard_core::project::{Node, NodeId, Project, Wire, WireEnd, parent_dir};
+use plugboard_core::run::{
+    LinkPlan, Operation, OutputPolicy, ProjectRun, RunEvent, RunMode, Runtime,
+};
+use tempfile::TempDir;
+
+use crate::support::{
+    Outcome, component_from_wit, project_file, root, runtime, shared_runtime, write_file,
+};
+
+fn load(name: &str) -> (Project, NodeComponents) {
+    let path = project_file(name);
+    let project = Project::load(&path).expect("loads");
+    let components = load_components(&project, &parent_dir(&path)).expect("components");
+    (project, components)
+}
+
+fn start(
+    runtime: &Runtime,
+    project: &Project,
+    components: &NodeComponents,
+    mode: RunMode,
+    operation: Operation,
+) -> Outcome {
+    let handle = runtime
+        .start_project(
+            &mut Composer::new(),
+            ProjectRun {
+                project,
+                components,
+                mode,
+                operation,
+                root: None,
+                output: OutputPolicy::default(),
+            },
+        )
+        .expect("starts");
+    Outcome::from_events(handle.collect_blocking())
+}
+
+/// Everything but compile events, which differ by design.
+fn observable(outcome: &Outcome) -> (String, String, RunEvent) {
+    (
+        outcome.stdout.clone(),
+        outcome.stderr.clone(),
+        outcome.terminal().clone(),
+    )
+}
+
+#[test]
+fn every_bundled_command_project_runs_the_same_linked_and_fused() {
+    let runtime = shared_runtime();
+    let dir = root().join("projects");
+    let mut compared = 0;
+    for entry in std::fs::read_dir(&dir).expect("projects") {
+        let path = entry.expect("entry").path();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if !name.ends_with(".plugboard.json") {
+            continue;
+        }
+        let (project, components) = load(&name);
+        let own_grants = project.nodes.iter().any(|n| n.capabilities.is_some());
+        let is_command = project.nodes.iter().any(|n| {
+            components[&n.id].info.role == plugboard_core::inspect::ComponentRole::Command
+        });
+        if own_grants || !is_command || name.contains("clocks") || name.contains("random") {
+            // Grants per node exist only linked; clocks and randomness differ on every run.
+            continue;
+        }
+        let linked = start(
+            &runtime,
+            &project,
+            &components,
+            RunMode::Linked,
+            Operation::Run,
+        );
+        let fused = start(
+            &runtime,
+            &project,
+            &components,
+            RunMode::Fused,
+            Operation::Run,
+        );
+        assert!(
+            !linked
+                .events
+                .iter()
+                .any(|e| matches!(e, RunEvent::LinkFallback { .. })),
+            "{name} ran linked"
+        );
+        assert_eq!(observable(&linked), observable(&fused), "{name}");
+        compared += 1;
+    }
+    assert!(compared >= 8, "compared {compared} projects");
+}
+
+#[test]
+fn a_chain_with_two_instances_of_one_component_runs_the_same_linked_and_fused() {
+    let (mut project, _) = load("greeter-chain.plugboard.json");
+    let mut second = project.nodes[0].clone();
+    second.id = NodeId::new("logger-2");
+    project.nodes.push(second);
+    for wire in project
+        .wires
+        .iter_mut()
+        .filter(|w| w.to.node.as_str() == "greeter-app")
+    {
+        if wire.from.node.as_str() == "logger" {
+            wire.from.node = NodeId::new("logger-2");
+        }
+    }
+    let components = load_components(&project, &root().join("projects")).expect("components");
+    let (runtime, _cache) = runtime();
+    let linked = start(
+        &runtime,
+        &project,
+        &components,
+        RunMode::Linked,
+        Operation::Run,
+    );
+    let fused = start(
+        &runtime,
+        &project,
+        &components,
+        RunMode::Fused,
+        Operation::Run,
+    );
+    assert!(
+        linked.stdout.contains("Messages logged: 2"),
+        "{}",
+        linked.stdout
+    );
+    assert_eq!(observable(&linked), observable(&fused));
+}
+
+#[test]
+fn rewiring_and_adding_nodes_compiles_nothing() {
+    let (runtime, _cache) = runtime();
+    let (mut project, components) = load("greeter-chain.plugboard.json");
+    let first = start(
+        &runtime,
+        &project,
+        &components,
+        RunMode::Linked,
+        Operation::Run,
+    );
+    assert_eq!(first.terminal(), &RunEvent::Exited { code: 0 });
+    let compiled = runtime.compile_count();
+    assert_eq!(compiled, 4, "each distinct component compiled once");
+
+    // A second logger for the app: a new node and a rewire, same components.
+    let mut second = project.nodes[0].clone();
+    second.id = NodeId::new("logger-2");
+    project.nodes.push(second);
+    let app_wire = project
+        .wires
+        .iter_mut()
+        .find(|w| w.to.node.as_str() == "greeter-app" && w.from.node.as_str() == "logger")
+        .expect("the app's logger wire");
+    app_wire.from.node = NodeId::new("logger-2");
+    let components = load_components(&project, &root().join("projects")).expect("components");
+    let rewired = start(
+        &runtime,
+        &project,
+        &components,
+        RunMode::Linked,
+        Operation::Run,
+    );
+    assert!(
+        rewired.stdout.contains("Messages logged: 2"),
+        "{}",
+        rewired.stdout
+    );
+    assert_eq!(
+        runtime.compile_count(),
+        compiled,
+        "a rewire compiles nothing"
+    );
+    assert!(
+        !rewired
+            .events
+            .iter()
+            .any(|e| matches!(e, RunEvent::Compiling { .. }))
+    );
+}
+
+/// A loopback listener that accepts connections until the test ends.
+fn listener() -> String {
+    let socket = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let address = socket.local_addr().expect("addr").to_string();
+    std::thread::spawn(move || for _ in socket.incoming() {});
+    address
+}
+
+#[test]
+fn each_node_is_served_with_its_own_grants_and_named_in_the_log() {
+    let (runtime, _cache) = runtime();
+    let (mut project, components) = load("per-node-grants.plugboard.json");
+    let address = listener();
+    let data = TempDir::new().expect("temp dir");
+    std::fs::write(data.path().join("a.txt"), "a").expect("write");
+    let app = project
+        .nodes
+        .iter_mut()
+        .find(|n| n.id.as_str() == "probe-app")
+        .expect("app");
+    let grants = app
+        .capabilities
+        .as_mut()
+        .expect("the app has its own grants");
+    grants.args = vec![address.clone()];
+    grants.dirs = vec![plugboard_core::run::DirGrant {
+        host: data.path().to_path_buf(),
+        guest: "/data".into(),
+        read_only: true,
+    }];
+    let outcome = start(
+        &runtime,
+        &project,
+        &components,
+        RunMode::Linked,
+        Operation::Run,
+    );
+    let out = &outcome.stdout;
+    assert!(out.contains(&format!("app connect {address}: ok")), "{out}");
+    assert!(
+        out.contains(&format!("probe connect {address}: denied")),
+        "{out}"
+    );
+    assert!(
+        out.contains("app env PROBE: Some(\"granted to probe-app\")"),
+        "{out}"
+    );
+    assert!(out.contains("probe env PROBE: None"), "{out}");
+    assert!(out.contains("app dir /data: ok 1"), "{out}");
+    assert!(out.contains("probe dir /data: denied"), "{out}");
+    let log = outcome.capabilities();
+    let by_node = |node: &str| {
+        log.iter()
+            .find(|a| a.node.as_deref() == Some(node))
+            .copied()
+    };
+    let app = by_node("probe-app").expect("the app's attempt is logged");
+    assert!(app.allowed && app.target == format!("connect {address}"));
+    let probe = by_node("net-probe").expect("the probe's attempt is logged");
+    assert!(!probe.allowed && probe.target == format!("connect {address}"));
+}
+
+#[test]
+fn a_resource_crossing_between_nodes_falls_back_to_fused_and_says_why() {
+    let dir = TempDir::new().expect("temp dir");
+    let wit = "package example:counter@0.1.0;
+        interface counter { resource tally { constructor(); bump: func() -> u32; } }
+        world provider { export counter; }
+        world consumer { import counter; export run: func(); }";
+    let provider = write_file(
+        dir.path(),
+        "provider.wasm",
+        &component_from_wit(wit, "provider"),
+    );
+    let consumer = write_file(
+        dir.path(),
+        "consumer.wasm",
+        &component_from_wit(wit, "consumer"),
+    );
+    let mut project = Project::default();
+    for (id, path) in [("provider", &provider), ("consumer", &consumer)] {
+        project.nodes.push(Node {
+            id: NodeId::new(id),
+            component: path.clone(),
+            sha256: None,
+            position: Default::default(),
+            capabilities: None,
+        });
+    }
+    let port = "example:counter/counter@0.1.0".to_string();
+    project.wires.push(Wire {
+        from: WireEnd {
+            node: NodeId::new("provider"),
+            port: port.clone(),
+        },
+        to: WireEnd {
+            node: NodeId::new("consumer"),
+            port,
+        },
+    });
+    let components = load_components(&project, dir.path()).expect("components");
+    let err = LinkPlan::new(&project, &components, &NodeId::new("consumer"))
+        .expect_err("resources cross");
+    assert!(err.to_string().contains("resource type `tally`"), "{err}");
+
+    let (runtime, _cache) = runtime();
+    let handle = runtime
+        .start_project(
+            &mut Composer::new(),
+            ProjectRun {
+                project: &project,
+                components: &components,
+                mode: RunMode::Linked,
+                operation: Operation::Invoke {
+                    call: "run()".into(),
+                },
+                root: None,
+                output: OutputPolicy::default(),
+            },
+        )
+        .expect("starts fused");
+    let events = handle.collect_blocking();
+    assert!(
+        matches!(&events[0], RunEvent::LinkFallback { reason } if reason.contains("tally")),
+        "{events:?}"
+    );
+    assert!(events.last().is_some_and(RunEvent::is_terminal));
+}
+
+#[test]
+fn a_linked_project_is_invoked_at_any_node_and_served() {
+    let (runtime, _cache) = runtime();
+    let (project, components) = load("greeter-chain.plugboard.json");
+    let handle = runtime
+        .start_project(
+            &mut Composer::new(),
+            ProjectRun {
+                project: &project,
+                components: &components,
+                mode: RunMode::Linked,
+                operation: Operation::Invoke {
+                    call: r#"greet("Linus")"#.into(),
+                },
+                root: Some(NodeId::new("greeter")),
+                output: OutputPolicy::default(),
+            },
+        )
+        .expect("starts");
+    let outcome = Outcome::from_events(handle.collect_blocking());
+    assert_eq!(
+        outcome.terminal(),
+        &RunEvent::Returned {
+            results: vec![r#""Hello, Linus! (suniL backwards)""#.into()]
+        }
+    );
+    assert!(
+        outcome.stderr.contains("greeting Linus"),
+        "{}",
+        outcome.stderr
+    );
+
+    let (project, components) = load("wasi-world-proxy.plugboard.json");
+    let mut handle = runtime
+        .start_project(
+            &mut Composer::new(),
+            ProjectRun {
+                project: &project,
+                components: &components,
+                mode: RunMode::Linked,
+                operation: Operation::Serve {
+                    address: "127.0.0.1:0".parse().expect("addr"),
+                },
+                root: None,
+                output: OutputPolicy::default(),
+            },
+        )
+        .expect("starts");
+    let address = loop {
+        match handle.next_blocking().expect("serving") {
+            RunEvent::Serving { address } => break address,
+            RunEvent::Failed { message } => panic!("{message}"),
+            RunEvent::LinkFallback { reason } => panic!("should link: {reason}"),
+            _ => {}
+        }
+    };
+    let mut stream = TcpStream::connect(&address).expect("connect");
+    write!(
+        stream,
+        "GET /linked HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n"
+    )
+    .expect("send");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("read");
+    assert!(response.contains("deknil/"), "{response}");
+    handle.stop();
+    assert_eq!(handle.collect_blocking().last(), Some(&RunEvent::Stopped));
+}
+
+#[test]
+fn a_linked_loop_stops() {
+    let mut project = Project::default();
+    project.nodes.push(Node {
+        id: NodeId::new("loop"),
+        component: crate::support::sample("hostile-loop"),
+        sha256: None,
+        position: Default::default(),
+        capabilities: None,
+    });
+    project.limits.timeout_ms = Some(200);
+    let components = load_components(&project, &root()).expect("components");
+    let (runtime, _cache) = runtime();
+    let outcome = start(
+        &runtime,
+        &project,
+        &components,
+        RunMode::Linked,
+        Operation::Run,
+    );
+    assert_eq!(outcome.terminal(), &RunEvent::TimedOut { after_ms: 200 });
+}
