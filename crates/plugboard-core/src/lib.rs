@@ -5,7 +5,8 @@
 //! - [`project`]: the `*.plugboard.json` model, loaded strictly and saved atomically;
 //! - [`compose`]: a project → one composed component via wac-graph, and the wiring rule;
 //! - [`library`]: the bundled sample components and projects;
-//! - [`run`]: capabilities, limits and (later) running in wasmtime.
+//! - [`run`]: capabilities, limits and (later) running in wasmtime;
+//! - [`wasi`]: the WASI interfaces the host provides to a composition's open imports.
 //!
 //! ```no_run
 //! use std::path::Path;
@@ -26,3 +27,4 @@ pub mod inspect;
 pub mod library;
 pub mod project;
 pub mod run;
+pub mod wasi;

@@ -1,0 +1,194 @@
+//! The WASI interfaces Plugboard's host provides, and whether it provides a given import.
+//!
+//! A composition's open imports are what the host must provide. The host links every WASI 0.2
+//! interface of wasmtime-wasi (cli, clocks, filesystem, io, random, sockets) and `wasi:http`'s
+//! `types` and `outgoing-handler`, all at version [`HOST_WASI_VERSION`]. Like wasmtime's linker,
+//! an import is matched by name and a semver-compatible version (`0.2.6` and `0.2.12` share the
+//! key `0.2`), so components built against any WASI 0.2 release are served.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// The WASI 0.2 release the host's interfaces are named with (wasmtime-wasi 50).
+pub const HOST_WASI_VERSION: &str = "0.2.12";
+
+/// One interface the host provides.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct HostInterface {
+    /// The full name with the host's version: `wasi:cli/environment@0.2.12`.
+    pub name: String,
+    /// `namespace:package`: `wasi:cli`.
+    pub package: String,
+    /// The interface within the package: `environment`.
+    pub interface: String,
+    /// The version the host implements.
+    pub version: String,
+    /// What it gives a component, in a few words.
+    pub description: String,
+}
+
+/// Package, interface and description of every interface the host links.
+const INTERFACES: &[(&str, &str, &str)] = &[
+    (
+        "wasi:cli",
+        "environment",
+        "environment variables and arguments",
+    ),
+    ("wasi:cli", "exit", "exit with a status"),
+    ("wasi:cli", "stdin", "standard input"),
+    ("wasi:cli", "stdout", "standard output"),
+    ("wasi:cli", "stderr", "standard error"),
+    ("wasi:cli", "terminal-input", "terminal input handle"),
+    ("wasi:cli", "terminal-output", "terminal output handle"),
+    ("wasi:cli", "terminal-stdin", "whether stdin is a terminal"),
+    (
+        "wasi:cli",
+        "terminal-stdout",
+        "whether stdout is a terminal",
+    ),
+    (
+        "wasi:cli",
+        "terminal-stderr",
+        "whether stderr is a terminal",
+    ),
+    (
+        "wasi:clocks",
+        "monotonic-clock",
+        "a clock for measuring time",
+    ),
+    ("wasi:clocks", "wall-clock", "the date and time"),
+    ("wasi:filesystem", "types", "files and directories"),
+    ("wasi:filesystem", "preopens", "the directories granted"),
+    ("wasi:io", "error", "I/O errors"),
+    ("wasi:io", "poll", "waiting for readiness"),
+    ("wasi:io", "streams", "input and output streams"),
+    ("wasi:random", "random", "secure random bytes"),
+    ("wasi:random", "insecure", "fast insecure random bytes"),
+    (
+        "wasi:random",
+        "insecure-seed",
+        "a seed for a local generator",
+    ),
+    ("wasi:sockets", "network", "the network handle"),
+    ("wasi:sockets", "instance-network", "access to the network"),
+    ("wasi:sockets", "ip-name-lookup", "DNS name lookup"),
+    ("wasi:sockets", "tcp", "TCP sockets"),
+    ("wasi:sockets", "tcp-create-socket", "creating TCP sockets"),
+    ("wasi:sockets", "udp", "UDP sockets"),
+    ("wasi:sockets", "udp-create-socket", "creating UDP sockets"),
+    ("wasi:http", "types", "HTTP requests and responses"),
+    ("wasi:http", "outgoing-handler", "sending HTTP requests"),
+];
+
+/// Every interface the host provides, grouped by package in a stable order.
+pub fn host_interfaces() -> Vec<HostInterface> {
+    INTERFACES
+        .iter()
+        .map(|(package, interface, description)| HostInterface {
+            name: format!("{package}/{interface}@{HOST_WASI_VERSION}"),
+            package: (*package).to_string(),
+            interface: (*interface).to_string(),
+            version: HOST_WASI_VERSION.to_string(),
+            description: (*description).to_string(),
+        })
+        .collect()
+}
+
+/// The host interface that satisfies the import named `import` (a full port name such as
+/// `wasi:cli/environment@0.2.6`), if any: same package and interface, and a semver-compatible
+/// version. `None` for anything else, such as `example:stringoperations/operations@0.1.0`, which
+/// must be wired to another component.
+pub fn provided_by_host(import: &str) -> Option<HostInterface> {
+    let (unversioned, version) = match import.split_once('@') {
+        Some((name, version)) => (name, Some(version)),
+        None => (import, None),
+    };
+    let (package, interface) = unversioned.split_once('/')?;
+    let wanted = compatibility_key(version?)?;
+    INTERFACES
+        .iter()
+        .any(|(p, i, _)| *p == package && *i == interface)
+        .then_some(())?;
+    (compatibility_key(HOST_WASI_VERSION)? == wanted).then_some(())?;
+    host_interfaces()
+        .into_iter()
+        .find(|h| h.package == package && h.interface == interface)
+}
+
+/// The part of a version that semver-compatible versions share, as wasmtime's linker uses it:
+/// `1` for `1.4.2`, `0.2` for `0.2.6`, the whole version for `0.0.x` and pre-releases.
+fn compatibility_key(version: &str) -> Option<String> {
+    if version.contains(['-', '+']) {
+        return Some(version.to_string());
+    }
+    let mut parts = version.split('.').map(|p| p.parse::<u64>().ok());
+    let (Some(Some(major)), Some(Some(minor)), Some(Some(_patch)), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return None;
+    };
+    Some(match (major, minor) {
+        (0, 0) => version.to_string(),
+        (0, minor) => format!("0.{minor}"),
+        (major, _) => major.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn any_wasi_0_2_release_is_provided() {
+        for name in [
+            "wasi:cli/environment@0.2.0",
+            "wasi:cli/environment@0.2.6",
+            "wasi:http/outgoing-handler@0.2.10",
+            "wasi:io/streams@0.2.12",
+        ] {
+            let provided = provided_by_host(name).map(|h| h.name);
+            assert!(provided.is_some(), "{name} should be provided");
+        }
+        assert_eq!(
+            provided_by_host("wasi:random/random@0.2.3").map(|h| h.name),
+            Some(format!("wasi:random/random@{HOST_WASI_VERSION}"))
+        );
+    }
+
+    #[test]
+    fn other_versions_names_and_packages_are_not() {
+        for name in [
+            "wasi:cli/environment@0.3.0",
+            "wasi:cli/environment",
+            "wasi:cli/no-such-interface@0.2.6",
+            "wasi:http/incoming-handler@0.2.6",
+            "example:stringoperations/operations@0.1.0",
+            "shout",
+        ] {
+            assert_eq!(
+                provided_by_host(name),
+                None,
+                "{name} should not be provided"
+            );
+        }
+    }
+
+    #[test]
+    fn compatibility_keys_follow_semver() {
+        assert_eq!(compatibility_key("1.4.2").as_deref(), Some("1"));
+        assert_eq!(compatibility_key("0.2.6").as_deref(), Some("0.2"));
+        assert_eq!(compatibility_key("0.0.3").as_deref(), Some("0.0.3"));
+        assert_eq!(compatibility_key("0.2.0-rc").as_deref(), Some("0.2.0-rc"));
+        assert_eq!(compatibility_key("zero"), None);
+    }
+
+    #[test]
+    fn every_interface_is_listed_once() {
+        let all = host_interfaces();
+        let mut names: Vec<&str> = all.iter().map(|h| h.name.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), all.len());
+    }
+}
