@@ -1,0 +1,146 @@
+//! Opening and saving project files.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use plugboard_core::project::{ComponentStatus, NodeId, Project, parent_dir};
+use serde::Serialize;
+use tauri::State;
+use ts_rs::TS;
+
+use super::component::ComponentDetails;
+use super::{blocking, project_dir};
+use crate::error::AppError;
+use crate::state::Engine;
+
+/// A project as read from disk, with what was found for each node. Component paths are absolute,
+/// so the window's copy stays valid whatever the file is saved as.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct OpenedProject {
+    /// The project file.
+    #[ts(type = "string")]
+    pub path: PathBuf,
+    /// The project as written in the file.
+    pub project: Project,
+    /// One entry per node, in the project's order.
+    pub nodes: Vec<NodeLoad>,
+}
+
+/// What was found for one node's component: flagged, never dropped.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct NodeLoad {
+    /// The node.
+    pub node: NodeId,
+    /// Where its component was looked for.
+    #[ts(type = "string")]
+    pub path: PathBuf,
+    /// Whether the file is there and unchanged.
+    pub status: ComponentStatus,
+    /// The component, when it could be loaded.
+    pub details: Option<ComponentDetails>,
+    /// Why it could not be loaded.
+    pub error: Option<AppError>,
+}
+
+/// A project after saving (the file holds component paths relative to `path`; this copy keeps
+/// them absolute, as the window holds them).
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct SavedProject {
+    /// Where it was saved.
+    #[ts(type = "string")]
+    pub path: PathBuf,
+    /// The project as saved.
+    pub project: Project,
+}
+
+/// A new, empty project with the engine's defaults (capabilities denied, default limits).
+#[tauri::command]
+pub fn new_project() -> Project {
+    Project::default()
+}
+
+/// Reads the project at `path` and loads every node's component, reporting per node.
+#[tauri::command]
+pub async fn open_project(
+    engine: State<'_, Arc<Engine>>,
+    path: PathBuf,
+) -> Result<OpenedProject, AppError> {
+    blocking(&engine, move |engine| {
+        let path = std::path::absolute(&path).unwrap_or(path);
+        let project = Project::load(&path)?.with_absolute_paths(&parent_dir(&path));
+        let nodes = load_nodes(engine, &project, &parent_dir(&path));
+        Ok(OpenedProject {
+            path,
+            project,
+            nodes,
+        })
+    })
+    .await
+}
+
+/// Checks every node's component again (after files changed on disk).
+#[tauri::command]
+pub async fn check_project(
+    engine: State<'_, Arc<Engine>>,
+    project: Project,
+    project_path: Option<PathBuf>,
+) -> Result<Vec<NodeLoad>, AppError> {
+    blocking(&engine, move |engine| {
+        Ok(load_nodes(
+            engine,
+            &project,
+            &project_dir(project_path.as_deref()),
+        ))
+    })
+    .await
+}
+
+/// Validates `project` and saves it atomically to `path`. `project_path` is where it was last
+/// saved (its relative component paths resolve from there), `None` for a new project.
+#[tauri::command]
+pub async fn save_project(
+    engine: State<'_, Arc<Engine>>,
+    project: Project,
+    project_path: Option<PathBuf>,
+    path: PathBuf,
+) -> Result<SavedProject, AppError> {
+    blocking(&engine, move |_| {
+        project.validate()?;
+        let path = std::path::absolute(&path).unwrap_or(path);
+        let dir = project_dir(project_path.as_deref());
+        project.save(&path, &dir)?;
+        Ok(SavedProject {
+            project: project.with_absolute_paths(&dir),
+            path,
+        })
+    })
+    .await
+}
+
+fn load_nodes(engine: &Engine, project: &Project, dir: &Path) -> Vec<NodeLoad> {
+    project
+        .check_components(dir)
+        .into_iter()
+        .map(|status| {
+            let loaded = match status.status {
+                ComponentStatus::Missing { .. } => None,
+                _ => Some(engine.cache.get(&status.node, &status.path)),
+            };
+            let (details, error) = match loaded {
+                None => (None, None),
+                Some(Ok(component)) => (Some(ComponentDetails::new(component.info.clone())), None),
+                Some(Err(e)) => (None, Some(AppError::from(e))),
+            };
+            NodeLoad {
+                node: status.node,
+                path: status.path,
+                status: status.status,
+                details,
+                error,
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,53 @@
+//! Plugboard's window: a thin Tauri shell whose commands call `plugboard-core`.
+//!
+//! `plugboard-app [PROJECT]` opens the window, with `PROJECT` (a `*.plugboard.json`) on the
+//! canvas when given. The sample library comes from the repository root: `PLUGBOARD_ROOT`, or
+//! the first folder holding `sample-components/` above the current directory or the executable.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod commands;
+mod error;
+mod state;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use state::{Engine, find_root};
+
+fn main() {
+    let startup_project = std::env::args_os()
+        .skip(1)
+        .map(PathBuf::from)
+        .find(|arg| !arg.to_string_lossy().starts_with('-'))
+        .map(|path| std::path::absolute(&path).unwrap_or(path));
+    let starts: Vec<PathBuf> = [std::env::current_dir().ok(), std::env::current_exe().ok()]
+        .into_iter()
+        .flatten()
+        .collect();
+    let root = find_root(
+        std::env::var_os("PLUGBOARD_ROOT").map(PathBuf::from),
+        &starts,
+    );
+
+    let result = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .manage(Arc::new(Engine::new(root, startup_project)))
+        .invoke_handler(tauri::generate_handler![
+            commands::library::startup,
+            commands::library::library,
+            commands::component::load_component,
+            commands::project::new_project,
+            commands::project::open_project,
+            commands::project::check_project,
+            commands::project::save_project,
+            commands::wire::check_wires,
+            commands::compose::compile,
+            commands::compose::save_composition,
+            commands::compose::export_wac,
+        ])
+        .run(tauri::generate_context!());
+    if let Err(error) = result {
+        eprintln!("plugboard-app: cannot start the window: {error}");
+        std::process::exit(1);
+    }
+}
