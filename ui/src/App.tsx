@@ -1,0 +1,60 @@
+import { ReactFlowProvider } from "@xyflow/react";
+import { useEffect } from "react";
+
+import { Canvas } from "./canvas/Canvas";
+import { CompilePanel } from "./compile/CompilePanel";
+import { HelpOverlay } from "./help/HelpOverlay";
+import { Inspector } from "./inspector/Inspector";
+import { appWindow } from "./ipc";
+import { LibraryPanel } from "./library/LibraryPanel";
+import { LoadingIndicator } from "./messages/LoadingIndicator";
+import { MessageBar } from "./messages/MessageBar";
+import { getAppStore, isDirty, useApp, windowTitle } from "./store";
+import { Toolbar } from "./toolbar/Toolbar";
+import { useShortcuts } from "./toolbar/shortcuts";
+
+export function App() {
+  return (
+    <ReactFlowProvider>
+      <Shell />
+    </ReactFlowProvider>
+  );
+}
+
+function Shell() {
+  const title = useApp(windowTitle);
+  useEffect(() => {
+    appWindow.setTitle(title);
+  }, [title]);
+
+  useEffect(() => {
+    const unlisten = appWindow.onCloseRequested(async () => {
+      const state = getAppStore().getState();
+      return !isDirty(state) || state.mayDiscard("Close Plugboard?");
+    });
+    return () => {
+      void unlisten.then((stop) => {
+        stop();
+      });
+    };
+  }, []);
+
+  useShortcuts();
+
+  return (
+    <div className="app">
+      <Toolbar />
+      <div className="workspace">
+        <LibraryPanel />
+        <main className="canvas-area">
+          <Canvas />
+          <MessageBar />
+          <LoadingIndicator />
+          <CompilePanel />
+        </main>
+        <Inspector />
+      </div>
+      <HelpOverlay />
+    </div>
+  );
+}

@@ -1,0 +1,83 @@
+import type { NodeProps } from "@xyflow/react";
+import { memo } from "react";
+
+import type { ComponentFlowNode, Direction, PortGroup } from "../graph/model";
+import { PortRow } from "./PortRow";
+
+const STATE_BADGE: Record<string, string | undefined> = {
+  missing: "file missing",
+  changed: "file changed",
+  error: "cannot load",
+  loading: "loading…",
+};
+
+function Groups(props: { node: string; groups: PortGroup[]; direction: Direction }) {
+  return (
+    <div className={`ports ports--${props.direction}`}>
+      <div className="ports-title">{props.direction === "import" ? "imports" : "exports"}</div>
+      {props.groups.length === 0 && <div className="ports-none">none</div>}
+      {props.groups.map((group) => (
+        <div key={group.name} className={group.wasi ? "group group--wasi" : "group"}>
+          <div className="group-name">
+            {group.name || "functions & instances"}
+            {group.version && <span className="group-version"> @{group.version}</span>}
+          </div>
+          {group.ports.map((port) => (
+            <PortRow
+              key={port.name}
+              node={props.node}
+              port={port}
+              direction={props.direction}
+              showVersion={group.version === null}
+            />
+          ))}
+        </div>
+      ))}
+    </div>
+  );
+}
+
+export const ComponentNode = memo(function ComponentNode({
+  data,
+  selected,
+}: NodeProps<ComponentFlowNode>) {
+  const badge = STATE_BADGE[data.state];
+  const classes = [
+    "cnode",
+    `cnode--${data.state}`,
+    data.error ? "cnode--error" : "",
+    selected ? "cnode--selected" : "",
+  ];
+  return (
+    <div
+      className={classes.filter(Boolean).join(" ")}
+      data-testid="node"
+      data-node-name={data.id}
+      data-component={data.component}
+      data-state={data.state}
+      data-error={data.error || undefined}
+    >
+      <header className="cnode-header">
+        <span className="cnode-name">{data.id}</span>
+        {data.role && data.role !== "library" && (
+          <span className="cnode-role">{data.role === "command" ? "command" : "http proxy"}</span>
+        )}
+        {badge && (
+          <span className="cnode-badge" data-testid="node-status">
+            {badge}
+          </span>
+        )}
+      </header>
+      {data.component !== data.id && <div className="cnode-sub">{data.component}.wasm</div>}
+      {data.problem && (
+        <div className="cnode-problem" title={data.problem}>
+          {data.problem}
+        </div>
+      )}
+      <div className="cnode-body">
+        <Groups node={data.id} groups={data.imports} direction="import" />
+        <Groups node={data.id} groups={data.exports} direction="export" />
+      </div>
+    </div>
+  );
+});

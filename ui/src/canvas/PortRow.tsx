@@ -1,0 +1,121 @@
+import { Handle, Position } from "@xyflow/react";
+import { memo } from "react";
+
+import { handleId, wireKey, type Direction, type PortView } from "../graph/model";
+import { useApp, type AppState } from "../store";
+
+/** How a port looks while a wire is dragged, or after a refused drop. */
+export type DragLook = "idle" | "origin" | "inactive" | "pending" | "allowed" | "refused";
+
+export function dragLook(
+  s: Pick<AppState, "drag" | "wireChecks" | "refused">,
+  node: string,
+  port: string,
+  direction: Direction,
+): DragLook {
+  const { drag } = s;
+  if (!drag) {
+    const r = s.refused;
+    const hit =
+      r &&
+      ((direction === "export" && r.from.node === node && r.from.port === port) ||
+        (direction === "import" && r.to.node === node && r.to.port === port));
+    return hit ? "refused" : "idle";
+  }
+  if (drag.end.node === node && drag.end.port === port && drag.direction === direction) {
+    return "origin";
+  }
+  if (drag.direction === direction || drag.end.node === node) return "inactive";
+  const me = { node, port };
+  const key = direction === "import" ? wireKey(drag.end, me) : wireKey(me, drag.end);
+  return s.wireChecks[key]?.verdict ?? "pending";
+}
+
+export const PortRow = memo(function PortRow(props: {
+  node: string;
+  port: PortView;
+  direction: Direction;
+  /** Whether to print the version (not when the group shows it once for all). */
+  showVersion: boolean;
+}) {
+  const { node, port, direction } = props;
+  const look = useApp((s) => dragLook(s, node, port.name, direction));
+  const selected = useApp(
+    (s) =>
+      s.selection.kind === "port" &&
+      s.selection.node === node &&
+      s.selection.port === port.name &&
+      s.selection.direction === direction,
+  );
+  const selectPort = useApp((s) => s.selectPort);
+  const classes = [
+    "port",
+    `port--${direction}`,
+    `port--${port.kind}`,
+    port.wasi ? "port--wasi" : "port--custom",
+    port.open ? (port.hostProvided ? "port--host" : "port--unprovided") : "",
+    port.missing ? "port--missing" : "",
+    port.error ? "port--error" : "",
+    selected ? "port--selected" : "",
+    `drag--${look}`,
+  ];
+  const wireable = !port.missing && port.kind !== "type" && port.kind !== "unknown";
+  return (
+    <div
+      className={classes.filter(Boolean).join(" ")}
+      data-testid="port"
+      data-port-name={port.name}
+      data-port-dir={direction}
+      data-port-kind={port.kind}
+      data-wasi={port.wasi}
+      data-open={port.open}
+      data-drag={look}
+      data-error={port.error || undefined}
+      onClick={(event) => {
+        event.stopPropagation();
+        selectPort(node, port.name, direction);
+      }}
+    >
+      <Handle
+        type={direction === "import" ? "target" : "source"}
+        position={direction === "import" ? Position.Left : Position.Right}
+        id={handleId(direction, port.name)}
+        className={`handle handle--${port.kind} ${port.wasi ? "handle--wasi" : "handle--custom"}`}
+        isConnectable={wireable}
+      />
+      <span className="port-label">{port.label}</span>
+      {props.showVersion && port.version && <span className="port-version">@{port.version}</span>}
+      {port.exported && (
+        <span className="port-badge" title="Exported from the composition">
+          ★
+        </span>
+      )}
+      {port.missing && <span className="port-badge port-badge--missing">missing</span>}
+      <div className="port-card" role="tooltip" data-testid="port-card">
+        <div className="port-card-name">{port.name}</div>
+        <div className="port-card-kind">
+          {direction} · {port.kind}
+          {port.wasi ? " · WASI" : ""}
+          {port.open
+            ? port.hostProvided
+              ? " · from the host"
+              : " · NOT provided by the host"
+            : ""}
+        </div>
+        {port.functions.length > 0 ? (
+          <ul className="port-card-functions">
+            {port.functions.map((f) => (
+              <li key={f.name}>
+                <code>{f.signature}</code>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <div className="port-card-empty">
+            {port.missing ? "Not in the component any more." : "No functions (types only)."}
+          </div>
+        )}
+      </div>
+    </div>
+  );
+});

@@ -1,0 +1,56 @@
+import { BaseEdge, EdgeLabelRenderer, getBezierPath, type EdgeProps } from "@xyflow/react";
+import { memo } from "react";
+
+import type { HostFlowEdge, WireFlowEdge } from "../graph/model";
+import { getAppStore } from "../store";
+
+export const WireEdge = memo(function WireEdge(props: EdgeProps<WireFlowEdge>) {
+  const [path, labelX, labelY] = getBezierPath(props);
+  const { data, selected } = props;
+  return (
+    <>
+      <g
+        data-testid="wire"
+        data-from-node={data?.from.node}
+        data-from-port={data?.from.port}
+        data-to-node={data?.to.node}
+        data-to-port={data?.to.port}
+        className={selected ? "wire wire--selected" : "wire"}
+      >
+        <BaseEdge id={props.id} path={path} interactionWidth={24} />
+      </g>
+      {selected && data && (
+        <EdgeLabelRenderer>
+          <button
+            type="button"
+            className="wire-delete nodrag nopan"
+            data-testid="wire-delete"
+            title="Delete this wire (Delete)"
+            style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
+            onClick={() => {
+              getAppStore().getState().deleteWire(data.from, data.to);
+            }}
+          >
+            ✕
+          </button>
+        </EdgeLabelRenderer>
+      )}
+    </>
+  );
+});
+
+export const HostEdge = memo(function HostEdge(props: EdgeProps<HostFlowEdge>) {
+  const [path] = getBezierPath(props);
+  const { data } = props;
+  return (
+    <g
+      data-testid="host-wire"
+      data-to-node={data?.to.node}
+      data-to-port={data?.to.port}
+      data-provided={data?.provided}
+      className={data?.provided ? "host-wire" : "host-wire host-wire--unprovided"}
+    >
+      <BaseEdge id={props.id} path={path} interactionWidth={0} />
+    </g>
+  );
+});

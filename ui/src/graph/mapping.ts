@@ -1,0 +1,294 @@
+// Pure mappers from the project and what the engine said about its components to what the canvas
+// draws. No rules about WebAssembly here: which imports the host provides, which ports exist and
+// what they carry all come from the engine.
+import type { AppError } from "../ipc/bindings/AppError";
+import type { ComponentDetails } from "../ipc/bindings/ComponentDetails";
+import type { HostInterface } from "../ipc/bindings/HostInterface";
+import type { Node as ProjectNode } from "../ipc/bindings/Node";
+import type { Port } from "../ipc/bindings/Port";
+import type { Project } from "../ipc/bindings/Project";
+import {
+  HOST_ID,
+  handleId,
+  hostHandleId,
+  unprovidedHandleId,
+  wireEdgeId,
+  type AppEdge,
+  type AppNode,
+  type ComponentFlowNode,
+  type ComponentNodeData,
+  type Direction,
+  type HostFlowNode,
+  type HostNodeData,
+  type NodeState,
+  type PortGroup,
+  type PortView,
+} from "./model";
+
+/** What the window knows about one node's component. */
+export type NodeEntry = {
+  state: NodeState;
+  details: ComponentDetails | null;
+  problem: string | null;
+  /** For a changed component: the hash of the file now. */
+  actualSha256: string | null;
+};
+
+export type CanvasInput = {
+  project: Project;
+  entries: Record<string, NodeEntry | undefined>;
+  hostInterfaces: HostInterface[];
+  compileError: AppError | null;
+};
+
+/** The file name of a path without its directory and `.wasm`. */
+export function componentName(path: string): string {
+  const file = path.split(/[\\/]/).pop() ?? path;
+  return file.replace(/\.wasm$/i, "");
+}
+
+/** A node id not used yet: the component's name, then `name-2`, `name-3`, … */
+export function freshNodeId(name: string, taken: Iterable<string>): string {
+  const used = new Set(taken);
+  const base = name.trim() || "component";
+  if (!used.has(base)) return base;
+  for (let i = 2; ; i++) {
+    const id = `${base}-${i}`;
+    if (!used.has(id)) return id;
+  }
+}
+
+/** The short label of a port: the interface of `ns:pkg/iface@1.0.0`, else the name itself. */
+export function portLabel(name: string): string {
+  const slash = name.indexOf("/");
+  if (slash < 0) return name;
+  const rest = name.slice(slash + 1);
+  const at = rest.indexOf("@");
+  return at < 0 ? rest : rest.slice(0, at);
+}
+
+function isWireable(port: Port): boolean {
+  return port.kind !== "type";
+}
+
+/** Imports of `nodeId` that no wire feeds (type imports are never wired, so never open). */
+export function openImports(project: Project, nodeId: string, details: ComponentDetails): Port[] {
+  const wired = new Set(project.wires.filter((w) => w.to.node === nodeId).map((w) => w.to.port));
+  return details.info.imports.filter((p) => isWireable(p) && !wired.has(p.name));
+}
+
+function groupPorts(ports: PortView[], wasiOf: (p: PortView) => boolean): PortGroup[] {
+  const groups = new Map<string, PortGroup>();
+  for (const port of ports) {
+    const name = port.name.includes("/") ? port.name.slice(0, port.name.indexOf("/")) : "";
+    let group = groups.get(name);
+    if (!group) {
+      group = { name, version: port.version, wasi: wasiOf(port), ports: [] };
+      groups.set(name, group);
+    }
+    if (group.version !== port.version) group.version = null;
+    group.ports.push(port);
+  }
+  // The component's own interfaces first: they are what gets wired; WASI comes from the host.
+  return [...groups.values()].sort((a, b) => Number(a.wasi) - Number(b.wasi));
+}
+
+function portView(
+  port: Port,
+  direction: Direction,
+  extra: Partial<PortView> & Pick<PortView, "open" | "hostProvided" | "exported" | "error">,
+): PortView {
+  return {
+    name: port.name,
+    label: portLabel(port.name),
+    version: port.version,
+    kind: port.kind,
+    wasi: port.wasi,
+    functions: port.functions.map((f) => ({ name: f.name, signature: f.signature })),
+    missing: false,
+    ...extra,
+    ...(direction === "export" ? { open: false, hostProvided: null } : {}),
+  };
+}
+
+function missingPort(name: string, error: boolean): PortView {
+  return {
+    name,
+    label: portLabel(name),
+    version: null,
+    kind: "unknown",
+    wasi: false,
+    functions: [],
+    open: false,
+    hostProvided: null,
+    missing: true,
+    exported: false,
+    error,
+  };
+}
+
+/** The data of one component node. */
+export function componentData(node: ProjectNode, input: CanvasInput): ComponentNodeData {
+  const { project, compileError } = input;
+  const entry = input.entries[node.id];
+  const details = entry?.details ?? null;
+  const errorHere = compileError?.node === node.id;
+  const errorPort = errorHere ? (compileError.port ?? null) : null;
+  const wiredIn = new Set(project.wires.filter((w) => w.to.node === node.id).map((w) => w.to.port));
+  const wiredOut = new Set(
+    project.wires.filter((w) => w.from.node === node.id).map((w) => w.from.port),
+  );
+  const exported = new Set(project.exports.filter((e) => e.node === node.id).map((e) => e.export));
+
+  const imports: PortView[] = (details?.info.imports ?? []).map((port) =>
+    portView(port, "import", {
+      open: isWireable(port) && !wiredIn.has(port.name),
+      hostProvided: details?.hostImports[port.name] ?? null,
+      exported: false,
+      error: errorPort === port.name,
+    }),
+  );
+  const exports: PortView[] = (details?.info.exports ?? []).map((port) =>
+    portView(port, "export", {
+      open: false,
+      hostProvided: null,
+      exported: exported.has(port.name),
+      error: errorPort === port.name,
+    }),
+  );
+  // Wires and exports the component no longer has (or whose file is missing) stay visible.
+  for (const name of wiredIn) {
+    if (!imports.some((p) => p.name === name)) imports.push(missingPort(name, errorPort === name));
+  }
+  for (const name of new Set([...wiredOut, ...exported])) {
+    if (!exports.some((p) => p.name === name)) exports.push(missingPort(name, errorPort === name));
+  }
+  return {
+    id: node.id,
+    component: componentName(node.component),
+    path: node.component,
+    state: entry?.state ?? "loading",
+    problem: entry?.problem ?? null,
+    role: details?.info.role ?? null,
+    imports: groupPorts(imports, (p) => p.wasi),
+    exports: groupPorts(exports, (p) => p.wasi),
+    error: errorHere,
+  };
+}
+
+/** The data of the host node: the interfaces it provides, and what it cannot provide. */
+export function hostData(input: CanvasInput): HostNodeData {
+  const used = new Set<string>();
+  const unprovided = new Map<string, { name: string; label: string }>();
+  for (const node of input.project.nodes) {
+    const details = input.entries[node.id]?.details;
+    if (!details) continue;
+    for (const port of openImports(input.project, node.id, details)) {
+      const host = details.hostImports[port.name];
+      if (host) used.add(host);
+      else unprovided.set(port.name, { name: port.name, label: portLabel(port.name) });
+    }
+  }
+  const groups: HostNodeData["groups"] = [];
+  for (const iface of input.hostInterfaces) {
+    let group = groups.find((g) => g.name === iface.package);
+    if (!group) {
+      group = { name: iface.package, ports: [] };
+      groups.push(group);
+    }
+    group.ports.push({
+      name: iface.name,
+      label: iface.interface,
+      description: iface.description,
+      used: used.has(iface.name),
+    });
+  }
+  return { groups, unprovided: [...unprovided.values()] };
+}
+
+/** Every wire of the project, and a dashed wire from the host to every open import. */
+export function buildEdges(input: CanvasInput, selectedWires: ReadonlySet<string>): AppEdge[] {
+  const edges: AppEdge[] = input.project.wires.map((wire) => {
+    const id = wireEdgeId(wire.from, wire.to);
+    return {
+      id,
+      type: "wire",
+      source: wire.from.node,
+      sourceHandle: handleId("export", wire.from.port),
+      target: wire.to.node,
+      targetHandle: handleId("import", wire.to.port),
+      selected: selectedWires.has(id),
+      data: { from: wire.from, to: wire.to },
+    };
+  });
+  for (const node of input.project.nodes) {
+    const details = input.entries[node.id]?.details;
+    if (!details) continue;
+    for (const port of openImports(input.project, node.id, details)) {
+      const host = details.hostImports[port.name];
+      edges.push({
+        id: `host:${JSON.stringify([node.id, port.name])}`,
+        type: "host",
+        source: HOST_ID,
+        sourceHandle: host ? hostHandleId(host) : unprovidedHandleId(port.name),
+        target: node.id,
+        targetHandle: handleId("import", port.name),
+        selectable: false,
+        deletable: false,
+        focusable: false,
+        data: { to: { node: node.id, port: port.name }, provided: host !== undefined },
+      });
+    }
+  }
+  return edges;
+}
+
+/** Where the host sits by default: left of the leftmost node. */
+export function defaultHostPosition(project: Project): { x: number; y: number } {
+  if (project.nodes.length === 0) return { x: -480, y: 0 };
+  const xs = project.nodes.map((n) => n.position.x);
+  const ys = project.nodes.map((n) => n.position.y);
+  return { x: Math.min(...xs) - 480, y: Math.min(...ys) };
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * The React Flow nodes for `input`, reusing what React Flow measured and selected on `previous`
+ * and keeping each node's `data` object when it did not change (so memoised nodes skip renders).
+ */
+export function syncFlowNodes(
+  previous: readonly AppNode[],
+  input: CanvasInput,
+  hostPosition: { x: number; y: number },
+): AppNode[] {
+  const before = new Map(previous.map((n) => [n.id, n]));
+  const oldHost = before.get(HOST_ID);
+  const prevHost = oldHost?.type === "host" ? oldHost : undefined;
+  const hostInfo = hostData(input);
+  const hostNode: HostFlowNode = {
+    ...prevHost,
+    id: HOST_ID,
+    type: "host",
+    position: hostPosition,
+    deletable: false,
+    data: prevHost && sameJson(prevHost.data, hostInfo) ? prevHost.data : hostInfo,
+  };
+  const nodes: AppNode[] = [hostNode];
+  for (const node of input.project.nodes) {
+    const old = before.get(node.id);
+    const prev = old?.type === "component" ? old : undefined;
+    const data = componentData(node, input);
+    const flowNode: ComponentFlowNode = {
+      ...prev,
+      id: node.id,
+      type: "component",
+      position: { x: node.position.x, y: node.position.y },
+      data: prev && sameJson(prev.data, data) ? prev.data : data,
+    };
+    nodes.push(flowNode);
+  }
+  return nodes;
+}

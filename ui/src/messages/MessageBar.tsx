@@ -1,0 +1,36 @@
+import { useEffect } from "react";
+
+import { useApp } from "../store";
+
+const ICON = { error: "⛔", refusal: "⚠", info: "✔" } as const;
+
+export function MessageBar() {
+  const message = useApp((s) => s.message);
+  const dismiss = useApp((s) => s.dismissMessage);
+  // Confirmations go away by themselves; errors and refusals stay until dismissed.
+  useEffect(() => {
+    if (message?.kind !== "info") return;
+    const timer = setTimeout(dismiss, 6000);
+    return () => {
+      clearTimeout(timer);
+    };
+  }, [message, dismiss]);
+  if (!message) return null;
+  return (
+    <div
+      key={message.id}
+      className={`message message--${message.kind}`}
+      data-testid="message"
+      data-kind={message.kind}
+      role={message.kind === "info" ? "status" : "alert"}
+    >
+      <span className="message-icon" aria-hidden>
+        {ICON[message.kind]}
+      </span>
+      <span className="message-text">{message.text}</span>
+      <button type="button" className="message-close" title="Dismiss (Esc)" onClick={dismiss}>
+        ✕
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,253 @@
+import { describe, expect, it, vi } from "vitest";
+
+import { dragLook } from "./canvas/PortRow";
+import {
+  CONSUMER,
+  HOST,
+  LOG,
+  LOGGER,
+  OPS,
+  PROVIDER,
+  RUN,
+  emptyProject,
+  seedProject,
+} from "./fixtures";
+import { HOST_ID, wireEdgeId } from "./graph/model";
+import type { AppError } from "./ipc";
+import { EngineError } from "./ipc/errors";
+import type { Project } from "./ipc/bindings/Project";
+import type { Wire } from "./ipc/bindings/Wire";
+import type { WireCheck } from "./ipc/bindings/WireCheck";
+import { createAppStore, isDirty, windowTitle, type Deps } from "./store";
+
+const DETAILS = { "string-operations": PROVIDER, "consumer-app": CONSUMER, logger: LOGGER };
+
+/** A fake engine whose wire rule is "same port name", answering as the real one shapes it. */
+function fakeDeps() {
+  const notWasm: AppError = { kind: "not-wasm", message: "not a WebAssembly file: it is text" };
+  const checkWires = vi.fn((_: Project, __: string | null, proposals: Wire[]) =>
+    Promise.resolve(
+      proposals.map((w): WireCheck =>
+        w.from.port === w.to.port
+          ? { verdict: "allowed" }
+          : { verdict: "refused", reason: `\`${w.from.port}\` does not fit \`${w.to.port}\`` },
+      ),
+    ),
+  );
+  const engine: Deps["engine"] = {
+    startup: () => Promise.resolve({ root: "/repo", project: null, hostInterfaces: HOST }),
+    library: () => Promise.resolve({ groups: [], projects: [] }),
+    newProject: () => Promise.resolve(emptyProject()),
+    loadComponent: (_node, path) => {
+      const name = /([^/]+)\.wasm$/.exec(path)?.[1] ?? "";
+      const found = DETAILS[name as keyof typeof DETAILS] as (typeof DETAILS)["logger"] | undefined;
+      return found ? Promise.resolve(found) : Promise.reject(new EngineError(notWasm));
+    },
+    openProject: (path) =>
+      Promise.resolve({
+        path,
+        project: seedProject(),
+        nodes: [
+          {
+            node: "string-operations",
+            path: "/s/string-operations.wasm",
+            status: { state: "ok" },
+            details: PROVIDER,
+            error: null,
+          },
+          {
+            node: "consumer-app",
+            path: "/s/consumer-app.wasm",
+            status: { state: "ok" },
+            details: CONSUMER,
+            error: null,
+          },
+        ],
+      }),
+    checkProject: () => Promise.resolve([]),
+    saveProject: (project, _from, path) => Promise.resolve({ path, project }),
+    checkWires,
+    compile: () =>
+      Promise.reject(
+        new EngineError({
+          kind: "incompatible",
+          message: "bad wire",
+          node: "consumer-app",
+          port: OPS,
+        }),
+      ),
+    saveComposition: () => Promise.resolve(CONSUMER),
+    exportWac: () => Promise.resolve(null),
+  };
+  const dialogs: Deps["dialogs"] = {
+    pickComponents: () => Promise.resolve([]),
+    pickProject: () => Promise.resolve(null),
+    pickProjectDestination: () => Promise.resolve("/tmp/saved-as.plugboard.json"),
+    pickComponentDestination: () => Promise.resolve(null),
+    pickWacDestination: () => Promise.resolve(null),
+    confirmDiscard: vi.fn(() => Promise.resolve(true)),
+  };
+  const layout: Deps["layout"] = (boxes) =>
+    Promise.resolve(new Map(boxes.map((b, i) => [b.id, { x: i * 500, y: 0 }])));
+  return { engine, dialogs, layout, checkWires };
+}
+
+async function openedSeed() {
+  const deps = fakeDeps();
+  const store = createAppStore(deps);
+  await store.getState().init();
+  await store.getState().openProjectFile("/p/seed.plugboard.json");
+  return { store, deps };
+}
+
+describe("opening and saving", () => {
+  it("opens a project onto the canvas, clean, with the host node", async () => {
+    const { store } = await openedSeed();
+    const s = store.getState();
+    expect(s.nodes.map((n) => n.id)).toEqual([HOST_ID, "string-operations", "consumer-app"]);
+    expect(isDirty(s)).toBe(false);
+    expect(windowTitle(s)).toBe("seed.plugboard.json — Plugboard");
+    expect(s.message).toBeNull();
+  });
+
+  it("marks changes dirty and saving clean again", async () => {
+    const { store } = await openedSeed();
+    store.getState().toggleExport("consumer-app", RUN);
+    expect(isDirty(store.getState())).toBe(true);
+    expect(windowTitle(store.getState())).toMatch(/^● seed/);
+    expect(await store.getState().saveAs()).toBe(true);
+    expect(store.getState().projectPath).toBe("/tmp/saved-as.plugboard.json");
+    expect(isDirty(store.getState())).toBe(false);
+  });
+
+  it("asks before discarding unsaved changes", async () => {
+    const { store, deps } = await openedSeed();
+    await store.getState().newProject();
+    expect(deps.dialogs.confirmDiscard).not.toHaveBeenCalled();
+    await store.getState().addComponents(["/s/logger.wasm"]);
+    await store.getState().newProject();
+    expect(deps.dialogs.confirmDiscard).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe("adding components", () => {
+  it("adds a node with a fresh id and undoes and redoes it", async () => {
+    const { store } = await openedSeed();
+    await store.getState().addComponents(["/s/string-operations.wasm"]);
+    const ids = () => store.getState().project.nodes.map((n) => n.id);
+    expect(ids()).toEqual(["string-operations", "consumer-app", "string-operations-2"]);
+    expect(store.getState().project.nodes[2]?.sha256).toBe(PROVIDER.info.sha256);
+    store.getState().undo();
+    expect(ids()).toEqual(["string-operations", "consumer-app"]);
+    expect(isDirty(store.getState())).toBe(false);
+    store.getState().redo();
+    expect(ids()).toHaveLength(3);
+  });
+
+  it("shows the engine's error for a bad file and changes nothing", async () => {
+    const { store } = await openedSeed();
+    const before = store.getState().project;
+    await store.getState().addComponents(["/tmp/notes.txt"]);
+    expect(store.getState().project).toBe(before);
+    expect(store.getState().message).toMatchObject({
+      kind: "error",
+      text: "not a WebAssembly file: it is text",
+    });
+    expect(store.getState().past).toHaveLength(0);
+  });
+});
+
+describe("wiring", () => {
+  it("asks the engine about every candidate once when a drag starts", async () => {
+    const { store, deps } = await openedSeed();
+    await store.getState().addComponents(["/s/logger.wasm"]);
+    await store.getState().startWireDrag({ node: "logger", port: LOG }, "export");
+    const asked = deps.checkWires.mock.calls[0]?.[2] ?? [];
+    // Every import of the two other nodes (type ports excluded), from the dragged export.
+    expect(asked.map((w) => `${w.to.node} ${w.to.port}`)).toEqual([
+      "string-operations wasi:cli/stdout@0.2.6",
+      `consumer-app ${OPS}`,
+      "consumer-app wasi:cli/stdout@0.2.6",
+    ]);
+    const s = store.getState();
+    expect(dragLook(s, "consumer-app", OPS, "import")).toBe("refused");
+    expect(dragLook(s, "logger", LOG, "export")).toBe("origin");
+    expect(dragLook(s, "string-operations", OPS, "export")).toBe("inactive");
+  });
+
+  it("refuses a drop with the engine's reason, from the cache, and adds nothing", async () => {
+    const { store, deps } = await openedSeed();
+    await store.getState().addComponents(["/s/logger.wasm"]);
+    const from = { node: "logger", port: LOG };
+    await store.getState().startWireDrag(from, "export");
+    store.getState().endWireDrag();
+    const wires = store.getState().project.wires;
+    expect(await store.getState().connect(from, { node: "consumer-app", port: OPS })).toBe(false);
+    expect(deps.checkWires).toHaveBeenCalledTimes(1);
+    expect(store.getState().project.wires).toBe(wires);
+    expect(store.getState().message).toMatchObject({ kind: "refusal" });
+    expect(store.getState().message?.text).toContain("does not fit");
+    expect(dragLook(store.getState(), "consumer-app", OPS, "import")).toBe("refused");
+  });
+
+  it("lets one export feed many imports, and deletes a selected wire", async () => {
+    const { store } = await openedSeed();
+    await store.getState().addComponents(["/s/consumer-app.wasm"]);
+    const from = { node: "string-operations", port: OPS };
+    expect(await store.getState().connect(from, { node: "consumer-app-2", port: OPS })).toBe(true);
+    expect(store.getState().project.wires).toHaveLength(2);
+    const id = wireEdgeId(from, { node: "consumer-app", port: OPS });
+    store.getState().onEdgesChange([{ type: "select", id, selected: true }]);
+    store.getState().deleteSelection();
+    expect(store.getState().project.wires.map((w) => w.to.node)).toEqual(["consumer-app-2"]);
+    store.getState().undo();
+    expect(store.getState().project.wires).toHaveLength(2);
+  });
+});
+
+describe("nodes, layout and compile", () => {
+  it("deletes a selected node with its wires and exports", async () => {
+    const { store } = await openedSeed();
+    store.getState().toggleExport("string-operations", OPS);
+    store.getState().onNodesChange([{ type: "select", id: "string-operations", selected: true }]);
+    expect(store.getState().selection).toEqual({ kind: "node", node: "string-operations" });
+    store.getState().deleteSelection();
+    const p = store.getState().project;
+    expect(p.nodes.map((n) => n.id)).toEqual(["consumer-app"]);
+    expect(p.wires).toEqual([]);
+    expect(p.exports).toEqual([]);
+  });
+
+  it("records a finished drag as a position, in one undo step", async () => {
+    const { store } = await openedSeed();
+    store
+      .getState()
+      .onNodesChange([
+        { type: "position", id: "consumer-app", position: { x: 700.4, y: 80 }, dragging: true },
+      ]);
+    expect(store.getState().project.nodes[1]?.position).toEqual({ x: 500, y: 0 });
+    store
+      .getState()
+      .onNodesChange([
+        { type: "position", id: "consumer-app", position: { x: 720.4, y: 90 }, dragging: false },
+      ]);
+    expect(store.getState().project.nodes[1]?.position).toEqual({ x: 720, y: 90 });
+    store.getState().undo();
+    expect(store.getState().project.nodes[1]?.position).toEqual({ x: 500, y: 0 });
+  });
+
+  it("lays out every node, the host first", async () => {
+    const { store } = await openedSeed();
+    await store.getState().autoLayout();
+    expect(store.getState().hostPosition).toEqual({ x: 0, y: 0 });
+    expect(store.getState().project.nodes.map((n) => n.position.x)).toEqual([500, 1000]);
+  });
+
+  it("shows a compile error on the node and port it names", async () => {
+    const { store } = await openedSeed();
+    expect(await store.getState().compileProject()).toBe(false);
+    const node = store.getState().nodes.find((n) => n.id === "consumer-app");
+    expect(node?.type === "component" && node.data.error).toBe(true);
+    expect(store.getState().message?.text).toContain("bad wire");
+  });
+});

@@ -1,0 +1,162 @@
+import { useReactFlow } from "@xyflow/react";
+import { useShallow } from "zustand/react/shallow";
+
+import { isDirty, useApp } from "../store";
+
+function ToolButton(props: {
+  testId: string;
+  label: string;
+  icon?: string;
+  hint: string;
+  onClick: () => unknown;
+  disabled?: boolean;
+  primary?: boolean;
+}) {
+  return (
+    <button
+      type="button"
+      className={["tool", props.primary ? "tool--primary" : "", props.label ? "" : "tool--icon"]
+        .filter(Boolean)
+        .join(" ")}
+      aria-label={props.label || props.hint}
+      data-testid={props.testId}
+      title={props.hint}
+      disabled={props.disabled}
+      onClick={() => void props.onClick()}
+    >
+      {props.icon && (
+        <span className="tool-icon" aria-hidden>
+          {props.icon}
+        </span>
+      )}
+      {props.label}
+    </button>
+  );
+}
+
+export function Toolbar() {
+  const flow = useReactFlow();
+  const s = useApp(
+    useShallow((s) => ({
+      dirty: isDirty(s),
+      path: s.projectPath,
+      title: s.project.title,
+      canUndo: s.past.length > 0,
+      canRedo: s.future.length > 0,
+      compiling: s.compile.state === "running",
+      empty: s.project.nodes.length === 0,
+      newProject: s.newProject,
+      requestOpen: s.requestOpen,
+      save: s.save,
+      saveAs: s.saveAs,
+      requestAdd: s.requestAddComponents,
+      compile: s.compileProject,
+      undo: s.undo,
+      redo: s.redo,
+      layout: s.autoLayout,
+      help: s.setHelpOpen,
+    })),
+  );
+  const file = s.path?.split(/[\\/]/).pop() ?? "Untitled project";
+  return (
+    <header className="toolbar">
+      <div className="brand">
+        <svg className="brand-mark" viewBox="0 0 48 24" aria-hidden>
+          <rect x="12" y="9" width="24" height="6" fill="#f1f3f5" />
+          <circle cx="10" cy="12" r="9" fill="#ffa94d" />
+          <circle cx="38" cy="12" r="9" fill="#4dc6ff" />
+        </svg>
+        Plugboard
+      </div>
+      <div className="project-name" data-testid="project-title" data-dirty={s.dirty}>
+        <span className="project-file" title={[s.path, s.title].filter(Boolean).join("\n")}>
+          {file}
+        </span>
+        {s.dirty && (
+          <span className="dirty" title="Unsaved changes">
+            ● unsaved
+          </span>
+        )}
+      </div>
+      <nav className="tools">
+        <ToolButton
+          testId="btn-new"
+          icon="✚"
+          label="New"
+          hint="New project (Ctrl+N)"
+          onClick={() => s.newProject()}
+        />
+        <ToolButton
+          testId="btn-open"
+          label="Open…"
+          hint="Open a project (Ctrl+O)"
+          onClick={s.requestOpen}
+        />
+        <ToolButton testId="btn-save" label="Save" hint="Save (Ctrl+S)" onClick={s.save} />
+        <ToolButton
+          testId="btn-save-as"
+          label="Save As…"
+          hint="Save as (Ctrl+Shift+S)"
+          onClick={s.saveAs}
+        />
+        <span className="tool-gap" />
+        <ToolButton
+          testId="btn-add"
+          icon="⊕"
+          label="Add component…"
+          hint="Add .wasm components (A)"
+          onClick={s.requestAdd}
+        />
+        <ToolButton
+          testId="btn-compile"
+          icon="⚙"
+          label={s.compiling ? "Compiling…" : "Compile"}
+          hint="Compose into one component (Ctrl+B)"
+          onClick={s.compile}
+          disabled={s.compiling || s.empty}
+          primary
+        />
+        <span className="tool-gap" />
+        <ToolButton
+          testId="btn-undo"
+          icon="↶"
+          label=""
+          hint="Undo (Ctrl+Z)"
+          onClick={s.undo}
+          disabled={!s.canUndo}
+        />
+        <ToolButton
+          testId="btn-redo"
+          icon="↷"
+          label=""
+          hint="Redo (Ctrl+Shift+Z)"
+          onClick={s.redo}
+          disabled={!s.canRedo}
+        />
+        <ToolButton
+          testId="btn-layout"
+          icon="▦"
+          label=""
+          hint="Auto-layout (L)"
+          onClick={s.layout}
+        />
+        <ToolButton
+          testId="btn-fit"
+          icon="⤢"
+          label=""
+          hint="Fit the view (F)"
+          onClick={() => flow.fitView({ padding: 0.12, duration: 250 })}
+        />
+        <ToolButton
+          testId="btn-help"
+          icon="?"
+          label=""
+          hint="Keyboard shortcuts (?)"
+          onClick={() => {
+            s.help(true);
+          }}
+        />
+      </nav>
+    </header>
+  );
+}
