@@ -1,0 +1,340 @@
+//! The whole-process cases: Plugboard and its peer on the same input, in the same run.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use tempfile::TempDir;
+
+use crate::inprocess;
+use crate::measure::{Spread, Summary, measure};
+
+/// Which figure a ratio compares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Metric {
+    Wall,
+    FirstByte,
+}
+
+/// One whole-process case on one input.
+#[derive(Debug)]
+pub struct Row {
+    pub case: &'static str,
+    pub input: String,
+    pub ours: Summary,
+    pub peer: Option<(String, Summary)>,
+    pub metric: Metric,
+    /// The target ratio Plugboard / peer, where the issue sets one.
+    pub target: Option<f64>,
+}
+
+/// One in-process case: Plugboard's time, and what it is compared with.
+#[derive(Debug)]
+pub struct InProcessRow {
+    pub case: &'static str,
+    pub input: String,
+    pub ours: Spread,
+    pub baseline: Option<(String, Duration)>,
+    pub target: Option<f64>,
+}
+
+/// The peer tools found on this machine.
+#[derive(Debug, Default)]
+pub struct Peers {
+    pub wasmtime: Option<PathBuf>,
+    pub wasm_tools: Option<PathBuf>,
+    pub wac: Option<PathBuf>,
+}
+
+impl Peers {
+    /// Looks on PATH and in the peers' install directory (`../shared/peers/install.sh`).
+    fn find() -> Self {
+        let mut dirs: Vec<PathBuf> = std::env::var_os("PATH")
+            .map(|p| std::env::split_paths(&p).collect())
+            .unwrap_or_default();
+        if let Some(home) = std::env::var_os("HOME") {
+            dirs.push(PathBuf::from(home).join(".cache/plugboard-peers/bin"));
+        }
+        let find = |name: &str| dirs.iter().map(|d| d.join(name)).find(|p| p.is_file());
+        Self {
+            wasmtime: find("wasmtime"),
+            wasm_tools: find("wasm-tools"),
+            wac: find("wac"),
+        }
+    }
+}
+
+/// The harness: inputs, tools, and the rows measured so far.
+pub struct Bench {
+    pub root: PathBuf,
+    pub plugboard: PathBuf,
+    pub runs: usize,
+    pub quick: bool,
+    pub peers: Peers,
+    pub rows: Vec<Row>,
+    pub inprocess: Vec<InProcessRow>,
+    work: TempDir,
+}
+
+impl Bench {
+    pub fn new(root: PathBuf, plugboard: PathBuf, runs: usize, quick: bool) -> Result<Self> {
+        if !plugboard.is_file() {
+            bail!(
+                "no plugboard binary at {}: build it first",
+                plugboard.display()
+            );
+        }
+        Ok(Self {
+            root,
+            plugboard,
+            runs,
+            quick,
+            peers: Peers::find(),
+            rows: Vec::new(),
+            inprocess: Vec::new(),
+            work: TempDir::new()?,
+        })
+    }
+
+    pub fn sample(&self, name: &str) -> PathBuf {
+        self.root
+            .join("target/samples")
+            .join(format!("{name}.wasm"))
+    }
+
+    fn work(&self, name: &str) -> PathBuf {
+        self.work.path().join(name)
+    }
+
+    /// A `plugboard` command whose compile cache is `cache`.
+    fn plugboard(&self, cache: &Path) -> Command {
+        let mut command = Command::new(&self.plugboard);
+        command.env("PLUGBOARD_CACHE_DIR", cache);
+        command
+    }
+
+    pub fn run_all(&mut self) -> Result<()> {
+        let seed = self.work("seed.wasm");
+        let status = self
+            .plugboard(&self.work("cache-setup"))
+            .args(["compose"])
+            .arg(self.root.join("projects/seed.plugboard.json"))
+            .arg("-o")
+            .arg(&seed)
+            .output()?;
+        if !status.status.success() {
+            bail!(
+                "cannot compose the seed: {}",
+                String::from_utf8_lossy(&status.stderr)
+            );
+        }
+        let small = vec![(
+            "seed pair",
+            self.sample("string-operations"),
+            self.sample("consumer-app"),
+            seed,
+        )];
+        let mut inputs = small;
+        if !self.quick {
+            inputs.push((
+                "18 MB Python",
+                self.sample("py-stringops"),
+                self.sample("consumer-app"),
+                self.sample("py-command"),
+            ));
+        }
+        for (label, provider, consumer, command) in &inputs {
+            let python = *label != "seed pair";
+            self.inspect(label, provider, python.then_some(0.5))?;
+            self.plug(label, consumer, provider, Some(0.5))?;
+            self.run_cold(label, command, python.then_some(0.3))?;
+            self.run_warm(label, command, python.then_some(1.0))?;
+            self.invoke(label, provider)?;
+        }
+        self.flood()?;
+        let recompose_baseline = self
+            .rows
+            .iter()
+            .rev()
+            .find(|r| r.case == "plug")
+            .and_then(|r| r.peer.as_ref())
+            .map(|(tool, s)| (tool.clone(), s.wall.median));
+        inprocess::run_all(self, recompose_baseline)?;
+        Ok(())
+    }
+
+    fn inspect(&mut self, label: &str, file: &Path, target: Option<f64>) -> Result<()> {
+        let cache = self.work("cache-inspect");
+        let ours = measure(self.runs, !self.quick, || {
+            let mut c = self.plugboard(&cache);
+            c.args(["inspect", "--wit"]).arg(file);
+            c
+        })?;
+        let peer = match &self.peers.wasm_tools {
+            Some(tool) => Some((
+                "wasm-tools component wit".to_string(),
+                summary(&measure(self.runs, !self.quick, || {
+                    let mut c = Command::new(tool);
+                    c.args(["component", "wit"]).arg(file);
+                    c
+                })?)?,
+            )),
+            None => None,
+        };
+        self.push("inspect", label, &ours, peer, Metric::Wall, target)
+    }
+
+    fn plug(&mut self, label: &str, socket: &Path, plug: &Path, target: Option<f64>) -> Result<()> {
+        let cache = self.work("cache-plug");
+        let out = self.work("plugged.wasm");
+        let ours = measure(self.runs, !self.quick, || {
+            let mut c = self.plugboard(&cache);
+            c.arg("plug")
+                .arg(socket)
+                .arg("--plug")
+                .arg(plug)
+                .arg("-o")
+                .arg(&out);
+            c
+        })?;
+        let peer = match &self.peers.wac {
+            Some(tool) => {
+                let out = self.work("wac-plugged.wasm");
+                Some((
+                    "wac plug".to_string(),
+                    summary(&measure(self.runs, !self.quick, || {
+                        let mut c = Command::new(tool);
+                        c.arg("plug")
+                            .arg(socket)
+                            .arg("--plug")
+                            .arg(plug)
+                            .arg("-o")
+                            .arg(&out);
+                        c
+                    })?)?,
+                ))
+            }
+            None => None,
+        };
+        self.push("plug", label, &ours, peer, Metric::Wall, target)
+    }
+
+    /// Nothing cached: Plugboard with an empty cache directory each run, wasmtime with `-C cache=n`.
+    fn run_cold(&mut self, label: &str, file: &Path, target: Option<f64>) -> Result<()> {
+        let mut fresh = 0;
+        let ours = measure(self.runs, !self.quick, || {
+            fresh += 1;
+            let mut c = self.plugboard(&self.work(&format!("cold-{fresh}")));
+            c.arg("run").arg(file);
+            c
+        })?;
+        let peer = match &self.peers.wasmtime {
+            Some(tool) => Some((
+                "wasmtime run -C cache=n".to_string(),
+                summary(&measure(self.runs, !self.quick, || {
+                    let mut c = Command::new(tool);
+                    c.args(["run", "-C", "cache=n"]).arg(file);
+                    c
+                })?)?,
+            )),
+            None => None,
+        };
+        self.push("run, cold", label, &ours, peer, Metric::FirstByte, target)
+    }
+
+    /// Both caches warm: the warm-up run fills them.
+    fn run_warm(&mut self, label: &str, file: &Path, target: Option<f64>) -> Result<()> {
+        let cache = self.work("cache-warm");
+        let ours = measure(self.runs, true, || {
+            let mut c = self.plugboard(&cache);
+            c.arg("run").arg(file);
+            c
+        })?;
+        let peer = match &self.peers.wasmtime {
+            Some(tool) => Some((
+                "wasmtime run".to_string(),
+                summary(&measure(self.runs, true, || {
+                    let mut c = Command::new(tool);
+                    c.arg("run").arg(file);
+                    c
+                })?)?,
+            )),
+            None => None,
+        };
+        self.push("run, warm", label, &ours, peer, Metric::Wall, target)
+    }
+
+    fn invoke(&mut self, label: &str, file: &Path) -> Result<()> {
+        let cache = self.work("cache-warm");
+        let call = r#"reverse("Hello WebAssembly")"#;
+        let ours = measure(self.runs, true, || {
+            let mut c = self.plugboard(&cache);
+            c.arg("invoke").arg(file).arg(call);
+            c
+        })?;
+        let peer = match &self.peers.wasmtime {
+            Some(tool) => Some((
+                "wasmtime run --invoke".to_string(),
+                summary(&measure(self.runs, true, || {
+                    let mut c = Command::new(tool);
+                    c.args(["run", "--invoke", call]).arg(file);
+                    c
+                })?)?,
+            )),
+            None => None,
+        };
+        self.push("invoke, warm", label, &ours, peer, Metric::Wall, None)
+    }
+
+    /// The stdout flood, read as fast as a pipe allows: Plugboard's time and peak memory.
+    fn flood(&mut self) -> Result<()> {
+        let mib = if self.quick { "16" } else { "1024" };
+        let file = self.sample("hostile-flood");
+        let cache = self.work("cache-warm");
+        let ours = measure(self.runs, true, || {
+            let mut c = self.plugboard(&cache);
+            c.arg("run").arg(&file).arg("--").arg(mib);
+            c
+        })?;
+        let peer = match &self.peers.wasmtime {
+            Some(tool) => Some((
+                "wasmtime run".to_string(),
+                summary(&measure(self.runs, true, || {
+                    let mut c = Command::new(tool);
+                    c.arg("run").arg(&file).arg(mib);
+                    c
+                })?)?,
+            )),
+            None => None,
+        };
+        let label = format!("{mib} MiB to stdout");
+        self.push("stdout flood", &label, &ours, peer, Metric::Wall, None)
+    }
+
+    fn push(
+        &mut self,
+        case: &'static str,
+        input: &str,
+        ours: &[crate::measure::Sample],
+        peer: Option<(String, Summary)>,
+        metric: Metric,
+        target: Option<f64>,
+    ) -> Result<()> {
+        let row = Row {
+            case,
+            input: input.to_string(),
+            ours: summary(ours)?,
+            peer,
+            metric,
+            target,
+        };
+        eprintln!("measured {case} on {input}");
+        self.rows.push(row);
+        Ok(())
+    }
+}
+
+fn summary(samples: &[crate::measure::Sample]) -> Result<Summary> {
+    Summary::of(samples).context("no samples")
+}

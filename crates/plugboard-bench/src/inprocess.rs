@@ -1,0 +1,233 @@
+//! In-process cases: what the window does on every edit, timed on the engine directly.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use plugboard_core::compose::{Composer, NodeComponents, load_components};
+use plugboard_core::project::{Node, NodeId, Project, Wire, WireEnd};
+use plugboard_core::run::{
+    Operation, OutputPolicy, ProjectRun, RunEvent, RunMode, Runtime, RuntimeOptions,
+};
+
+use crate::cases::{Bench, InProcessRow};
+use crate::measure::Spread;
+
+const SEED: &str = "example:stringoperations/operations@0.1.0";
+
+pub fn run_all(bench: &mut Bench, plug_baseline: Option<(String, Duration)>) -> Result<()> {
+    let provider = if bench.quick {
+        "string-operations"
+    } else {
+        "py-stringops"
+    };
+    let (project, components) = two_providers(bench, "consumer-app", provider, &[])?;
+    recompose(bench, &project, &components, provider, plug_baseline)?;
+    rerun_after_rewire(bench, &project, &components, provider)?;
+    let calls = if bench.quick { "1000" } else { "100000" };
+    let (project, components) = two_providers(bench, "call-loop", "string-operations", &[calls])?;
+    cross_node_calls(bench, &project, &components, calls)?;
+    Ok(())
+}
+
+/// A consumer, two providers of the seed interface (the other one always the Rust sample), and
+/// one wire from `provider` to the consumer.
+fn two_providers(
+    bench: &Bench,
+    consumer: &str,
+    provider: &str,
+    args: &[&str],
+) -> Result<(Project, NodeComponents)> {
+    let mut project = Project::default();
+    // Quick mode keeps to small inputs: the second provider is then another Rust instance.
+    let alternative = match (provider, bench.quick) {
+        ("string-operations", false) => "py-stringops",
+        _ => "string-operations",
+    };
+    let nodes = [
+        (consumer, consumer),
+        (provider, provider),
+        ("alternative", alternative),
+    ];
+    for (id, sample) in nodes {
+        project.nodes.push(Node {
+            id: NodeId::new(id),
+            component: bench.sample(sample),
+            sha256: None,
+            position: Default::default(),
+            capabilities: None,
+        });
+    }
+    project.capabilities.args = args.iter().map(|a| (*a).to_string()).collect();
+    project.wires.push(wire(provider, consumer));
+    project.exports = vec![plugboard_core::project::ExportChoice {
+        node: NodeId::new(consumer),
+        export: "wasi:cli/run@0.2.0".into(),
+        rename: None,
+    }];
+    let components = load_components(&project, Path::new("/"))?;
+    Ok((project, components))
+}
+
+fn wire(from: &str, to: &str) -> Wire {
+    Wire {
+        from: WireEnd {
+            node: NodeId::new(from),
+            port: SEED.into(),
+        },
+        to: WireEnd {
+            node: NodeId::new(to),
+            port: SEED.into(),
+        },
+    }
+}
+
+/// The other provider in the project (the one not wired).
+fn other_provider(project: &Project, consumer: &str) -> Option<String> {
+    let wired = &project.wires.first()?.from.node;
+    project
+        .nodes
+        .iter()
+        .map(|n| n.id.as_str())
+        .find(|id| *id != consumer && id != &wired.as_str())
+        .map(str::to_string)
+}
+
+/// Moves the consumer's wire to the other provider (or back).
+fn rewire(project: &mut Project, consumer: &str) -> Result<()> {
+    let other = other_provider(project, consumer).context("a second provider to rewire to")?;
+    project.wires = vec![wire(&other, consumer)];
+    Ok(())
+}
+
+/// Recomposing a loaded project after one wire change, against `wac plug` from scratch.
+fn recompose(
+    bench: &mut Bench,
+    project: &Project,
+    components: &NodeComponents,
+    provider: &str,
+    baseline: Option<(String, Duration)>,
+) -> Result<()> {
+    let mut project = project.clone();
+    let mut composer = Composer::new();
+    composer.compose(&project, components)?;
+    let mut times = Vec::new();
+    for _ in 0..bench.runs.max(3) {
+        rewire(&mut project, "consumer-app")?;
+        let started = Instant::now();
+        composer.compose(&project, components)?;
+        times.push(started.elapsed());
+    }
+    bench.inprocess.push(InProcessRow {
+        case: "recompose after one wire change",
+        input: format!("consumer-app + {provider}"),
+        ours: Spread::of(times).context("no samples")?,
+        baseline: baseline.map(|(tool, d)| (format!("{tool}, whole process"), d)),
+        target: Some(0.1),
+    });
+    eprintln!("measured recompose");
+    Ok(())
+}
+
+fn start(
+    runtime: &Runtime,
+    project: &Project,
+    components: &NodeComponents,
+    mode: RunMode,
+) -> Result<Vec<RunEvent>> {
+    let handle = runtime.start_project(
+        &mut Composer::new(),
+        ProjectRun {
+            project,
+            components,
+            mode,
+            operation: Operation::Run,
+            root: None,
+            output: OutputPolicy::default(),
+        },
+    )?;
+    let events = handle.collect_blocking();
+    match events.last() {
+        Some(RunEvent::Exited { code: 0 }) => Ok(events),
+        other => bail!("the run did not succeed: {other:?}"),
+    }
+}
+
+/// Re-running after a rewire: linked (nothing compiles) against fused from a cold cache (the
+/// new composition's bytes have never been compiled).
+fn rerun_after_rewire(
+    bench: &mut Bench,
+    project: &Project,
+    components: &NodeComponents,
+    provider: &str,
+) -> Result<()> {
+    let cache = tempfile::TempDir::new()?;
+    let runtime = Runtime::new(RuntimeOptions {
+        cache_dir: Some(cache.path().to_path_buf()),
+    })?;
+    let mut project = project.clone();
+    start(&runtime, &project, components, RunMode::Linked)?;
+    let mut linked = Vec::new();
+    let mut fused = Vec::new();
+    for _ in 0..bench.runs.max(3) {
+        rewire(&mut project, "consumer-app")?;
+        let started = Instant::now();
+        start(&runtime, &project, components, RunMode::Linked)?;
+        linked.push(started.elapsed());
+    }
+    for _ in 0..bench.runs.max(1) {
+        rewire(&mut project, "consumer-app")?;
+        let cold = tempfile::TempDir::new()?;
+        let fresh = Runtime::new(RuntimeOptions {
+            cache_dir: Some(cold.path().to_path_buf()),
+        })?;
+        let started = Instant::now();
+        start(&fresh, &project, components, RunMode::Fused)?;
+        fused.push(started.elapsed());
+    }
+    let fused = Spread::of(fused).context("no samples")?;
+    bench.inprocess.push(InProcessRow {
+        case: "re-run after one rewire: linked vs fused cold",
+        input: format!("consumer-app + {provider}"),
+        ours: Spread::of(linked).context("no samples")?,
+        baseline: Some(("fused, compose + compile + run".to_string(), fused.median)),
+        target: Some(0.01),
+    });
+    eprintln!("measured rerun after rewire");
+    Ok(())
+}
+
+/// The cost of calls across a wire: the host forwards them when linked, the fused component
+/// calls directly.
+fn cross_node_calls(
+    bench: &mut Bench,
+    project: &Project,
+    components: &NodeComponents,
+    calls: &str,
+) -> Result<()> {
+    let cache = tempfile::TempDir::new()?;
+    let runtime = Runtime::new(RuntimeOptions {
+        cache_dir: Some(cache.path().to_path_buf()),
+    })?;
+    let times = |mode| -> Result<Spread> {
+        start(&runtime, project, components, mode)?;
+        let mut samples = Vec::new();
+        for _ in 0..bench.runs.max(3) {
+            let started = Instant::now();
+            start(&runtime, project, components, mode)?;
+            samples.push(started.elapsed());
+        }
+        Spread::of(samples).context("no samples")
+    };
+    let linked = times(RunMode::Linked)?;
+    let fused = times(RunMode::Fused)?;
+    bench.inprocess.push(InProcessRow {
+        case: "calls across a wire: linked vs fused",
+        input: format!("call-loop, {calls} calls"),
+        ours: linked,
+        baseline: Some(("fused".to_string(), fused.median)),
+        target: None,
+    });
+    eprintln!("measured cross-node calls");
+    Ok(())
+}
