@@ -3,7 +3,7 @@
 # running and testing Plugboard. Idempotent: a second run takes seconds.
 #   - the Rust toolchain pinned in rust-toolchain.toml, with the wasm32-wasip2 target
 #   - Debian packages Tauri needs (WebKitGTK), plus Xvfb, WebKitWebDriver and ImageMagick
-#   - npm dependencies of ui/ and tauri-driver (for the end-to-end tests)
+#   - npm dependencies of ui/ and tests/e2e/, and tauri-driver (for the end-to-end tests)
 #   - the sample components (sample-components/build.sh)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -34,12 +34,13 @@ if ! command -v rustup >/dev/null; then
 fi
 step "rust: $(rustup toolchain install 2>&1 | tail -n 1)"
 
-if [ -f ui/package.json ]; then
-  if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
-    step "npm: installing ui dependencies"
-    (cd ui && npm ci --no-audit --no-fund --loglevel=error)
+for pkg in ui tests/e2e; do
+  [ -f "$pkg/package.json" ] || continue
+  if [ ! -d "$pkg/node_modules" ] || [ "$pkg/package-lock.json" -nt "$pkg/node_modules/.package-lock.json" ]; then
+    step "npm: installing $pkg dependencies"
+    (cd "$pkg" && npm ci --no-audit --no-fund --loglevel=error)
   fi
-fi
+done
 
 if ! command -v tauri-driver >/dev/null && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then
   step "cargo: installing tauri-driver"

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs the real app under its own Xvfb (:99) and photographs it into docs/: the seed project, the
+# inspector, a wire being dragged (refusing imports dimmed), a refused wire, a compile result.
+# Look at them before committing.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/app-lib.sh"
+cd "$ROOT"
+
+build_app
+mkdir -p docs
+start_xvfb "${SCREENSHOT_DISPLAY:-:99}" 1600x1000
+port="${TAURI_DRIVER_PORT:-4454}"
+start_tauri_driver "$port"
+step "screenshots: docs/*.png"
+(cd tests/e2e && PLUGBOARD_APP="$APP_BIN" PLUGBOARD_ROOT="$ROOT" TAURI_DRIVER_PORT="$port" \
+  npx vitest run --config vitest.shots.config.ts)
+ls -l docs/*.png

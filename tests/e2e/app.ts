@@ -1,0 +1,140 @@
+// Starts the real Plugboard app through tauri-driver (which scripts/test-app.sh runs under Xvfb)
+// and gives the tests a few helpers. The app binary comes from PLUGBOARD_APP.
+import { existsSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+import { remote, type Browser, type ChainablePromiseElement } from "webdriverio";
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+export const SAMPLES = resolve(ROOT, "target/samples");
+export const SEED = resolve(ROOT, "projects/seed.plugboard.json");
+
+export const OPS = "example:stringoperations/operations@0.1.0";
+export const LOG = "example:logger/log@0.1.0";
+export const GREET = "example:greeter/greet@0.1.0";
+export const RUN = "wasi:cli/run@0.2.0";
+
+/** Long enough for a cold debug build on a slow 2-core CI machine. */
+export const WAIT = 60_000;
+
+export function appBinary(): string {
+  const app = process.env.PLUGBOARD_APP;
+  if (!app || !existsSync(app)) {
+    throw new Error(
+      `PLUGBOARD_APP must name the built plugboard-app binary (got ${app ?? "nothing"}): run scripts/test-app.sh`,
+    );
+  }
+  return app;
+}
+
+/** Opens the app with `args` and waits for the window to be ready (the host node is drawn). */
+export async function startApp(args: string[]): Promise<Browser> {
+  const browser = await remote({
+    hostname: "127.0.0.1",
+    port: Number(process.env.TAURI_DRIVER_PORT ?? 4444),
+    logLevel: "warn",
+    connectionRetryTimeout: 120_000,
+    connectionRetryCount: 2,
+    waitforTimeout: WAIT,
+    capabilities: {
+      // tauri-driver does not proxy WebDriver BiDi: stay with classic WebDriver.
+      "wdio:enforceWebDriverClassic": true,
+      "tauri:options": { application: appBinary(), args },
+    } as WebdriverIO.Capabilities,
+  });
+  await browser.$('[data-testid="host-node"]').waitForExist({ timeout: WAIT });
+  return browser;
+}
+
+export function nodeSel(name: string): string {
+  return `[data-testid="node"][data-node-name="${name}"]`;
+}
+
+export function portSel(node: string, port: string, dir: "import" | "export"): string {
+  return `${nodeSel(node)} [data-testid="port"][data-port-name="${port}"][data-port-dir="${dir}"]`;
+}
+
+export async function count(browser: Browser, selector: string): Promise<number> {
+  return (await browser.$$(selector).getElements()).length;
+}
+
+/** Waits until `selector` matches exactly `n` elements. */
+export async function waitForCount(browser: Browser, selector: string, n: number): Promise<void> {
+  await browser.waitUntil(async () => (await count(browser, selector)) === n, {
+    timeout: WAIT,
+    interval: 150,
+    timeoutMsg: `expected ${n} × ${selector}, found ${await count(browser, selector)}`,
+  });
+}
+
+/** Waits for the message bar to show a message of `kind`, and returns its text. */
+export async function waitForMessage(browser: Browser, kind: string): Promise<string> {
+  const message = browser.$(`[data-testid="message"][data-kind="${kind}"]`);
+  await message.waitForExist({ timeout: WAIT });
+  return message.getText();
+}
+
+/** Waits until `element` is on screen and has not moved between two looks. */
+export async function waitUntilStill(element: ChainablePromiseElement): Promise<void> {
+  let last = "";
+  await element.waitForDisplayed({ timeout: WAIT });
+  await element.waitUntil(
+    async () => {
+      const here = JSON.stringify(await element.getLocation());
+      const still = here === last;
+      last = here;
+      return still;
+    },
+    { timeout: WAIT, interval: 250, timeoutMsg: "the element kept moving" },
+  );
+}
+
+export type Snapshot = {
+  project: {
+    nodes: {
+      id: string;
+      component: string;
+      sha256?: string | null;
+      position: { x: number; y: number };
+    }[];
+    wires: { from: { node: string; port: string }; to: { node: string; port: string } }[];
+    exports: { node: string; export: string }[];
+  };
+  projectPath: string | null;
+  dirty: boolean;
+  title: string;
+  compile: string;
+};
+
+/** The store's project and status, through the app's test hook. */
+export async function snapshot(browser: Browser): Promise<Snapshot> {
+  return browser.execute(() => {
+    const hook = window.__PLUGBOARD_TEST__;
+    if (!hook) throw new Error("the app's test hook is missing");
+    return hook.snapshot();
+  }) as Promise<Snapshot>;
+}
+
+/** Calls one action of the app's test hook (see ui/src/testHook.ts). */
+export async function hook(browser: Browser, action: string, ...args: unknown[]): Promise<void> {
+  await browser.execute(
+    (name: string, values: unknown[]) => {
+      const target = window.__PLUGBOARD_TEST__ as unknown as Record<
+        string,
+        (...a: unknown[]) => void
+      >;
+      const fn = target[name];
+      if (!fn) throw new Error(`no test hook action ${name}`);
+      fn(...values);
+    },
+    action,
+    args,
+  );
+}
+
+declare global {
+  interface Window {
+    __PLUGBOARD_TEST__?: { snapshot(): unknown };
+  }
+}

@@ -1,0 +1,284 @@
+// The canvas end to end, through the real app: open the seed project, check nodes and ports, add a
+// sample, wire it, try an incompatible wire and see the refusal, compile, save, reopen, compare.
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import type { Browser } from "webdriverio";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import {
+  GREET,
+  LOG,
+  OPS,
+  RUN,
+  SAMPLES,
+  SEED,
+  WAIT,
+  count,
+  hook,
+  nodeSel,
+  portSel,
+  snapshot,
+  startApp,
+  waitUntilStill,
+  waitForCount,
+  waitForMessage,
+} from "./app";
+
+const NODES = '[data-testid="node"]';
+const WIRES = '[data-testid="wire"]';
+
+let browser: Browser;
+const dir = mkdtempSync(join(tmpdir(), "plugboard-e2e-"));
+
+/** Presses the mouse on `from`'s handle and moves onto `to`'s handle; releases when asked. */
+async function dragWire(fromPort: string, toPort: string, release: boolean): Promise<void> {
+  const from = browser.$(`${fromPort} .react-flow__handle`);
+  const to = browser.$(`${toPort} .react-flow__handle`);
+  // The view may still be gliding to fit a node just added: aim once the handles stand still.
+  await waitUntilStill(from);
+  await waitUntilStill(to);
+  const actions = browser
+    .action("pointer", { id: "mouse", parameters: { pointerType: "mouse" } })
+    .move({ origin: from })
+    .down({ button: 0 })
+    .move({ origin: from, x: 40, y: 0, duration: 100 })
+    .move({ origin: to, duration: 300 });
+  await (release ? actions.up({ button: 0 }) : actions).perform(!release);
+}
+
+async function releaseMouse(): Promise<void> {
+  await browser
+    .action("pointer", { id: "mouse", parameters: { pointerType: "mouse" } })
+    .up({ button: 0 })
+    .perform();
+}
+
+async function closeMessage(): Promise<void> {
+  const close = browser.$('[data-testid="message"] .message-close');
+  if (await close.isExisting()) await close.click();
+  await browser.$('[data-testid="message"]').waitForExist({ reverse: true, timeout: WAIT });
+}
+
+beforeAll(async () => {
+  browser = await startApp([SEED]);
+});
+
+afterAll(async () => {
+  await browser?.deleteSession();
+});
+
+describe("the canvas", () => {
+  it("opens the seed project with its nodes, ports, wire and host", async () => {
+    await waitForCount(browser, NODES, 2);
+    const names = await browser.$$(NODES).map((n) => n.getAttribute("data-node-name"));
+    expect(names.sort()).toEqual(["consumer-app", "string-operations"]);
+
+    expect(await browser.$(portSel("string-operations", OPS, "export")).isExisting()).toBe(true);
+    expect(await browser.$(portSel("consumer-app", OPS, "import")).isExisting()).toBe(true);
+    expect(await browser.$(portSel("consumer-app", RUN, "export")).isExisting()).toBe(true);
+    // Every WASI import of the consumer is a port, and each is open: a dashed wire to the host.
+    const wasiImports = await count(
+      browser,
+      `${nodeSel("consumer-app")} [data-testid="port"][data-port-dir="import"][data-wasi="true"]`,
+    );
+    expect(wasiImports).toBeGreaterThan(5);
+    expect(await count(browser, '[data-testid="host-wire"][data-to-node="consumer-app"]')).toBe(
+      wasiImports,
+    );
+
+    await waitForCount(browser, WIRES, 1);
+    const wire = browser.$(WIRES);
+    expect(await wire.getAttribute("data-from-node")).toBe("string-operations");
+    expect(await wire.getAttribute("data-to-port")).toBe(OPS);
+    expect(await browser.$('[data-testid="host-node"]').isDisplayed()).toBe(true);
+    expect(await browser.$('[data-testid="host-unprovided"]').isExisting()).toBe(false);
+
+    const s = await snapshot(browser);
+    expect(s.dirty).toBe(false);
+    expect(s.title).toContain("seed.plugboard.json");
+  });
+
+  it("shows a node's WIT and a port's functions in the inspector", async () => {
+    await browser.$(`${nodeSel("consumer-app")} .cnode-header`).click();
+    const inspector = browser.$('[data-testid="inspector"]');
+    await browser.waitUntil(
+      async () =>
+        (await inspector.$('[data-testid="inspector-title"]').getText()) === "consumer-app",
+      { timeout: WAIT },
+    );
+    expect(await inspector.$('[data-testid="inspector-wit"]').getText()).toContain(
+      "example:stringoperations",
+    );
+    expect(await inspector.$('[data-testid="inspector-sha256"]').getText()).toMatch(/[0-9a-f]{64}/);
+
+    await browser.$(portSel("consumer-app", OPS, "import")).click();
+    await inspector.$(`[data-testid="inspector-port"][data-port-name="${OPS}"]`).waitForExist();
+    const functions = await inspector
+      .$$('[data-testid="inspector-function"]')
+      .map((f) => f.getText());
+    expect(functions.join("\n")).toContain("reverse: func(s: string) -> string");
+  });
+
+  it("adds a sample from the library", async () => {
+    await browser.$('[data-testid="sample"][data-sample-name="greeter"]').click();
+    await waitForCount(browser, NODES, 3);
+    expect(await browser.$(portSel("greeter", OPS, "import")).isExisting()).toBe(true);
+    expect(await browser.$(portSel("greeter", GREET, "export")).isExisting()).toBe(true);
+    // Its logger import is open and the host cannot provide it.
+    await browser
+      .$(`[data-testid="host-unprovided"][data-port-name="${LOG}"]`)
+      .waitForExist({ timeout: WAIT });
+    expect((await snapshot(browser)).dirty).toBe(true);
+  });
+
+  it("dims refusing imports while a wire is dragged, and refuses the drop with the reason", async () => {
+    await dragWire(
+      portSel("string-operations", OPS, "export"),
+      portSel("greeter", LOG, "import"),
+      false,
+    );
+    // The engine's verdicts for every candidate arrive while the mouse is still down.
+    await browser.waitUntil(
+      async () =>
+        (await browser.$(portSel("greeter", LOG, "import")).getAttribute("data-drag")) ===
+        "refused",
+      { timeout: WAIT, timeoutMsg: "the logger import was not dimmed as refused" },
+    );
+    expect(await browser.$(portSel("greeter", OPS, "import")).getAttribute("data-drag")).toBe(
+      "allowed",
+    );
+    await releaseMouse();
+    const text = await waitForMessage(browser, "refusal");
+    expect(text).toContain("Wire refused");
+    expect(text).toContain(OPS);
+    expect(await count(browser, WIRES)).toBe(1);
+  });
+
+  it("wires one export to a second import by dragging", async () => {
+    await dragWire(
+      portSel("string-operations", OPS, "export"),
+      portSel("greeter", OPS, "import"),
+      true,
+    );
+    await waitForCount(browser, WIRES, 2);
+    const targets = await browser.$$(WIRES).map((w) => w.getAttribute("data-to-node"));
+    expect(targets.sort()).toEqual(["consumer-app", "greeter"]);
+  });
+
+  it("undoes and redoes with the keyboard", async () => {
+    await browser.$('[data-testid="canvas"] .react-flow__pane').click();
+    await browser.keys(["Control", "z"]);
+    await waitForCount(browser, WIRES, 1);
+    await browser.keys(["Control", "Shift", "z"]);
+    await waitForCount(browser, WIRES, 2);
+  });
+
+  it("compiles and shows what the host must provide and what comes out", async () => {
+    await browser.$('[data-testid="btn-compile"]').click();
+    const result = browser.$('[data-testid="compile-result"]');
+    await result.waitForExist({ timeout: WAIT });
+    const unprovided = await result
+      .$$('[data-testid="result-import"][data-provided="false"]')
+      .map((i) => i.getAttribute("data-port-name"));
+    expect(unprovided).toEqual([LOG]);
+    const exports = await result
+      .$$('[data-testid="result-export"]')
+      .map((e) => e.getAttribute("data-port-name"));
+    expect(exports.sort()).toEqual([GREET, RUN].sort());
+    expect(await result.$('[data-testid="btn-save-component"]').isDisplayed()).toBe(true);
+    expect(await result.$('[data-testid="btn-export-wac"]').isDisplayed()).toBe(true);
+  });
+
+  it("saves the composition and its WAC", async () => {
+    const wasm = join(dir, "composition.wasm");
+    const wac = join(dir, "composition.wac");
+    await hook(browser, "saveComposition", wasm);
+    await waitForMessage(browser, "info");
+    await browser.waitUntil(() => existsSync(wasm), { timeout: WAIT });
+    expect(readFileSync(wasm).subarray(0, 4)).toEqual(Buffer.from("\0asm"));
+    await hook(browser, "exportWac", wac);
+    await browser.waitUntil(() => existsSync(wac), { timeout: WAIT });
+    expect(readFileSync(wac, "utf8")).toContain("let greeter = new");
+  });
+
+  it("saves the project, reopens it and finds the same canvas", async () => {
+    const path = join(dir, "chain.plugboard.json");
+    await browser.$('[data-testid="compile-close"]').click();
+    await closeMessage();
+    // Choose the composition's export in the inspector: it must survive the round trip.
+    await browser.$(portSel("greeter", GREET, "export")).click();
+    await browser.$('[data-testid="toggle-export"]').click();
+    await browser.waitUntil(async () => (await snapshot(browser)).project.exports.length === 1);
+    await hook(browser, "saveProjectAs", path);
+    await browser.waitUntil(async () => !(await snapshot(browser)).dirty, { timeout: WAIT });
+    const before = await snapshot(browser);
+    expect(before.title).toContain("chain.plugboard.json");
+
+    const saved = JSON.parse(readFileSync(path, "utf8")) as Snapshot["project"];
+    expect(saved.nodes.map((n) => n.id)).toEqual(["string-operations", "consumer-app", "greeter"]);
+    expect(saved.wires).toHaveLength(2);
+    // Component paths are written relative to the project file.
+    expect(saved.nodes.every((n) => !n.component.startsWith("/"))).toBe(true);
+    expect(saved.nodes[2]?.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(saved.exports).toEqual([{ node: "greeter", export: GREET }]);
+
+    await browser.$('[data-testid="btn-new"]').click();
+    await waitForCount(browser, NODES, 0);
+
+    await hook(browser, "openProject", path);
+    await waitForCount(browser, NODES, 3);
+    await waitForCount(browser, WIRES, 2);
+    const after = await snapshot(browser);
+    expect(after.project).toEqual(before.project);
+    expect(after.dirty).toBe(false);
+    expect(await count(browser, `${nodeSel("greeter")} [data-testid="port"]`)).toBeGreaterThan(3);
+    expect(await browser.$(portSel("greeter", GREET, "export")).getText()).toContain("★");
+  });
+
+  it("flags a missing component on its node and keeps it, wires and all", async () => {
+    const path = join(dir, "missing.plugboard.json");
+    writeFileSync(
+      path,
+      JSON.stringify({
+        format: 1,
+        nodes: [
+          { id: "ghost", component: "gone/ghost.wasm", position: { x: 0, y: 0 } },
+          {
+            id: "consumer-app",
+            component: join(SAMPLES, "consumer-app.wasm"),
+            position: { x: 500, y: 0 },
+          },
+        ],
+        wires: [{ from: { node: "ghost", port: OPS }, to: { node: "consumer-app", port: OPS } }],
+      }),
+    );
+    await hook(browser, "openProject", path);
+    await waitForCount(browser, NODES, 2);
+    const ghost = browser.$(nodeSel("ghost"));
+    expect(await ghost.getAttribute("data-state")).toBe("missing");
+    expect(await browser.$(portSel("ghost", OPS, "export")).isExisting()).toBe(true);
+    await waitForCount(browser, WIRES, 1);
+    expect(await waitForMessage(browser, "error")).toContain("ghost");
+  });
+
+  it("shows the engine's error for a file that is not a component, and changes nothing", async () => {
+    const bad = join(dir, "notes.wasm");
+    writeFileSync(bad, "just some text\n");
+    const before = await snapshot(browser);
+    await hook(browser, "addComponent", bad);
+    const text = await browser.waitUntil(
+      async () => {
+        const t = await browser.$('[data-testid="message"][data-kind="error"]').getText();
+        return t.includes("not a WebAssembly file") ? t : false;
+      },
+      { timeout: WAIT },
+    );
+    expect(text).toContain("magic bytes");
+    expect((await snapshot(browser)).project).toEqual(before.project);
+    expect(await count(browser, NODES)).toBe(2);
+  });
+});
+
+type Snapshot = Awaited<ReturnType<typeof snapshot>>;
