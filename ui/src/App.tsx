@@ -23,6 +23,7 @@ export function App() {
 
 function Shell() {
   const title = useApp(windowTitle);
+  const panels = useApp((s) => s.panels);
   useEffect(() => {
     appWindow.setTitle(title);
   }, [title]);
@@ -45,14 +46,14 @@ function Shell() {
     <div className="app">
       <Toolbar />
       <div className="workspace">
-        <LibraryPanel />
+        {panels.library && <LibraryPanel />}
         <main className="canvas-area">
           <Canvas />
           <MessageBar />
           <LoadingIndicator />
           <CompilePanel />
         </main>
-        <Inspector />
+        {panels.inspector && <Inspector />}
       </div>
       <HelpOverlay />
     </div>

@@ -187,7 +187,7 @@ describe("wiring", () => {
     expect(store.getState().project.wires).toBe(wires);
     expect(store.getState().message).toMatchObject({ kind: "refusal" });
     expect(store.getState().message?.text).toContain("does not fit");
-    expect(dragLook(store.getState(), "consumer-app", OPS, "import")).toBe("refused");
+    expect(dragLook(store.getState(), "consumer-app", OPS, "import")).toBe("rejected");
   });
 
   it("lets one export feed many imports, and deletes a selected wire", async () => {

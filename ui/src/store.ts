@@ -83,6 +83,8 @@ export type AppState = {
   loading: { id: number; label: string }[];
   helpOpen: boolean;
   fileHover: boolean;
+  /** Which side panels are shown (hide them to give a projector the whole width). */
+  panels: { library: boolean; inspector: boolean };
 };
 
 export type AppActions = {
@@ -126,6 +128,7 @@ export type AppActions = {
   dismissMessage: () => void;
   setHelpOpen: (open: boolean) => void;
   setFileHover: (over: boolean) => void;
+  togglePanel: (panel: "library" | "inspector") => void;
 };
 
 export type AppStore = AppState & AppActions;
@@ -304,6 +307,7 @@ export function createAppStore(deps: Deps): StoreApi<AppStore> {
       loading: [],
       helpOpen: false,
       fileHover: false,
+      panels: { library: true, inspector: true },
 
       async init() {
         try {
@@ -793,6 +797,11 @@ export function createAppStore(deps: Deps): StoreApi<AppStore> {
 
       setFileHover(over) {
         set({ fileHover: over });
+      },
+
+      togglePanel(panel) {
+        const { panels } = get();
+        set({ panels: { ...panels, [panel]: !panels[panel] }, fitRequest: get().fitRequest + 1 });
       },
     };
   });

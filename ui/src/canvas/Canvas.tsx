@@ -12,7 +12,7 @@ import {
   type IsValidConnection,
   type OnConnectStartParams,
 } from "@xyflow/react";
-import { useCallback, useEffect, useMemo, useRef } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useShallow } from "zustand/react/shallow";
 
 import { buildEdges } from "../graph/mapping";
@@ -83,11 +83,21 @@ export function Canvas() {
     [s.project, s.entries, s.hostInterfaces, s.compile, s.selectedWires],
   );
 
-  // Fit the view once the nodes asked for are measured.
+  // Fit the view once the nodes asked for are measured. `data-view-ready` on the canvas says
+  // the last fit asked for is done (tests and screenshots wait for it).
+  const [viewReady, setViewReady] = useState(-1);
   useEffect(() => {
     if (initialized && fitted.current !== s.fitRequest) {
-      fitted.current = s.fitRequest;
-      void flow.fitView({ padding: 0.12, duration: 200 });
+      const request = s.fitRequest;
+      fitted.current = request;
+      // Two frames later: a side panel just shown or hidden has resized the canvas by then.
+      requestAnimationFrame(() => {
+        requestAnimationFrame(() => {
+          void flow.fitView({ padding: 0.12, duration: 200 }).then(() => {
+            setViewReady(request);
+          });
+        });
+      });
     }
   }, [initialized, s.fitRequest, flow]);
 
@@ -149,7 +159,7 @@ export function Canvas() {
   }, []);
 
   return (
-    <div className="canvas" data-testid="canvas">
+    <div className="canvas" data-testid="canvas" data-view-ready={viewReady === s.fitRequest}>
       <ReactFlow<AppNode, AppEdge>
         nodes={s.nodes}
         edges={edges}

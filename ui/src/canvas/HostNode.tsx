@@ -41,25 +41,43 @@ export const HostNode = memo(function HostNode({ data }: NodeProps<HostFlowNode>
       {data.groups.map((group) => (
         <div key={group.name} className="hgroup">
           <div className="group-name">{group.name}</div>
-          {group.ports.map((p) => (
-            <div
-              key={p.name}
-              className={p.used ? "hport hport--used" : "hport"}
-              data-testid="host-port"
-              data-port-name={p.name}
-              data-used={p.used}
-              title={`${p.name}: ${p.description}`}
-            >
-              <span className="port-label">{p.label}</span>
-              <Handle
-                type="source"
-                position={Position.Right}
-                id={hostHandleId(p.name)}
-                isConnectable={false}
-                className="handle handle--wasi"
-              />
-            </div>
-          ))}
+          {group.ports
+            .filter((p) => p.used)
+            .map((p) => (
+              <div
+                key={p.name}
+                className="hport hport--used"
+                data-testid="host-port"
+                data-port-name={p.name}
+                data-used="true"
+                title={`${p.name}: ${p.description}`}
+              >
+                <span className="port-label">{p.label}</span>
+                <Handle
+                  type="source"
+                  position={Position.Right}
+                  id={hostHandleId(p.name)}
+                  isConnectable={false}
+                  className="handle handle--wasi"
+                />
+              </div>
+            ))}
+          {/* Interfaces nothing uses yet: listed compactly, without handles. */}
+          <div className="hport-more">
+            {group.ports
+              .filter((p) => !p.used)
+              .map((p) => (
+                <span
+                  key={p.name}
+                  data-testid="host-port"
+                  data-port-name={p.name}
+                  data-used="false"
+                  title={`${p.name}: ${p.description}`}
+                >
+                  {p.label}
+                </span>
+              ))}
+          </div>
         </div>
       ))}
     </div>

@@ -4,8 +4,12 @@ import { memo } from "react";
 import { handleId, wireKey, type Direction, type PortView } from "../graph/model";
 import { useApp, type AppState } from "../store";
 
-/** How a port looks while a wire is dragged, or after a refused drop. */
-export type DragLook = "idle" | "origin" | "inactive" | "pending" | "allowed" | "refused";
+/**
+ * How a port looks while a wire is dragged (`refused` targets are dimmed, `allowed` ones glow),
+ * or after a refused drop (its two ports are `rejected`).
+ */
+export type DragLook =
+  "idle" | "origin" | "inactive" | "pending" | "allowed" | "refused" | "rejected";
 
 export function dragLook(
   s: Pick<AppState, "drag" | "wireChecks" | "refused">,
@@ -20,7 +24,7 @@ export function dragLook(
       r &&
       ((direction === "export" && r.from.node === node && r.from.port === port) ||
         (direction === "import" && r.to.node === node && r.to.port === port));
-    return hit ? "refused" : "idle";
+    return hit ? "rejected" : "idle";
   }
   if (drag.end.node === node && drag.end.port === port && drag.direction === direction) {
     return "origin";

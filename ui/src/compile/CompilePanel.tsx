@@ -1,5 +1,6 @@
 import { useShallow } from "zustand/react/shallow";
 
+import { portLabel } from "../graph/mapping";
 import { formatSize } from "../inspector/Inspector";
 import { useApp } from "../store";
 
@@ -23,6 +24,8 @@ export function CompilePanel() {
   }
   if (compile.state !== "done") return null;
   const { info, hostImports } = compile.result;
+  const provided = info.imports.filter((p) => hostImports[p.name] !== undefined);
+  const unprovided = info.imports.filter((p) => hostImports[p.name] === undefined);
   return (
     <div className="compile-panel" data-testid="compile-result">
       <div className="compile-title">
@@ -38,38 +41,48 @@ export function CompilePanel() {
           ✕
         </button>
       </div>
-      <div className="compile-cols">
-        <div>
-          <h4>Imports: what the host must provide</h4>
+      <h4>Exports</h4>
+      <ul className="compile-list">
+        {info.exports.map((p) => (
+          <li key={p.name} data-testid="result-export" data-port-name={p.name}>
+            ★ {p.name}
+          </li>
+        ))}
+      </ul>
+      {unprovided.length > 0 && (
+        <>
+          <h4 className="bad">Imports the host does not provide: wire them before running</h4>
           <ul className="compile-list">
-            {info.imports.length === 0 && <li className="muted">none</li>}
-            {info.imports.map((p) => {
-              const provided = hostImports[p.name] !== undefined;
-              return (
-                <li
-                  key={p.name}
-                  data-testid="result-import"
-                  data-port-name={p.name}
-                  data-provided={provided}
-                  className={provided ? "" : "unprovided"}
-                  title={provided ? `provided by the host` : "the host does not provide this"}
-                >
-                  {provided ? "✓" : "✗"} {p.name}
-                </li>
-              );
-            })}
-          </ul>
-        </div>
-        <div>
-          <h4>Exports</h4>
-          <ul className="compile-list">
-            {info.exports.map((p) => (
-              <li key={p.name} data-testid="result-export" data-port-name={p.name}>
-                ★ {p.name}
+            {unprovided.map((p) => (
+              <li
+                key={p.name}
+                className="unprovided"
+                data-testid="result-import"
+                data-port-name={p.name}
+                data-provided="false"
+              >
+                ✗ {p.name}
               </li>
             ))}
           </ul>
-        </div>
+        </>
+      )}
+      <h4>Imports the host provides ({provided.length})</h4>
+      <div className="compile-chips">
+        {provided.length === 0 && <span className="muted">none</span>}
+        {provided.map((p) => (
+          <span
+            key={p.name}
+            className="chip chip--wasi"
+            title={p.name}
+            data-testid="result-import"
+            data-port-name={p.name}
+            data-provided="true"
+          >
+            {p.package ? `${p.package.replace(/^wasi:/, "")}/` : ""}
+            {portLabel(p.name)}
+          </span>
+        ))}
       </div>
       <div className="compile-actions">
         <button

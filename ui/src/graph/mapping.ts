@@ -245,10 +245,10 @@ export function buildEdges(input: CanvasInput, selectedWires: ReadonlySet<string
 
 /** Where the host sits by default: left of the leftmost node. */
 export function defaultHostPosition(project: Project): { x: number; y: number } {
-  if (project.nodes.length === 0) return { x: -480, y: 0 };
+  if (project.nodes.length === 0) return { x: -430, y: 0 };
   const xs = project.nodes.map((n) => n.position.x);
   const ys = project.nodes.map((n) => n.position.y);
-  return { x: Math.min(...xs) - 480, y: Math.min(...ys) };
+  return { x: Math.min(...xs) - 430, y: Math.min(...ys) };
 }
 
 function sameJson(a: unknown, b: unknown): boolean {

@@ -55,9 +55,16 @@ export function Toolbar() {
       redo: s.redo,
       layout: s.autoLayout,
       help: s.setHelpOpen,
+      panels: s.panels,
+      togglePanel: s.togglePanel,
     })),
   );
-  const file = s.path?.split(/[\\/]/).pop() ?? "Untitled project";
+  // The file name without the `.plugboard.json` every project has (the window title has it all).
+  const file =
+    s.path
+      ?.split(/[\\/]/)
+      .pop()
+      ?.replace(/\.plugboard\.json$/, "") ?? "Untitled project";
   return (
     <header className="toolbar">
       <div className="brand">
@@ -74,7 +81,7 @@ export function Toolbar() {
         </span>
         {s.dirty && (
           <span className="dirty" title="Unsaved changes">
-            ● unsaved
+            ●&nbsp;unsaved
           </span>
         )}
       </div>
@@ -146,6 +153,24 @@ export function Toolbar() {
           label=""
           hint="Fit the view (F)"
           onClick={() => flow.fitView({ padding: 0.12, duration: 250 })}
+        />
+        <ToolButton
+          testId="btn-toggle-library"
+          icon="◧"
+          label=""
+          hint={`${s.panels.library ? "Hide" : "Show"} the component library ([)`}
+          onClick={() => {
+            s.togglePanel("library");
+          }}
+        />
+        <ToolButton
+          testId="btn-toggle-inspector"
+          icon="◨"
+          label=""
+          hint={`${s.panels.inspector ? "Hide" : "Show"} the inspector (])`}
+          onClick={() => {
+            s.togglePanel("inspector");
+          }}
         />
         <ToolButton
           testId="btn-help"

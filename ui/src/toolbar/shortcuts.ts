@@ -17,6 +17,7 @@ export const SHORTCUTS: { keys: string; what: string }[] = [
   { keys: "L", what: "Auto-layout" },
   { keys: "F", what: "Fit the view" },
   { keys: "+ / −", what: "Zoom in / out" },
+  { keys: "[ / ]", what: "Hide or show the library / the inspector" },
   { keys: "? / F1", what: "Show or hide this help" },
   { keys: "Esc", what: "Close help, dismiss the message, clear the selection" },
 ];
@@ -64,7 +65,15 @@ export function useShortcuts(): void {
       } else if (key === "a") run(s.requestAddComponents);
       else if (key === "l") run(s.autoLayout);
       else if (key === "f") run(() => flow.fitView({ padding: 0.12, duration: 250 }));
-      else if (key === "+" || key === "=") run(() => flow.zoomIn({ duration: 150 }));
+      else if (key === "[") {
+        run(() => {
+          s.togglePanel("library");
+        });
+      } else if (key === "]") {
+        run(() => {
+          s.togglePanel("inspector");
+        });
+      } else if (key === "+" || key === "=") run(() => flow.zoomIn({ duration: 150 }));
       else if (key === "-") run(() => flow.zoomOut({ duration: 150 }));
     };
     window.addEventListener("keydown", onKey);
