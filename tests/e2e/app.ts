@@ -47,6 +47,13 @@ export async function startApp(args: string[]): Promise<Browser> {
   return browser;
 }
 
+/** Waits until the canvas has fitted the view to what was last opened or added. */
+export async function waitForView(browser: Browser): Promise<void> {
+  await browser
+    .$('[data-testid="canvas"][data-view-ready="true"]')
+    .waitForExist({ timeout: WAIT, timeoutMsg: "the canvas never fitted its view" });
+}
+
 export function nodeSel(name: string): string {
   return `[data-testid="node"][data-node-name="${name}"]`;
 }

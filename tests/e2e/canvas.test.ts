@@ -21,6 +21,7 @@ import {
   portSel,
   snapshot,
   startApp,
+  waitForView,
   waitUntilStill,
   waitForCount,
   waitForMessage,
@@ -37,6 +38,7 @@ async function dragWire(fromPort: string, toPort: string, release: boolean): Pro
   const from = browser.$(`${fromPort} .react-flow__handle`);
   const to = browser.$(`${toPort} .react-flow__handle`);
   // The view may still be gliding to fit a node just added: aim once the handles stand still.
+  await waitForView(browser);
   await waitUntilStill(from);
   await waitUntilStill(to);
   const actions = browser
@@ -119,6 +121,13 @@ describe("the canvas", () => {
       .$$('[data-testid="inspector-function"]')
       .map((f) => f.getText());
     expect(functions.join("\n")).toContain("reverse: func(s: string) -> string");
+
+    // Hovering a port shows its functions with their signatures.
+    const port = browser.$(portSel("consumer-app", OPS, "import"));
+    await port.moveTo();
+    const card = port.$('[data-testid="port-card"]');
+    await card.waitForDisplayed({ timeout: WAIT });
+    expect(await card.getText()).toContain("word-count: func(s: string) -> u32");
   });
 
   it("adds a sample from the library", async () => {
@@ -279,6 +288,65 @@ describe("the canvas", () => {
     expect((await snapshot(browser)).project).toEqual(before.project);
     expect(await count(browser, NODES)).toBe(2);
   });
+
+  it("marks a compile error on the node and the port at fault", async () => {
+    const path = join(dir, "mismatch.plugboard.json");
+    writeFileSync(
+      path,
+      JSON.stringify({
+        format: 1,
+        nodes: [
+          { id: "logger", component: join(SAMPLES, "logger.wasm"), position: { x: 0, y: 0 } },
+          {
+            id: "consumer-app",
+            component: join(SAMPLES, "consumer-app.wasm"),
+            position: { x: 560, y: 0 },
+          },
+        ],
+        wires: [{ from: { node: "logger", port: LOG }, to: { node: "consumer-app", port: OPS } }],
+      }),
+    );
+    await hook(browser, "openProject", path);
+    await waitForCount(browser, NODES, 2);
+    await browser.$(nodeSel("logger")).waitForExist({ timeout: WAIT });
+    await closeMessage();
+    await browser.$('[data-testid="btn-compile"]').click();
+    expect(await waitForMessage(browser, "error")).toContain("does not fit");
+    await browser
+      .$(`${nodeSel("consumer-app")}[data-error="true"]`)
+      .waitForExist({ timeout: WAIT });
+    expect(await browser.$(portSel("consumer-app", OPS, "import")).getAttribute("data-error")).toBe(
+      "true",
+    );
+  });
+
+  it("lists every shortcut in the help overlay, and hides the side panels", async () => {
+    await closeMessage();
+    await browser.$('[data-testid="canvas"] .react-flow__pane').click();
+    await browser.keys("?");
+    const help = browser.$('[data-testid="help"]');
+    await help.waitForExist({ timeout: WAIT });
+    const text = await help.getText();
+    for (const keys of ["Ctrl+Z", "Ctrl+Shift+Z", "Ctrl+S", "Delete"]) expect(text).toContain(keys);
+    await browser.keys("Escape");
+    await help.waitForExist({ reverse: true, timeout: WAIT });
+
+    await browser.$('[data-testid="btn-toggle-inspector"]').click();
+    await browser.$('[data-testid="inspector"]').waitForExist({ reverse: true, timeout: WAIT });
+    await browser.$('[data-testid="btn-toggle-inspector"]').click();
+    await browser.$('[data-testid="inspector"]').waitForExist({ timeout: WAIT });
+  });
+
+  it.skipIf(!existsSync(join(SAMPLES, "py-stringops.wasm")))(
+    "adds an 18 MB Python component, the window answering meanwhile",
+    async () => {
+      await hook(browser, "addComponent", join(SAMPLES, "py-stringops.wasm"));
+      // The engine inspects it on a background thread: the page keeps answering meanwhile.
+      expect(await browser.execute(() => document.title)).toContain("Plugboard");
+      await browser.$(nodeSel("py-stringops")).waitForExist({ timeout: WAIT });
+      expect(await browser.$(portSel("py-stringops", OPS, "export")).isExisting()).toBe(true);
+    },
+  );
 });
 
 type Snapshot = Awaited<ReturnType<typeof snapshot>>;

@@ -6,7 +6,18 @@ import { join } from "node:path";
 import type { Browser } from "webdriverio";
 import { afterAll, beforeAll, it } from "vitest";
 
-import { LOG, OPS, ROOT, SEED, WAIT, nodeSel, portSel, startApp } from "./app";
+import {
+  LOG,
+  OPS,
+  ROOT,
+  SEED,
+  WAIT,
+  nodeSel,
+  portSel,
+  startApp,
+  waitForView,
+  waitUntilStill,
+} from "./app";
 
 let browser: Browser;
 
@@ -14,11 +25,29 @@ function shoot(name: string): void {
   execFileSync("import", ["-window", "root", join(ROOT, "docs", `${name}.png`)]);
 }
 
-/** Lets animations (fit view, hover) settle before a photo. */
+/** Waits until the canvas stops gliding (fit view, layout) before a photo. */
 async function settle(): Promise<void> {
-  await browser.execute(
-    () => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 400))),
+  await waitForView(browser);
+  let last = "";
+  await browser.waitUntil(
+    async () => {
+      const now = await browser.execute(
+        () => document.querySelector(".react-flow__viewport")?.getAttribute("style") ?? "",
+      );
+      const still = now === last;
+      last = now;
+      return still;
+    },
+    { timeout: WAIT, interval: 400 },
   );
+}
+
+/** Moves the mouse to an empty corner of the canvas, so no hover card shows. */
+async function mouseAway(): Promise<void> {
+  await browser
+    .action("pointer", { id: "mouse", parameters: { pointerType: "mouse" } })
+    .move({ origin: browser.$('[data-testid="canvas"]'), x: 0, y: 300 })
+    .perform();
 }
 
 beforeAll(async () => {
@@ -31,9 +60,16 @@ afterAll(async () => {
 });
 
 it("photographs the seed project, the inspector and a refused wire", async () => {
-  await browser.$('[data-testid="btn-fit"]').click();
   await settle();
   shoot("seed");
+
+  // For a projector: both side panels hidden, the canvas takes the whole width.
+  await browser.$('[data-testid="btn-toggle-library"]').click();
+  await browser.$('[data-testid="btn-toggle-inspector"]').click();
+  await settle();
+  shoot("projector");
+  await browser.$('[data-testid="btn-toggle-library"]').click();
+  await browser.$('[data-testid="btn-toggle-inspector"]').click();
 
   await browser.$(`${nodeSel("consumer-app")} .cnode-header`).click();
   await browser.$(portSel("consumer-app", OPS, "import")).click();
@@ -48,6 +84,8 @@ it("photographs the seed project, the inspector and a refused wire", async () =>
   await settle();
   const from = browser.$(`${portSel("string-operations", OPS, "export")} .react-flow__handle`);
   const to = browser.$(`${portSel("greeter", LOG, "import")} .react-flow__handle`);
+  await waitUntilStill(from);
+  await waitUntilStill(to);
   const mouse = () =>
     browser.action("pointer", { id: "mouse", parameters: { pointerType: "mouse" } });
   await mouse()
@@ -65,12 +103,14 @@ it("photographs the seed project, the inspector and a refused wire", async () =>
   shoot("dragging");
   await mouse().up({ button: 0 }).perform();
   await browser.$('[data-testid="message"][data-kind="refusal"]').waitForExist({ timeout: WAIT });
+  await mouseAway();
   await settle();
   shoot("refused-wire");
 
   await browser.$('[data-testid="message"] .message-close').click();
   await browser.$('[data-testid="btn-compile"]').click();
   await browser.$('[data-testid="compile-result"]').waitForExist({ timeout: WAIT });
+  await mouseAway();
   await settle();
   shoot("compiled");
 });
