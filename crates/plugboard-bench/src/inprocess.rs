@@ -164,6 +164,7 @@ fn rerun_after_rewire(
     let cache = tempfile::TempDir::new()?;
     let runtime = Runtime::new(RuntimeOptions {
         cache_dir: Some(cache.path().to_path_buf()),
+        quick_first: false,
     })?;
     let mut project = project.clone();
     start(&runtime, &project, components, RunMode::Linked)?;
@@ -180,6 +181,7 @@ fn rerun_after_rewire(
         let cold = tempfile::TempDir::new()?;
         let fresh = Runtime::new(RuntimeOptions {
             cache_dir: Some(cold.path().to_path_buf()),
+            quick_first: false,
         })?;
         let started = Instant::now();
         start(&fresh, &project, components, RunMode::Fused)?;
@@ -208,6 +210,7 @@ fn cross_node_calls(
     let cache = tempfile::TempDir::new()?;
     let runtime = Runtime::new(RuntimeOptions {
         cache_dir: Some(cache.path().to_path_buf()),
+        quick_first: false,
     })?;
     let times = |mode| -> Result<Spread> {
         start(&runtime, project, components, mode)?;

@@ -4,6 +4,8 @@ use std::io::Write;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
@@ -196,8 +198,14 @@ fn start(target: Target, operation: Operation, verbose: bool) -> Result<ExitCode
             },
         )?,
     };
-    stop_on_ctrl_c(&handle)?;
-    Ok(follow(handle, verbose))
+    let over = stop_on_ctrl_c(&handle)?;
+    let code = follow(handle, verbose);
+    over.store(true, Ordering::Relaxed);
+    if runtime.background_work_pending() {
+        eprintln!("plugboard: caching optimized code for the next runs (Ctrl-C skips this)…");
+        runtime.finish_background_work();
+    }
+    Ok(code)
 }
 
 pub fn run(path: &Path, grants: &Grants, args: &[String], fused: bool) -> Result<ExitCode> {
@@ -223,9 +231,20 @@ pub fn serve(path: &Path, address: SocketAddr, grants: &Grants, fused: bool) -> 
     )
 }
 
-fn stop_on_ctrl_c(handle: &RunHandle) -> Result<()> {
+/// The first Ctrl-C stops the run; a second one, or one once the run is over (set the returned
+/// flag then), exits at once.
+fn stop_on_ctrl_c(handle: &RunHandle) -> Result<Arc<AtomicBool>> {
     let stopper = handle.stopper();
-    ctrlc::set_handler(move || stopper.stop()).context("cannot install the Ctrl-C handler")
+    let over = Arc::new(AtomicBool::new(false));
+    let run_over = over.clone();
+    ctrlc::set_handler(move || {
+        if run_over.swap(true, Ordering::Relaxed) {
+            std::process::exit(130);
+        }
+        stopper.stop();
+    })
+    .context("cannot install the Ctrl-C handler")?;
+    Ok(over)
 }
 
 /// Prints the run's events as they come and turns the end of the run into an exit code: the

@@ -9,6 +9,7 @@ mod error;
 mod model;
 mod ports;
 mod shape;
+mod skeleton;
 
 use std::path::Path;
 
@@ -46,8 +47,14 @@ pub fn inspect_file(path: &Path) -> Result<ComponentInfo, InspectError> {
 /// - [`InspectError::Undecodable`] when the component is well formed but its WIT cannot be derived.
 pub fn inspect_bytes(bytes: &[u8]) -> Result<ComponentInfo, InspectError> {
     check_header(bytes)?;
-    let decoded = wit_component::decode(bytes).map_err(InspectError::from_decode)?;
-    let sha256 = sha256_hex(bytes);
+    // The hash reads every byte; the WIT needs only the skeleton: do both at once.
+    let (sha256, decoded) = std::thread::scope(|scope| {
+        let hash = scope.spawn(|| sha256_hex(bytes));
+        let decoded = decode(bytes);
+        // Hashing cannot panic; fall back to hashing here if the thread could not run.
+        (hash.join().unwrap_or_else(|_| sha256_hex(bytes)), decoded)
+    });
+    let decoded = decoded?;
     let size = bytes.len() as u64;
     let info = match &decoded {
         DecodedWasm::Component(resolve, world) => {
@@ -65,6 +72,16 @@ pub fn inspect_bytes(bytes: &[u8]) -> Result<ComponentInfo, InspectError> {
         },
     };
     Ok(info)
+}
+
+/// Decodes the WIT from the skeleton of `bytes` (see [`skeleton`]); a skeleton the decoder
+/// refuses is decoded again from the whole bytes, so errors point into the real file.
+fn decode(bytes: &[u8]) -> Result<DecodedWasm, InspectError> {
+    let skeleton = skeleton::skeleton(bytes)?;
+    match wit_component::decode(&skeleton) {
+        Ok(decoded) => Ok(decoded),
+        Err(_) => wit_component::decode(bytes).map_err(InspectError::from_decode),
+    }
 }
 
 /// The lowercase hex SHA-256 of `bytes`: the identity of a component file in projects and caches.

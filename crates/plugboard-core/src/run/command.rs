@@ -22,7 +22,7 @@ async fn start(ctx: &mut RunContext) -> Result<RunEvent, RunEvent> {
                 .to_string(),
         })
     })?;
-    let mut store = ctx.store().map_err(outcome::failed)?;
+    let mut store = ctx.store(&prepared).map_err(outcome::failed)?;
     ctx.queue.push(RunEvent::Started);
     let fuel = ctx.limits.fuel;
     let result = ctx

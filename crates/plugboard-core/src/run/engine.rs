@@ -2,18 +2,26 @@
 //!
 //! Compiled components are kept in memory and on disk, keyed by the component's SHA-256 and the
 //! engine's compatibility hash, so the same bytes compile once per machine and engine
-//! configuration. Every engine's epoch advances every [`EPOCH_TICK`], which lets a run's deadline
-//! and Stop interrupt even a guest spinning in a loop.
+//! configuration; concurrent requests for the same bytes share one compilation. Every engine's
+//! epoch advances every [`EPOCH_TICK`], which lets a run's deadline and Stop interrupt even a
+//! guest spinning in a loop.
+//!
+//! Three tiers: *optimized* (Cranelift), *quick* (Winch: compiles several times faster, runs
+//! slower) and *metered* (Cranelift counting fuel). With quick-first on, a run whose components
+//! have no optimized code yet starts on quick code and the optimized code is compiled in the
+//! background for the runs after it.
 
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
+use tokio::sync::OnceCell;
+use tokio::task::JoinHandle;
 use wasmtime::component::{Component, InstancePre, Linker};
-use wasmtime::{Config, Engine};
+use wasmtime::{Config, Engine, Strategy};
 
 use super::RunError;
 use super::events::RunEvent;
@@ -61,69 +69,153 @@ impl ComponentSource {
     }
 }
 
+/// Which compiler an engine uses, and whether it meters fuel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Tier {
+    /// Cranelift: slower to compile, fast code. What the caches keep for good.
+    Optimized,
+    /// Winch: compiles several times faster; for the first run of new bytes.
+    Quick,
+    /// Cranelift with fuel metering (a fuel limit changes the compiled code).
+    Metered,
+}
+
 /// One engine configuration with its linker and caches.
 pub(crate) struct EngineSlot {
     pub(crate) engine: Engine,
     linker: Linker<HostState>,
     compat: u64,
-    components: Mutex<HashMap<String, Component>>,
+    /// Compiled components by SHA-256; a cell being filled is a compilation in flight.
+    compiled: Mutex<HashMap<String, Arc<OnceCell<Component>>>>,
     prepared: Mutex<HashMap<String, InstancePre<HostState>>>,
 }
 
-/// The engines a runtime uses: a standard one, and (made on first use) one that meters fuel,
-/// whose compiled code differs.
+/// The engines a runtime uses, each made on first use but the optimized one.
 pub(crate) struct Engines {
-    standard: EngineSlot,
-    fueled: OnceLock<Result<EngineSlot, String>>,
+    optimized: EngineSlot,
+    quick: OnceLock<Result<EngineSlot, String>>,
+    metered: OnceLock<Result<EngineSlot, String>>,
+    quick_first: bool,
     cache_dir: Option<PathBuf>,
     compiles: AtomicU64,
+    background: Mutex<Vec<JoinHandle<()>>>,
 }
 
 impl Engines {
-    pub(crate) fn new(cache_dir: Option<PathBuf>) -> Result<Self, RunError> {
+    pub(crate) fn new(cache_dir: Option<PathBuf>, quick_first: bool) -> Result<Self, RunError> {
         Ok(Self {
-            standard: EngineSlot::new(false)?,
-            fueled: OnceLock::new(),
+            optimized: EngineSlot::new(Tier::Optimized)?,
+            quick: OnceLock::new(),
+            metered: OnceLock::new(),
+            quick_first,
             cache_dir,
             compiles: AtomicU64::new(0),
+            background: Mutex::new(Vec::new()),
         })
     }
 
-    /// The engine for a run that meters fuel or not.
-    pub(crate) fn slot(&self, fuel: bool) -> Result<&EngineSlot, RunError> {
-        if !fuel {
-            return Ok(&self.standard);
-        }
-        self.fueled
-            .get_or_init(|| EngineSlot::new(true).map_err(|e| e.to_string()))
+    /// The engine of a tier.
+    pub(crate) fn slot(&self, tier: Tier) -> Result<&EngineSlot, RunError> {
+        let lazy = match tier {
+            Tier::Optimized => return Ok(&self.optimized),
+            Tier::Quick => &self.quick,
+            Tier::Metered => &self.metered,
+        };
+        lazy.get_or_init(|| EngineSlot::new(tier).map_err(|e| e.to_string()))
             .as_ref()
             .map_err(|message| RunError::Host {
                 message: message.clone(),
             })
     }
 
-    /// How many times the compiler ran (not counting cache hits).
+    /// How many times a compiler ran (cache hits do not count).
     pub(crate) fn compile_count(&self) -> u64 {
         self.compiles.load(Ordering::Relaxed)
     }
 
+    /// The tier a job over `sources` runs on: metered for a fuel limit; optimized when every
+    /// component has optimized code (in memory or on disk) or quick-first is off; quick otherwise.
+    pub(crate) fn pick(&self, fuel: bool, sources: &[&ComponentSource]) -> Tier {
+        if fuel {
+            return Tier::Metered;
+        }
+        let ready = sources
+            .iter()
+            .all(|source| self.has_code(&self.optimized, source));
+        if ready || !self.quick_first || self.slot(Tier::Quick).is_err() {
+            Tier::Optimized
+        } else {
+            Tier::Quick
+        }
+    }
+
+    fn has_code(&self, slot: &EngineSlot, source: &ComponentSource) -> bool {
+        let in_memory = lock(&slot.compiled)
+            .get(&source.sha256)
+            .is_some_and(|cell| cell.initialized());
+        in_memory
+            || self
+                .cache_file(slot, source)
+                .is_some_and(|path| path.is_file())
+    }
+
+    fn cache_file(&self, slot: &EngineSlot, source: &ComponentSource) -> Option<PathBuf> {
+        let dir = self.cache_dir.as_ref()?;
+        Some(dir.join(format!("{}-{:016x}.cwasm", source.sha256, slot.compat)))
+    }
+
+    /// Compiles the optimized code of `sources` that is missing, on background tasks, so the
+    /// runs after a quick one get fast code.
+    pub(crate) fn optimize_in_background(self: &Arc<Self>, sources: &[&ComponentSource]) {
+        let mut background = lock_vec(&self.background);
+        background.retain(|task| !task.is_finished());
+        for source in sources {
+            if self.has_code(&self.optimized, source) {
+                continue;
+            }
+            let engines = self.clone();
+            let source = (*source).clone();
+            background.push(tokio::spawn(async move {
+                // A failure here only means the next run compiles again.
+                let _ = engines.component(Tier::Optimized, &source, None).await;
+            }));
+        }
+    }
+
+    /// Whether optimized code is still compiling in the background.
+    pub(crate) fn background_pending(&self) -> bool {
+        lock_vec(&self.background)
+            .iter()
+            .any(|task| !task.is_finished())
+    }
+
+    /// Waits for the background compilations (so a short-lived process leaves their code in the
+    /// cache for the next one).
+    pub(crate) async fn finish_background(&self) {
+        let tasks = std::mem::take(&mut *lock_vec(&self.background));
+        for task in tasks {
+            let _ = task.await;
+        }
+    }
+
     /// The pre-instantiated component for a run of one component: from memory, or
-    /// [`Engines::component`] and the standard linker.
+    /// [`Engines::component`] and the tier's standard linker.
     pub(crate) async fn prepare(
         self: &Arc<Self>,
-        fuel: bool,
+        tier: Tier,
         source: &ComponentSource,
         queue: &EventQueue,
     ) -> Result<InstancePre<HostState>, RunError> {
-        let slot = self.slot(fuel)?;
+        let slot = self.slot(tier)?;
         if let Some(pre) = lock(&slot.prepared).get(&source.sha256) {
             queue.push(RunEvent::Compiled {
                 cached: true,
                 millis: 0,
+                optimized: tier != Tier::Quick,
             });
             return Ok(pre.clone());
         }
-        let component = self.component(fuel, source, queue).await?;
+        let component = self.component(tier, source, Some(queue)).await?;
         let pre = slot
             .linker
             .instantiate_pre(&component)
@@ -132,64 +224,76 @@ impl Engines {
         Ok(pre)
     }
 
-    /// The compiled component: from memory, the disk cache, or the compiler (in that order).
-    /// Reports `Compiling` before compiling and `Compiled` when ready.
+    /// The compiled component: from memory, the disk cache, or the compiler (in that order),
+    /// sharing a compilation already in flight for the same bytes. Reports `Compiling` before
+    /// compiling and `Compiled` when ready.
     pub(crate) async fn component(
         self: &Arc<Self>,
-        fuel: bool,
+        tier: Tier,
         source: &ComponentSource,
-        queue: &EventQueue,
+        queue: Option<&EventQueue>,
     ) -> Result<Component, RunError> {
-        let slot = self.slot(fuel)?;
+        let slot = self.slot(tier)?;
         let started = Instant::now();
-        if let Some(component) = lock(&slot.components).get(&source.sha256) {
-            queue.push(RunEvent::Compiled {
-                cached: true,
-                millis: 0,
-            });
-            return Ok(component.clone());
-        }
-        let cache_file = self
-            .cache_dir
-            .as_ref()
-            .map(|dir| dir.join(format!("{}-{:016x}.cwasm", source.sha256, slot.compat)));
-        let cached = cache_file
-            .as_deref()
-            .and_then(|path| load_cached(&slot.engine, path));
-        let (component, from_cache) = match cached {
-            Some(component) => (component, true),
-            None => {
-                queue.push(RunEvent::Compiling {
-                    bytes: source.bytes.len() as u64,
-                });
-                let engines = self.clone();
-                let bytes = source.bytes.clone();
-                let component = tokio::task::spawn_blocking(move || {
-                    let slot = engines.slot(fuel)?;
-                    engines.compiles.fetch_add(1, Ordering::Relaxed);
-                    Component::new(&slot.engine, &bytes).map_err(|e| RunError::Compile {
-                        message: format!("{e:#}"),
-                    })
-                })
-                .await
-                .map_err(RunError::host)??;
-                if let Some(path) = &cache_file {
-                    store_cached(&component, path);
+        let cell = lock(&slot.compiled)
+            .entry(source.sha256.clone())
+            .or_default()
+            .clone();
+        let compiled_now = AtomicBool::new(false);
+        let component = cell
+            .get_or_try_init(|| async {
+                if let Some(cached) = self
+                    .cache_file(slot, source)
+                    .and_then(|path| load_cached(&slot.engine, &path))
+                {
+                    return Ok(cached);
                 }
-                (component, false)
-            }
-        };
-        lock(&slot.components).insert(source.sha256.clone(), component.clone());
-        queue.push(RunEvent::Compiled {
-            cached: from_cache,
-            millis: started.elapsed().as_millis() as u64,
-        });
+                compiled_now.store(true, Ordering::Relaxed);
+                if let Some(queue) = queue {
+                    queue.push(RunEvent::Compiling {
+                        bytes: source.bytes.len() as u64,
+                    });
+                }
+                let component = self.compile(tier, source).await?;
+                if let Some(path) = self.cache_file(slot, source) {
+                    store_cached(&component, &path);
+                }
+                Ok::<_, RunError>(component)
+            })
+            .await?
+            .clone();
+        if let Some(queue) = queue {
+            queue.push(RunEvent::Compiled {
+                cached: !compiled_now.load(Ordering::Relaxed),
+                millis: started.elapsed().as_millis() as u64,
+                optimized: tier != Tier::Quick,
+            });
+        }
         Ok(component)
     }
 
-    /// A copy of the standard linker (WASI and `wasi:http`), to add a node's wires to.
-    pub(crate) fn linker(&self, fuel: bool) -> Result<Linker<HostState>, RunError> {
-        Ok(self.slot(fuel)?.linker.clone())
+    /// Runs the compiler on a blocking thread.
+    async fn compile(
+        self: &Arc<Self>,
+        tier: Tier,
+        source: &ComponentSource,
+    ) -> Result<Component, RunError> {
+        let engines = self.clone();
+        let bytes = source.bytes.clone();
+        tokio::task::spawn_blocking(move || {
+            let slot = engines.slot(tier)?;
+            engines.compiles.fetch_add(1, Ordering::Relaxed);
+            Component::new(&slot.engine, &bytes).map_err(|e| RunError::Compile {
+                message: format!("{e:#}"),
+            })
+        })
+        .await
+        .map_err(RunError::host)?
+    }
+
+    /// A copy of a tier's standard linker (WASI and `wasi:http`), to add a node's wires to.
+    pub(crate) fn linker(&self, tier: Tier) -> Result<Linker<HostState>, RunError> {
+        Ok(self.slot(tier)?.linker.clone())
     }
 }
 
@@ -198,13 +302,20 @@ fn lock<V>(map: &Mutex<HashMap<String, V>>) -> std::sync::MutexGuard<'_, HashMap
     map.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+fn lock_vec<V>(list: &Mutex<Vec<V>>) -> std::sync::MutexGuard<'_, Vec<V>> {
+    list.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 impl EngineSlot {
-    fn new(fuel: bool) -> Result<Self, RunError> {
+    fn new(tier: Tier) -> Result<Self, RunError> {
         let mut config = Config::new();
         config
             .epoch_interruption(true)
             .wasm_backtrace_max_frames(std::num::NonZeroUsize::new(32))
-            .consume_fuel(fuel);
+            .consume_fuel(tier == Tier::Metered);
+        if tier == Tier::Quick {
+            config.strategy(Strategy::Winch);
+        }
         let engine = Engine::new(&config).map_err(RunError::host)?;
         let mut hasher = DefaultHasher::new();
         engine.precompile_compatibility_hash().hash(&mut hasher);
@@ -223,7 +334,7 @@ impl EngineSlot {
             linker: linker(&engine)?,
             engine,
             compat: hasher.finish(),
-            components: Mutex::new(HashMap::new()),
+            compiled: Mutex::new(HashMap::new()),
             prepared: Mutex::new(HashMap::new()),
         })
     }

@@ -27,6 +27,9 @@ pub enum RunEvent {
         /// How long getting it took.
         #[ts(type = "number")]
         millis: u64,
+        /// Whether it is optimized code (Cranelift), or quick code (Winch) for a first run
+        /// while the optimized code compiles in the background.
+        optimized: bool,
     },
     /// A linked run was asked for but the project cannot be linked: it runs fused instead.
     LinkFallback {

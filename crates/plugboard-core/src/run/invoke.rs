@@ -47,7 +47,7 @@ async fn start(ctx: &mut RunContext, call: &str) -> Result<RunEvent, RunEvent> {
     let prepared = ctx.prepare().await.map_err(outcome::failed)?;
     let root = prepared.root();
     let target = find(root.component(), root.engine(), name).map_err(bad)?;
-    let mut store = ctx.store().map_err(outcome::failed)?;
+    let mut store = ctx.store(&prepared).map_err(outcome::failed)?;
     ctx.queue.push(RunEvent::Started);
     let fuel = ctx.limits.fuel;
     let result = ctx

@@ -11,7 +11,7 @@ use tokio::sync::{mpsc, watch};
 use wasmtime::Store;
 use wasmtime::component::{Instance, InstancePre};
 
-use super::engine::{ComponentSource, Engines};
+use super::engine::{ComponentSource, Engines, Tier};
 use super::events::RunEvent;
 use super::host::{HostState, NodeGrant};
 use super::linked::{LinkPlan, LinkedPrepared};
@@ -21,16 +21,20 @@ use super::{CapabilityProfile, Limits, RunError, command, invoke, serve};
 /// Where compiled code is cached and other runtime-wide settings.
 #[derive(Debug, Clone, Default)]
 pub struct RuntimeOptions {
-    /// The compile cache directory; `None` disables the disk cache. [`RuntimeOptions::default`]
-    /// uses [`default_cache_dir`].
+    /// The compile cache directory; `None` disables the disk cache.
     pub cache_dir: Option<PathBuf>,
+    /// Start the first run of new bytes on quickly compiled code (Winch) and compile the
+    /// optimized code (Cranelift) in the background for later runs. Off: every run waits for
+    /// optimized code.
+    pub quick_first: bool,
 }
 
 impl RuntimeOptions {
-    /// The default options: the compile cache in [`default_cache_dir`].
+    /// What the app and the CLI use: the compile cache in [`default_cache_dir`], quick first.
     pub fn with_default_cache() -> Self {
         Self {
             cache_dir: default_cache_dir(),
+            quick_first: true,
         }
     }
 }
@@ -99,14 +103,27 @@ impl Runtime {
             .build()
             .map_err(RunError::host)?;
         Ok(Self {
-            engines: Arc::new(Engines::new(options.cache_dir)?),
+            engines: Arc::new(Engines::new(options.cache_dir, options.quick_first)?),
             tokio: Some(tokio),
         })
     }
 
-    /// How many times the compiler ran since this runtime was made (cache hits do not count).
+    /// How many times a compiler ran since this runtime was made (cache hits do not count).
     pub fn compile_count(&self) -> u64 {
         self.engines.compile_count()
+    }
+
+    /// Whether optimized code is still compiling in the background.
+    pub fn background_work_pending(&self) -> bool {
+        self.engines.background_pending()
+    }
+
+    /// Waits until the optimized code compiling in the background (after quick first runs) is
+    /// done and cached: a short-lived process calls this before it exits.
+    pub fn finish_background_work(&self) {
+        let engines = self.engines.clone();
+        self.handle()
+            .block_on(async move { engines.finish_background().await });
     }
 
     /// Runs a command (`wasi:cli/run`).
@@ -332,9 +349,15 @@ impl Job {
     }
 }
 
-/// A job compiled and type-checked, ready to instantiate in any number of stores.
+/// A job compiled and type-checked, ready to instantiate in any number of stores of its tier.
 #[derive(Clone)]
-pub(crate) enum Prepared {
+pub(crate) struct Prepared {
+    tier: Tier,
+    code: PreparedCode,
+}
+
+#[derive(Clone)]
+enum PreparedCode {
     Single(InstancePre<HostState>),
     Linked(Arc<LinkedPrepared>),
 }
@@ -342,10 +365,10 @@ pub(crate) enum Prepared {
 impl Prepared {
     /// The pre-instantiated root: what is run, served or invoked.
     pub(crate) fn root(&self) -> &InstancePre<HostState> {
-        match self {
-            Self::Single(pre) => pre,
+        match &self.code {
+            PreparedCode::Single(pre) => pre,
             // A plan always has its root among its nodes.
-            Self::Linked(linked) => &linked.pres[linked.plan.root],
+            PreparedCode::Linked(linked) => &linked.pres[linked.plan.root],
         }
     }
 
@@ -354,9 +377,9 @@ impl Prepared {
         &self,
         store: &mut Store<HostState>,
     ) -> wasmtime::Result<Instance> {
-        match self {
-            Self::Single(pre) => pre.instantiate_async(store).await,
-            Self::Linked(linked) => linked.plan.instantiate(&linked.pres, store).await,
+        match &self.code {
+            PreparedCode::Single(pre) => pre.instantiate_async(store).await,
+            PreparedCode::Linked(linked) => linked.plan.instantiate(&linked.pres, store).await,
         }
     }
 }
@@ -379,20 +402,42 @@ pub(crate) enum Guarded<T> {
 
 impl RunContext {
     /// Compiles (or fetches from the caches) every component of the job and type-checks it
-    /// against its linker.
+    /// against its linker, on the tier [`Engines::pick`] chooses. Code the quick compiler cannot
+    /// handle is compiled optimized instead.
     pub(crate) async fn prepare(&self) -> Result<Prepared, RunError> {
-        let fuel = self.limits.fuel.is_some();
+        let sources = self.sources();
+        let tier = self.engines.pick(self.limits.fuel.is_some(), &sources);
+        let prepared = match self.prepare_on(tier).await {
+            Err(RunError::Compile { .. }) if tier == Tier::Quick => {
+                self.prepare_on(Tier::Optimized).await
+            }
+            other => other,
+        }?;
+        if prepared.tier == Tier::Quick {
+            self.engines.optimize_in_background(&sources);
+        }
+        Ok(prepared)
+    }
+
+    fn sources(&self) -> Vec<&ComponentSource> {
         match &self.job {
-            Job::Single { component, .. } => Ok(Prepared::Single(
-                self.engines.prepare(fuel, component, &self.queue).await?,
-            )),
+            Job::Single { component, .. } => vec![component],
+            Job::Linked(plan) => plan.nodes.iter().map(|n| &n.source).collect(),
+        }
+    }
+
+    async fn prepare_on(&self, tier: Tier) -> Result<Prepared, RunError> {
+        let code = match &self.job {
+            Job::Single { component, .. } => {
+                PreparedCode::Single(self.engines.prepare(tier, component, &self.queue).await?)
+            }
             Job::Linked(plan) => {
-                let linkers = plan.linkers(&self.engines.linker(fuel)?)?;
+                let linkers = plan.linkers(&self.engines.linker(tier)?)?;
                 let mut pres = Vec::with_capacity(plan.nodes.len());
                 for (node, linker) in plan.nodes.iter().zip(&linkers) {
                     let component = self
                         .engines
-                        .component(fuel, &node.source, &self.queue)
+                        .component(tier, &node.source, Some(&self.queue))
                         .await?;
                     let pre = linker.instantiate_pre(&component).map_err(|e| {
                         match RunError::missing_import(&e) {
@@ -405,16 +450,17 @@ impl RunContext {
                     })?;
                     pres.push(pre);
                 }
-                Ok(Prepared::Linked(Arc::new(LinkedPrepared {
+                PreparedCode::Linked(Arc::new(LinkedPrepared {
                     plan: plan.clone(),
                     pres,
-                })))
+                }))
             }
-        }
+        };
+        Ok(Prepared { tier, code })
     }
 
-    /// A fresh store with the job's grants and the limits.
-    pub(crate) fn store(&self) -> Result<Store<HostState>, RunError> {
+    /// A fresh store for `prepared`'s tier with the job's grants and the limits.
+    pub(crate) fn store(&self, prepared: &Prepared) -> Result<Store<HostState>, RunError> {
         let grants: Vec<NodeGrant<'_>> = match &self.job {
             Job::Single {
                 component,
@@ -434,7 +480,7 @@ impl RunContext {
                 })
                 .collect(),
         };
-        let slot = self.engines.slot(self.limits.fuel.is_some())?;
+        let slot = self.engines.slot(prepared.tier)?;
         let state = HostState::new(&grants, self.limits.max_memory_bytes, &self.queue)?;
         let mut store = Store::new(&slot.engine, state);
         store.limiter(|state| &mut state.limiter);

@@ -116,7 +116,10 @@ impl Server {
         &self,
         request: hyper::Request<hyper::body::Incoming>,
     ) -> wasmtime::Result<hyper::Response<HyperOutgoingBody>> {
-        let mut store = self.ctx.store().map_err(wasmtime::Error::new)?;
+        let mut store = self
+            .ctx
+            .store(&self.prepared)
+            .map_err(wasmtime::Error::new)?;
         let (sender, receiver) = tokio::sync::oneshot::channel();
         let incoming = store
             .data_mut()

@@ -251,3 +251,30 @@ fn wat_module() -> Vec<u8> {
     bytes.extend_from_slice(&[0x0a, 0x04, 0x01, 0x02, 0x00, 0x0b]);
     bytes
 }
+
+#[test]
+fn reading_only_the_skeleton_gives_the_same_wit_as_decoding_everything() {
+    use wit_component::WitPrinter;
+    for name in [
+        "consumer-app",
+        "types-demo",
+        "py-stringops",
+        "js-stringops",
+        "py-http-proxy",
+    ] {
+        let bytes = std::fs::read(sample(name)).expect("sample");
+        let decoded = wit_component::decode(&bytes).expect("decodes");
+        let resolve = decoded.resolve();
+        let main = decoded.package();
+        let nested: Vec<_> = resolve
+            .packages
+            .iter()
+            .map(|(id, _)| id)
+            .filter(|id| *id != main)
+            .collect();
+        let mut printer = WitPrinter::default();
+        printer.print(resolve, main, &nested).expect("prints");
+        let info = inspect_bytes(&bytes).expect("inspects");
+        assert_eq!(info.wit, printer.output.to_string(), "{name}");
+    }
+}

@@ -163,6 +163,7 @@ fn the_second_run_of_the_same_bytes_does_not_compile() {
     let cache = tempfile::TempDir::new().expect("temp dir");
     let options = RuntimeOptions {
         cache_dir: Some(cache.path().to_path_buf()),
+        quick_first: false,
     };
     let first = Runtime::new(options.clone()).expect("runtime");
     let cold = run(&first, request("clocks-demo"));
@@ -272,4 +273,76 @@ fn a_flood_with_backpressure_loses_nothing() {
             .iter()
             .any(|e| matches!(e, RunEvent::OutputDropped { .. }))
     );
+}
+
+#[test]
+fn a_first_run_starts_on_quick_code_and_the_next_gets_optimized_code() {
+    let cache = tempfile::TempDir::new().expect("temp dir");
+    let runtime = Runtime::new(RuntimeOptions {
+        cache_dir: Some(cache.path().to_path_buf()),
+        quick_first: true,
+    })
+    .expect("runtime");
+    let first = run(&runtime, request("clocks-demo"));
+    assert!(
+        first.events.iter().any(|e| matches!(
+            e,
+            RunEvent::Compiled {
+                cached: false,
+                optimized: false,
+                ..
+            }
+        )),
+        "{:?}",
+        first.events
+    );
+    assert_eq!(first.terminal(), &RunEvent::Exited { code: 0 });
+
+    runtime.finish_background_work();
+    assert_eq!(
+        runtime.compile_count(),
+        2,
+        "quick code now, optimized code in the background"
+    );
+    let second = run(&runtime, request("clocks-demo"));
+    assert!(
+        second.events.iter().any(|e| matches!(
+            e,
+            RunEvent::Compiled {
+                cached: true,
+                optimized: true,
+                ..
+            }
+        )),
+        "{:?}",
+        second.events
+    );
+    assert_eq!(runtime.compile_count(), 2);
+}
+
+#[test]
+fn quick_code_can_be_stopped_in_a_loop() {
+    let cache = tempfile::TempDir::new().expect("temp dir");
+    let runtime = Runtime::new(RuntimeOptions {
+        cache_dir: Some(cache.path().to_path_buf()),
+        quick_first: true,
+    })
+    .expect("runtime");
+    let mut handle = runtime.run(request("hostile-loop"));
+    let mut events = Vec::new();
+    while let Some(event) = handle.next_blocking() {
+        let printed = matches!(&event, RunEvent::Stdout { .. });
+        events.push(event);
+        if printed {
+            handle.stop();
+        }
+    }
+    assert!(events.iter().any(|e| matches!(
+        e,
+        RunEvent::Compiled {
+            optimized: false,
+            ..
+        }
+    )));
+    assert_eq!(events.last(), Some(&RunEvent::Stopped));
 }

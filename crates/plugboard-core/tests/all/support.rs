@@ -33,6 +33,7 @@ pub fn runtime() -> (Runtime, TempDir) {
     let cache = TempDir::new().expect("temp dir");
     let runtime = Runtime::new(RuntimeOptions {
         cache_dir: Some(cache.path().to_path_buf()),
+        quick_first: false,
     })
     .expect("runtime");
     (runtime, cache)
@@ -140,6 +141,7 @@ pub fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
 pub fn shared_runtime() -> Runtime {
     Runtime::new(RuntimeOptions {
         cache_dir: Some(root().join("target/test-compile-cache")),
+        quick_first: false,
     })
     .expect("runtime")
 }

@@ -19,7 +19,12 @@ cached: boolean,
 /**
  * How long getting it took.
  */
-millis: number, } | { "type": "link-fallback", 
+millis: number, 
+/**
+ * Whether it is optimized code (Cranelift), or quick code (Winch) for a first run
+ * while the optimized code compiles in the background.
+ */
+optimized: boolean, } | { "type": "link-fallback", 
 /**
  * Why it cannot be linked.
  */

@@ -1,0 +1,143 @@
+//! A component's skeleton: the same component with every core module's code replaced by stubs
+//! and its data and custom sections left out.
+//!
+//! The WIT of a component depends only on its types, imports and exports, so decoding the
+//! skeleton gives the same WIT while skipping almost all of an 18 MB Python or JavaScript
+//! component (its interpreter's code and data). The code section is stepped over, not read.
+
+use wasm_encoder::{CodeSection, Component, Function, Instruction, Module, RawSection};
+use wasmparser::{Chunk, Parser, Payload};
+
+use super::InspectError;
+
+/// The skeleton of the component `bytes`. Errors carry offsets into `bytes`.
+pub(crate) fn skeleton(bytes: &[u8]) -> Result<Vec<u8>, InspectError> {
+    strip_component(bytes, 0)
+}
+
+/// Walks one component whose bytes are `whole`, found at offset `base` of the original.
+fn strip_component(whole: &[u8], base: u64) -> Result<Vec<u8>, InspectError> {
+    let mut out = Component::new();
+    let mut parser = Parser::new(base);
+    let mut pos = 0;
+    loop {
+        let (payload, consumed) = next(&mut parser, whole, pos, base)?;
+        pos += consumed;
+        match payload {
+            Payload::Version { .. } => {}
+            Payload::ModuleSection {
+                unchecked_range, ..
+            } => {
+                let nested = slice(whole, base, &unchecked_range)?;
+                let module = strip_module(nested, unchecked_range.start)?;
+                out.section(&RawSection {
+                    id: wasm_encoder::ComponentSectionId::CoreModule as u8,
+                    data: &module,
+                });
+                pos = (unchecked_range.end - base) as usize;
+            }
+            Payload::ComponentSection {
+                unchecked_range, ..
+            } => {
+                let nested = slice(whole, base, &unchecked_range)?;
+                let component = strip_component(nested, unchecked_range.start)?;
+                out.section(&RawSection {
+                    id: wasm_encoder::ComponentSectionId::Component as u8,
+                    data: &component,
+                });
+                pos = (unchecked_range.end - base) as usize;
+            }
+            Payload::End(_) => return Ok(out.finish()),
+            other => copy(&mut out, &other, whole, base)?,
+        }
+    }
+}
+
+/// Walks one core module: its code becomes one `unreachable` stub per function (valid for any
+/// signature), its data, data count and custom sections are dropped, the rest is kept as is.
+fn strip_module(whole: &[u8], base: u64) -> Result<Vec<u8>, InspectError> {
+    let mut out = Module::new();
+    let mut parser = Parser::new(base);
+    let mut pos = 0;
+    loop {
+        let (payload, consumed) = next(&mut parser, whole, pos, base)?;
+        pos += consumed;
+        match payload {
+            Payload::Version { .. }
+            | Payload::DataSection(_)
+            | Payload::DataCountSection { .. }
+            | Payload::CustomSection(_) => {}
+            Payload::CodeSectionStart { count, size, .. } => {
+                let mut code = CodeSection::new();
+                for _ in 0..count {
+                    let mut stub = Function::new([]);
+                    stub.instruction(&Instruction::Unreachable);
+                    stub.instruction(&Instruction::End);
+                    code.function(&stub);
+                }
+                out.section(&code);
+                parser.skip_section();
+                pos += size as usize;
+            }
+            Payload::End(_) => return Ok(out.finish()),
+            other => {
+                if let Some((id, range)) = other.as_section() {
+                    out.section(&RawSection {
+                        id,
+                        data: slice(whole, base, &range)?,
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// The next payload of `whole` at `pos` (all of it is there: a missing byte is an error).
+fn next<'a>(
+    parser: &mut Parser,
+    whole: &'a [u8],
+    pos: usize,
+    base: u64,
+) -> Result<(Payload<'a>, usize), InspectError> {
+    let rest = whole.get(pos..).unwrap_or_default();
+    match parser.parse(rest, true) {
+        Ok(Chunk::Parsed { consumed, payload }) => Ok((payload, consumed)),
+        // `eof` is true, so the parser reports a truncation as an error instead; keep the
+        // promise anyway rather than panic.
+        Ok(Chunk::NeedMoreData(_)) => Err(truncated(whole, base)),
+        Err(e) => Err(InspectError::from_reader(&e)),
+    }
+}
+
+/// Copies a component-level section byte for byte.
+fn copy(
+    out: &mut Component,
+    payload: &Payload<'_>,
+    whole: &[u8],
+    base: u64,
+) -> Result<(), InspectError> {
+    if let Some((id, range)) = payload.as_section() {
+        out.section(&RawSection {
+            id,
+            data: slice(whole, base, &range)?,
+        });
+    }
+    Ok(())
+}
+
+/// The bytes of an absolute `range` of the original inside `whole` (which starts at `base`).
+fn slice<'a>(
+    whole: &'a [u8],
+    base: u64,
+    range: &std::ops::Range<u64>,
+) -> Result<&'a [u8], InspectError> {
+    let start = range.start.saturating_sub(base) as usize;
+    let end = range.end.saturating_sub(base) as usize;
+    whole.get(start..end).ok_or_else(|| truncated(whole, base))
+}
+
+fn truncated(whole: &[u8], base: u64) -> InspectError {
+    InspectError::Truncated {
+        offset: (base + whole.len() as u64) as usize,
+    }
+}
