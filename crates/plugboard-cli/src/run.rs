@@ -294,7 +294,7 @@ fn follow(mut handle: RunHandle, verbose: bool) -> ExitCode {
                 Some(error) => eprintln!("plugboard: #{id} {status} in {millis} ms: {error}"),
                 None => eprintln!("plugboard: #{id} {status} in {millis} ms"),
             },
-            RunEvent::Returned { results } => {
+            RunEvent::Returned { results, .. } => {
                 for result in results {
                     let _ = writeln!(stdout, "{result}");
                 }

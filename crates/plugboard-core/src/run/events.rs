@@ -94,6 +94,8 @@ pub enum RunEvent {
     Returned {
         /// Each result as WAVE text.
         results: Vec<String>,
+        /// Each result as JSON, for a structured display (shapes as in `run::wave_value`).
+        values: Vec<serde_json::Value>,
     },
     /// The guest exited with this code (terminal).
     Exited {
@@ -157,7 +159,7 @@ impl RunEvent {
     /// A one-line description of a terminal event, as a status bar or the CLI shows it.
     pub fn summary(&self) -> String {
         match self {
-            Self::Returned { results } => format!("returned {}", results.join(", ")),
+            Self::Returned { results, .. } => format!("returned {}", results.join(", ")),
             Self::Exited { code } => format!("exited with code {code}"),
             Self::Trapped { message, .. } => format!("trapped: {message}"),
             Self::TimedOut { after_ms } => format!("timed out after {}", millis_text(*after_ms)),

@@ -9,6 +9,7 @@ use super::RunError;
 use super::events::RunEvent;
 use super::outcome;
 use super::runtime::{Guarded, RunContext};
+use super::values::json_from_val;
 
 /// An exported function found by name: the instance export it is in (if any) and its name.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,14 +88,15 @@ async fn start(ctx: &mut RunContext, call: &str) -> Result<RunEvent, RunEvent> {
             func.call_async(&mut store, &params, &mut results)
                 .await
                 .map_err(Failure::Guest)?;
-            results
+            let texts = results
                 .iter()
                 .map(|value| wasm_wave::to_string(value).map_err(|e| Failure::Usage(e.to_string())))
-                .collect::<Result<Vec<String>, Failure>>()
+                .collect::<Result<Vec<String>, Failure>>()?;
+            Ok((texts, results.iter().map(json_from_val).collect()))
         })
         .await;
     Ok(match result {
-        Guarded::Done(Ok(results)) => RunEvent::Returned { results },
+        Guarded::Done(Ok((results, values))) => RunEvent::Returned { results, values },
         Guarded::Done(Err(Failure::Usage(message))) => bad(message),
         Guarded::Done(Err(Failure::Guest(error))) => outcome::of_error(&error, fuel),
         Guarded::Stopped => RunEvent::Stopped,

@@ -30,6 +30,7 @@ mod queue;
 mod runtime;
 mod serve;
 mod stdio;
+mod values;
 
 pub use capabilities::{CapabilityProfile, DirGrant, EnvVar, HttpGrant, StdinSource};
 pub use engine::ComponentSource;
@@ -42,3 +43,4 @@ pub use queue::OutputPolicy;
 pub use runtime::{
     Operation, RunHandle, RunRequest, Runtime, RuntimeOptions, Stopper, default_cache_dir,
 };
+pub use values::{wave_call, wave_value};

@@ -11,7 +11,7 @@ fn invoke(runtime: &Runtime, request: RunRequest, call: &str) -> RunEvent {
 
 fn returned(event: RunEvent) -> Vec<String> {
     match event {
-        RunEvent::Returned { results } => results,
+        RunEvent::Returned { results, .. } => results,
         other => panic!("expected results, got {other:?}"),
     }
 }
@@ -75,6 +75,35 @@ fn every_kind_of_value_goes_in_and_comes_out_as_wave() {
         "parse-number(\"x\")",
     ));
     assert!(err[0].starts_with("err("), "{err:?}");
+}
+
+#[test]
+fn form_values_are_turned_into_a_call_and_results_into_json() {
+    use plugboard_core::inspect::inspect_file;
+    use serde_json::json;
+    let info = inspect_file(&crate::support::sample("types-demo")).expect("inspects");
+    let shapes = info
+        .export("example:types-demo/shapes@0.1.0")
+        .expect("shapes");
+    let translate = shapes
+        .functions
+        .iter()
+        .find(|f| f.name == "translate")
+        .expect("translate");
+    let call = plugboard_core::run::wave_call(
+        translate,
+        &[json!({"x": 1, "y": 2}), json!(10), json!(-20)],
+    )
+    .expect("the form values fit");
+    assert_eq!(call, "translate({x: 1, y: 2}, 10, -20)");
+    let (runtime, _cache) = runtime();
+    let events = runtime
+        .invoke(request("types-demo"), call)
+        .collect_blocking();
+    let Some(RunEvent::Returned { values, .. }) = events.last() else {
+        panic!("{events:?}")
+    };
+    assert_eq!(values, &[json!({"x": 11, "y": -18})]);
 }
 
 #[test]

@@ -345,7 +345,8 @@ fn a_linked_project_is_invoked_at_any_node_and_served() {
     assert_eq!(
         outcome.terminal(),
         &RunEvent::Returned {
-            results: vec![r#""Hello, Linus! (suniL backwards)""#.into()]
+            results: vec![r#""Hello, Linus! (suniL backwards)""#.into()],
+            values: vec![serde_json::json!("Hello, Linus! (suniL backwards)")],
         }
     );
     assert!(

@@ -88,7 +88,8 @@ fn python_and_javascript_functions_are_invoked() {
         assert_eq!(
             events.last(),
             Some(&RunEvent::Returned {
-                results: vec![r#""draobgulp""#.to_string()]
+                results: vec![r#""draobgulp""#.to_string()],
+                values: vec![serde_json::json!("draobgulp")],
             }),
             "{name}"
         );
@@ -98,7 +99,8 @@ fn python_and_javascript_functions_are_invoked() {
         assert_eq!(
             events.last(),
             Some(&RunEvent::Returned {
-                results: vec!["3".to_string()]
+                results: vec!["3".to_string()],
+                values: vec![serde_json::json!(3)],
             }),
             "{name}"
         );
