@@ -40,6 +40,17 @@ function Shell() {
     };
   }, []);
 
+  // Component files may change or vanish while the window is away: look again on return.
+  useEffect(() => {
+    const recheck = () => {
+      void getAppStore().getState().recheckComponents();
+    };
+    window.addEventListener("focus", recheck);
+    return () => {
+      window.removeEventListener("focus", recheck);
+    };
+  }, []);
+
   useShortcuts();
 
   return (

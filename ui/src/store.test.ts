@@ -130,6 +130,27 @@ describe("opening and saving", () => {
   });
 });
 
+describe("component files", () => {
+  it("flags a component that vanished since the project was opened, and keeps the node", async () => {
+    const { store, deps } = await openedSeed();
+    deps.engine.checkProject = () =>
+      Promise.resolve([
+        {
+          node: "string-operations",
+          path: "/s/string-operations.wasm",
+          status: { state: "missing", reason: "No such file or directory" },
+          details: null,
+          error: null,
+        },
+      ]);
+    await store.getState().recheckComponents();
+    const node = store.getState().nodes.find((n) => n.id === "string-operations");
+    expect(node?.type === "component" && node.data.state).toBe("missing");
+    expect(store.getState().project.nodes).toHaveLength(2);
+    expect(isDirty(store.getState())).toBe(false);
+  });
+});
+
 describe("adding components", () => {
   it("adds a node with a fresh id and undoes and redoes it", async () => {
     const { store } = await openedSeed();

@@ -100,6 +100,7 @@ export type AppActions = {
   requestAddComponents: () => Promise<void>;
   dropFiles: (drop: FileDrop, at: Point) => Promise<void>;
   acceptChangedComponent: (node: string) => void;
+  recheckComponents: () => Promise<void>;
 
   onNodesChange: (changes: NodeChange<AppNode>[]) => void;
   onEdgesChange: (changes: EdgeChange[]) => void;
@@ -484,6 +485,28 @@ export function createAppStore(deps: Deps): StoreApi<AppStore> {
             },
           },
         );
+      },
+
+      async recheckComponents() {
+        const { project, projectPath } = get();
+        if (project.nodes.length === 0) return;
+        let loads: NodeLoad[];
+        try {
+          loads = await deps.engine.checkProject(project, projectPath);
+        } catch {
+          return; // Not worth a message: the next compile reports the same problem.
+        }
+        const entries = { ...get().entries };
+        let changed = false;
+        for (const load of loads) {
+          const next = entryOf(load);
+          const before = entries[load.node];
+          if (before?.state !== next.state || before.problem !== next.problem) {
+            entries[load.node] = next;
+            changed = true;
+          }
+        }
+        if (changed && get().project === project) set(rebuild({ entries }));
       },
 
       onNodesChange(changes) {

@@ -120,6 +120,7 @@ function NodeDetails(props: { node: string; info: ComponentInfo | null }) {
             <button
               type="button"
               className="small"
+              data-testid="accept-changed"
               onClick={() => {
                 s.accept(props.node);
               }}
