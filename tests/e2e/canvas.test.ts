@@ -176,12 +176,38 @@ describe("the canvas", () => {
     expect(targets.sort()).toEqual(["consumer-app", "greeter"]);
   });
 
-  it("undoes and redoes with the keyboard", async () => {
-    await browser.$('[data-testid="canvas"] .react-flow__pane').click();
+  it("deletes a selected wire with Delete, and undoes and redoes with the keyboard", async () => {
+    // A wire is a curve passing under nodes: click a point of the curve that nothing covers.
+    const middle = await browser.execute((selector: string) => {
+      const path = document.querySelector<SVGPathElement>(selector);
+      const viewport = document.querySelector<HTMLElement>(".react-flow__viewport");
+      const origin = viewport?.parentElement?.getBoundingClientRect();
+      if (!path || !viewport || !origin) throw new Error(`no wire ${selector}`);
+      const m = new DOMMatrix(getComputedStyle(viewport).transform);
+      for (let f = 0.05; f < 1; f += 0.05) {
+        const p = path.getPointAtLength(path.getTotalLength() * f);
+        const x = Math.round(origin.left + m.e + p.x * m.a);
+        const y = Math.round(origin.top + m.f + p.y * m.d);
+        if (document.elementFromPoint(x, y)?.closest(".react-flow__edge")) return { x, y };
+      }
+      throw new Error("every point of the wire is covered");
+    }, `${WIRES}[data-to-node="greeter"] path.react-flow__edge-interaction`);
+    await browser
+      .action("pointer", { id: "mouse", parameters: { pointerType: "mouse" } })
+      .move({ origin: "viewport", x: middle.x, y: middle.y })
+      .down({ button: 0 })
+      .up({ button: 0 })
+      .perform();
+    await browser.$('[data-testid="wire-delete"]').waitForExist({ timeout: WAIT });
+    await browser.keys("Delete");
+    await waitForCount(browser, WIRES, 1);
+    await browser.keys(["Control", "z"]);
+    await waitForCount(browser, WIRES, 2);
     await browser.keys(["Control", "z"]);
     await waitForCount(browser, WIRES, 1);
     await browser.keys(["Control", "Shift", "z"]);
     await waitForCount(browser, WIRES, 2);
+    await browser.$('[data-testid="canvas"] .react-flow__pane').click();
   });
 
   it("compiles and shows what the host must provide and what comes out", async () => {
@@ -244,9 +270,18 @@ describe("the canvas", () => {
     expect(after.dirty).toBe(false);
     expect(await count(browser, `${nodeSel("greeter")} [data-testid="port"]`)).toBeGreaterThan(3);
     expect(await browser.$(portSel("greeter", GREET, "export")).getText()).toContain("★");
+
+    // Ctrl+S saves to the same file, without a dialog.
+    await browser.$(portSel("greeter", GREET, "export")).click();
+    await browser.$('[data-testid="toggle-export"]').click();
+    await browser.waitUntil(async () => (await snapshot(browser)).dirty, { timeout: WAIT });
+    await browser.$('[data-testid="canvas"] .react-flow__pane').click();
+    await browser.keys(["Control", "s"]);
+    await browser.waitUntil(async () => !(await snapshot(browser)).dirty, { timeout: WAIT });
+    expect(JSON.parse(readFileSync(path, "utf8"))).not.toHaveProperty("exports.0");
   });
 
-  it("flags a missing component on its node and keeps it, wires and all", async () => {
+  it("flags missing and changed components on their nodes and keeps them", async () => {
     const path = join(dir, "missing.plugboard.json");
     writeFileSync(
       path,
@@ -257,6 +292,7 @@ describe("the canvas", () => {
           {
             id: "consumer-app",
             component: join(SAMPLES, "consumer-app.wasm"),
+            sha256: "0".repeat(64),
             position: { x: 500, y: 0 },
           },
         ],
@@ -270,6 +306,14 @@ describe("the canvas", () => {
     expect(await browser.$(portSel("ghost", OPS, "export")).isExisting()).toBe(true);
     await waitForCount(browser, WIRES, 1);
     expect(await waitForMessage(browser, "error")).toContain("ghost");
+
+    // consumer-app's file is not the one the project recorded: flagged, and can be accepted.
+    expect(await browser.$(nodeSel("consumer-app")).getAttribute("data-state")).toBe("changed");
+    await browser.$(`${nodeSel("consumer-app")} .cnode-header`).click();
+    await browser.$('[data-testid="accept-changed"]').click();
+    await browser.$(`${nodeSel("consumer-app")}[data-state="ok"]`).waitForExist({ timeout: WAIT });
+    expect((await snapshot(browser)).project.nodes[1]?.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect((await snapshot(browser)).project.nodes[1]?.sha256).not.toBe("0".repeat(64));
   });
 
   it("shows the engine's error for a file that is not a component, and changes nothing", async () => {
