@@ -391,6 +391,51 @@ describe("the canvas", () => {
       expect(await browser.$(portSel("py-stringops", OPS, "export")).isExisting()).toBe(true);
     },
   );
+
+  it("adds .wasm files dropped on the canvas where they were dropped", async () => {
+    // WebDriver cannot drag from a file manager; the window hears a drop as Tauri's
+    // tauri://drag-drop event, which the test emits with the same payload the OS drop gives.
+    const canvas = await browser.$('[data-testid="canvas"]').getLocation();
+    const at = { x: Math.round(canvas.x + 120), y: Math.round(canvas.y + 140) };
+    const emit = (event: string, payload: unknown) =>
+      browser.execute(
+        (name: string, body: unknown) => {
+          const tauri = (window as unknown as { __TAURI_INTERNALS__: TauriInternals })
+            .__TAURI_INTERNALS__;
+          return tauri.invoke("plugin:event|emit", { event: name, payload: body });
+        },
+        event,
+        payload,
+      );
+    const logger = join(SAMPLES, "logger.wasm");
+    await waitForView(browser);
+    // Where the drop point is in canvas units, from the view's transform before the drop.
+    const expected = await browser.execute(
+      (x: number, y: number) => {
+        const viewport = document.querySelector<HTMLElement>(".react-flow__viewport");
+        const origin = viewport?.parentElement?.getBoundingClientRect();
+        if (!viewport || !origin) throw new Error("no canvas");
+        const m = new DOMMatrix(getComputedStyle(viewport).transform);
+        return { x: (x - origin.left - m.e) / m.a, y: (y - origin.top - m.f) / m.d };
+      },
+      at.x,
+      at.y,
+    );
+    await emit("tauri://drag-enter", { paths: [logger], position: at });
+    await browser.$('[data-testid="drop-overlay"]').waitForExist({ timeout: WAIT });
+    const before = await count(browser, NODES);
+    await emit("tauri://drag-drop", { paths: [logger], position: at });
+    await waitForCount(browser, NODES, before + 1);
+    await browser.$('[data-testid="drop-overlay"]').waitForExist({ reverse: true, timeout: WAIT });
+    // It lands where it was dropped (a second logger, since the project has one already).
+    const node = (await snapshot(browser)).project.nodes.at(-1);
+    expect(node?.id).toBe("logger-2");
+    expect(node?.component).toBe(logger);
+    expect(node?.position.x).toBeCloseTo(expected.x, 0);
+    expect(node?.position.y).toBeCloseTo(expected.y, 0);
+  });
 });
+
+type TauriInternals = { invoke: (cmd: string, args: unknown) => Promise<unknown> };
 
 type Snapshot = Awaited<ReturnType<typeof snapshot>>;

@@ -120,6 +120,13 @@ describe("opening and saving", () => {
     expect(isDirty(store.getState())).toBe(false);
   });
 
+  it("gives a project file name typed without an extension its extension", async () => {
+    const { store, deps } = await openedSeed();
+    deps.dialogs.pickProjectDestination = () => Promise.resolve("/tmp/demo");
+    expect(await store.getState().saveAs()).toBe(true);
+    expect(store.getState().projectPath).toBe("/tmp/demo.plugboard.json");
+  });
+
   it("asks before discarding unsaved changes", async () => {
     const { store, deps } = await openedSeed();
     await store.getState().newProject();

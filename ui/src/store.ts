@@ -383,7 +383,9 @@ export function createAppStore(deps: Deps): StoreApi<AppStore> {
         const path = await deps.dialogs.pickProjectDestination(
           get().projectPath ?? "untitled.plugboard.json",
         );
-        return path ? get().saveTo(path) : false;
+        if (!path) return false;
+        // A name typed without an extension still becomes a project file.
+        return get().saveTo(/\.json$/i.test(path) ? path : `${path}.plugboard.json`);
       },
 
       async saveTo(path) {
