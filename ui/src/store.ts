@@ -512,7 +512,7 @@ export function createAppStore(deps: Deps): StoreApi<AppStore> {
       },
 
       onNodesChange(changes) {
-        let nodes = applyNodeChanges(
+        const nodes = applyNodeChanges(
           changes.filter((c) => c.type !== "remove"),
           get().nodes,
         );
@@ -542,7 +542,6 @@ export function createAppStore(deps: Deps): StoreApi<AppStore> {
         });
         set({ nodes, selection, ...(host ? { hostPosition: host } : {}) });
         if (positions.some((n, i) => n !== project.nodes[i])) {
-          nodes = get().nodes;
           commit({ ...project, nodes: positions }, { compile: get().compile });
         }
       },
