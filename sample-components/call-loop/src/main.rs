@@ -10,7 +10,10 @@ wit_bindgen::generate!({
 use example::stringoperations::operations::word_count;
 
 fn main() {
-    let calls: u32 = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(100_000);
+    let calls: u32 = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(100_000);
     let mut words: u64 = 0;
     for _ in 0..calls {
         words += u64::from(word_count("one two three"));

@@ -21,14 +21,22 @@ fn main() {
         println!("usage: probe-app HOST:PORT");
         std::process::exit(2);
     };
-    let own_connect = std::net::TcpStream::connect(&address).map(drop).map_err(|e| e.to_string());
+    let own_connect = std::net::TcpStream::connect(&address)
+        .map(drop)
+        .map_err(|e| e.to_string());
     println!("app connect {address}: {}", describe(own_connect));
-    println!("probe connect {address}: {}", describe(probe::connect(&address)));
+    println!(
+        "probe connect {address}: {}",
+        describe(probe::connect(&address))
+    );
     println!("app env PROBE: {:?}", std::env::var("PROBE").ok());
     println!("probe env PROBE: {:?}", probe::env("PROBE"));
     let own_dir = std::fs::read_dir("/data")
         .map(|d| d.filter_map(|e| e.ok()).count())
         .map_err(|e| e.to_string());
     println!("app dir /data: {}", describe(own_dir));
-    println!("probe dir /data: {}", describe(probe::list_dir("/data").map(|names| names.len())));
+    println!(
+        "probe dir /data: {}",
+        describe(probe::list_dir("/data").map(|names| names.len()))
+    );
 }

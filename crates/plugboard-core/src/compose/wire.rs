@@ -48,6 +48,27 @@ impl Composer {
         }
     }
 
+    /// Checks every wire of `project` again, each as if it were being added to the project
+    /// without it: after a component changed on disk, the wires that no longer fit come back
+    /// refused, with the reason.
+    pub fn recheck_wires(
+        &mut self,
+        project: &Project,
+        components: &NodeComponents,
+    ) -> Vec<(Wire, WireCheck)> {
+        project
+            .wires
+            .iter()
+            .enumerate()
+            .map(|(index, wire)| {
+                let mut others = project.clone();
+                others.wires.remove(index);
+                let verdict = self.check_wire(&others, components, &wire.from, &wire.to);
+                (wire.clone(), verdict)
+            })
+            .collect()
+    }
+
     fn try_wire(
         &mut self,
         project: &Project,

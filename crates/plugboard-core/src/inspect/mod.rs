@@ -4,6 +4,7 @@
 //! Everything the window, the CLI and the composer know about a component comes from here, so the
 //! rules that classify a file (component, WIT package, core module, garbage) live in one place.
 
+mod diff;
 mod docs;
 mod error;
 mod model;
@@ -17,6 +18,7 @@ use sha2::{Digest, Sha256};
 use wit_component::{DecodedWasm, WitPrinter};
 use wit_parser::{Resolve, WorldId};
 
+pub use diff::{ChangeKind, ComponentDiff, PortChange, diff};
 pub use docs::WitDocs;
 pub use error::InspectError;
 pub use model::{

@@ -349,3 +349,61 @@ fn the_library_lists_samples_by_group_and_the_wasi_worlds() {
     assert!(worlds.iter().any(|t| t.contains("wasi:cli/command")));
     assert!(worlds.iter().any(|t| t.contains("wasi:http/proxy")));
 }
+
+#[test]
+fn a_changed_component_is_diffed_and_its_wires_rechecked() {
+    let dir = TempDir::new().expect("temp dir");
+    let provider = dir.path().join("provider.wasm");
+    std::fs::copy(sample("string-operations"), &provider).expect("copy");
+    let mut project = Project::default();
+    for (id, path) in [
+        ("provider", provider.clone()),
+        ("consumer-app", sample("consumer-app")),
+    ] {
+        project.nodes.push(Node {
+            id: NodeId::new(id),
+            component: path,
+            sha256: None,
+            position: Default::default(),
+            capabilities: None,
+        });
+    }
+    project.wires.push(Wire {
+        from: end("provider", SEED),
+        to: end("consumer-app", SEED),
+    });
+    let before = load_components(&project, dir.path()).expect("components");
+    let mut composer = Composer::new();
+    assert!(
+        composer
+            .recheck_wires(&project, &before)
+            .iter()
+            .all(|(_, v)| v.is_allowed())
+    );
+
+    // The file is rebuilt as something else: string-len.
+    std::fs::copy(sample("string-len"), &provider).expect("replace");
+    let after = load_components(&project, dir.path()).expect("components");
+    let diff = plugboard_core::inspect::diff(
+        &before[&NodeId::new("provider")].info,
+        &after[&NodeId::new("provider")].info,
+    );
+    let kinds: Vec<(&str, plugboard_core::inspect::ChangeKind)> = diff
+        .exports
+        .iter()
+        .map(|c| (c.port.as_str(), c.change))
+        .collect();
+    assert!(
+        kinds.contains(&(SEED, plugboard_core::inspect::ChangeKind::Removed)),
+        "{kinds:?}"
+    );
+    assert!(kinds.contains(&(
+        "example:string-operations/len@0.1.0",
+        plugboard_core::inspect::ChangeKind::Added
+    )));
+    let rechecked = composer.recheck_wires(&project, &after);
+    assert!(
+        matches!(&rechecked[0].1, WireCheck::Refused { reason } if reason.contains(SEED)),
+        "{rechecked:?}"
+    );
+}
