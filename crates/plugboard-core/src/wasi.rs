@@ -9,6 +9,8 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::run::CapabilityToggle;
+
 /// The WASI 0.2 release the host's interfaces are named with (wasmtime-wasi 50).
 pub const HOST_WASI_VERSION: &str = "0.2.12";
 
@@ -26,6 +28,9 @@ pub struct HostInterface {
     pub version: String,
     /// What it gives a component, in a few words.
     pub description: String,
+    /// The capability that decides whether calls to it succeed; `None` for what every component
+    /// gets (stdout and stderr, clocks, randomness, streams, exit).
+    pub toggle: Option<CapabilityToggle>,
 }
 
 /// Package, interface and description of every interface the host links.
@@ -91,8 +96,25 @@ pub fn host_interfaces() -> Vec<HostInterface> {
             interface: (*interface).to_string(),
             version: HOST_WASI_VERSION.to_string(),
             description: (*description).to_string(),
+            toggle: toggle_of(package, interface),
         })
         .collect()
+}
+
+/// The capability that governs `package`/`interface`, as the host enforces it: the environment
+/// (variables and arguments), stdin, the preopened directories behind every filesystem call, the
+/// network behind sockets (`network` and `instance-network` only hand out the handle the
+/// address check guards), name lookup, and outgoing HTTP (`types` is only data).
+fn toggle_of(package: &str, interface: &str) -> Option<CapabilityToggle> {
+    match (package, interface) {
+        ("wasi:cli", "environment") => Some(CapabilityToggle::Env),
+        ("wasi:cli", "stdin") => Some(CapabilityToggle::Stdin),
+        ("wasi:filesystem", _) => Some(CapabilityToggle::Dirs),
+        ("wasi:sockets", "ip-name-lookup") => Some(CapabilityToggle::AllowIpNameLookup),
+        ("wasi:sockets", _) => Some(CapabilityToggle::InheritNetwork),
+        ("wasi:http", "outgoing-handler") => Some(CapabilityToggle::Http),
+        _ => None,
+    }
 }
 
 /// The host interface that satisfies the import named `import` (a full port name such as
@@ -181,6 +203,39 @@ mod tests {
         assert_eq!(compatibility_key("0.0.3").as_deref(), Some("0.0.3"));
         assert_eq!(compatibility_key("0.2.0-rc").as_deref(), Some("0.2.0-rc"));
         assert_eq!(compatibility_key("zero"), None);
+    }
+
+    #[test]
+    fn capabilities_govern_their_interfaces_and_nothing_else() {
+        let toggle = |name: &str| provided_by_host(name).and_then(|h| h.toggle);
+        assert_eq!(
+            toggle("wasi:cli/environment@0.2.6"),
+            Some(CapabilityToggle::Env)
+        );
+        assert_eq!(
+            toggle("wasi:filesystem/preopens@0.2.6"),
+            Some(CapabilityToggle::Dirs)
+        );
+        assert_eq!(
+            toggle("wasi:sockets/tcp@0.2.6"),
+            Some(CapabilityToggle::InheritNetwork)
+        );
+        assert_eq!(
+            toggle("wasi:sockets/ip-name-lookup@0.2.6"),
+            Some(CapabilityToggle::AllowIpNameLookup)
+        );
+        assert_eq!(
+            toggle("wasi:http/outgoing-handler@0.2.6"),
+            Some(CapabilityToggle::Http)
+        );
+        for always in [
+            "wasi:cli/stdout@0.2.6",
+            "wasi:clocks/wall-clock@0.2.6",
+            "wasi:random/random@0.2.6",
+            "wasi:http/types@0.2.6",
+        ] {
+            assert_eq!(toggle(always), None, "{always} is always granted");
+        }
     }
 
     #[test]

@@ -41,6 +41,45 @@ pub struct CapabilityProfile {
     pub http: HttpGrant,
 }
 
+/// One switch of a [`CapabilityProfile`]: what a window shows beside the WASI interfaces it
+/// governs, and what the capability log tells the user to flip. Serialised with the profile's
+/// field names (`inherit-network`, `http`, …), as [`super::CapabilityAttempt::toggle`] names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+#[ts(export)]
+pub enum CapabilityToggle {
+    /// Environment variables, the inherited environment and arguments (`wasi:cli/environment`).
+    Env,
+    /// Standard input (`wasi:cli/stdin`).
+    Stdin,
+    /// Preopened directories (`wasi:filesystem`).
+    Dirs,
+    /// TCP and UDP (`wasi:sockets`).
+    InheritNetwork,
+    /// Name resolution (`wasi:sockets/ip-name-lookup`).
+    AllowIpNameLookup,
+    /// Outgoing HTTP (`wasi:http/outgoing-handler`).
+    Http,
+}
+
+impl CapabilityProfile {
+    /// Whether `toggle` grants anything in this profile: a variable, an argument or the inherited
+    /// environment for [`CapabilityToggle::Env`], stdin other than empty, at least one directory,
+    /// the network, name lookup, outgoing HTTP.
+    pub fn grants(&self, toggle: CapabilityToggle) -> bool {
+        match toggle {
+            CapabilityToggle::Env => {
+                self.inherit_env || !self.env.is_empty() || !self.args.is_empty()
+            }
+            CapabilityToggle::Stdin => !self.stdin.is_none(),
+            CapabilityToggle::Dirs => !self.dirs.is_empty(),
+            CapabilityToggle::InheritNetwork => self.inherit_network,
+            CapabilityToggle::AllowIpNameLookup => self.allow_ip_name_lookup,
+            CapabilityToggle::Http => self.http.allowed,
+        }
+    }
+}
+
 /// One environment variable.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
@@ -175,6 +214,37 @@ mod tests {
             hosts: vec![],
         };
         assert!(open.permits("anything:1"));
+    }
+
+    #[test]
+    fn toggles_are_on_only_when_they_grant_something() {
+        let all = [
+            CapabilityToggle::Env,
+            CapabilityToggle::Stdin,
+            CapabilityToggle::Dirs,
+            CapabilityToggle::InheritNetwork,
+            CapabilityToggle::AllowIpNameLookup,
+            CapabilityToggle::Http,
+        ];
+        let none = CapabilityProfile::default();
+        assert!(all.iter().all(|t| !none.grants(*t)));
+        let args_only = CapabilityProfile {
+            args: vec!["x".into()],
+            ..CapabilityProfile::default()
+        };
+        assert!(args_only.grants(CapabilityToggle::Env));
+        let network = CapabilityProfile {
+            inherit_network: true,
+            ..CapabilityProfile::default()
+        };
+        assert!(network.grants(CapabilityToggle::InheritNetwork));
+        assert!(!network.grants(CapabilityToggle::AllowIpNameLookup));
+        assert_eq!(
+            serde_json::to_string(&CapabilityToggle::AllowIpNameLookup)
+                .ok()
+                .as_deref(),
+            Some("\"allow-ip-name-lookup\"")
+        );
     }
 
     #[test]

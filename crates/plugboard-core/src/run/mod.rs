@@ -32,7 +32,9 @@ mod serve;
 mod stdio;
 mod values;
 
-pub use capabilities::{CapabilityProfile, DirGrant, EnvVar, HttpGrant, StdinSource};
+pub use capabilities::{
+    CapabilityProfile, CapabilityToggle, DirGrant, EnvVar, HttpGrant, StdinSource,
+};
 pub use engine::ComponentSource;
 pub use error::RunError;
 pub use events::{CapabilityAttempt, OutputStream, RunEvent};
