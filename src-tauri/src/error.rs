@@ -46,6 +46,16 @@ pub enum ErrorKind {
     Encode,
     /// The sample library was not found (no repository root).
     NoLibrary,
+    /// An invocation's values do not fit the function's parameters.
+    InvalidArguments,
+    /// The function to invoke is not (or no longer) exported.
+    UnknownFunction,
+    /// An address to serve on or to send a request to is not usable.
+    InvalidAddress,
+    /// The request tester's request got no answer.
+    RequestFailed,
+    /// Component files cannot be watched for changes.
+    Watch,
     /// A bug: a background task failed.
     Internal,
 }

@@ -8,6 +8,7 @@
 mod commands;
 mod error;
 mod state;
+mod watch;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -29,9 +30,16 @@ fn main() {
         &starts,
     );
 
+    let engine = match Engine::new(root, startup_project) {
+        Ok(engine) => engine,
+        Err(error) => {
+            eprintln!("plugboard-app: cannot start the engine: {error}");
+            std::process::exit(1);
+        }
+    };
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
-        .manage(Arc::new(Engine::new(root, startup_project)))
+        .manage(Arc::new(engine))
         .invoke_handler(tauri::generate_handler![
             commands::library::startup,
             commands::library::library,
@@ -44,6 +52,14 @@ fn main() {
             commands::compose::compile,
             commands::compose::save_composition,
             commands::compose::export_wac,
+            commands::run::run_project,
+            commands::run::serve_project,
+            commands::run::invoke_function,
+            commands::run::stop_run,
+            commands::run::precompile,
+            commands::http::send_request,
+            commands::reload::watch_components,
+            commands::reload::reload_component,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

@@ -1,9 +1,18 @@
-//! The app's one managed state: the engine's caches, shared by every command.
+//! The app's one managed state: the engine's caches and runtime, the runs in flight and the
+//! watch on component files, shared by every command.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use plugboard_core::compose::{ComponentCache, Composer};
+use plugboard_core::run::{RunError, RunEvent, RunHandle, Runtime, RuntimeOptions, Stopper};
+use serde::{Deserialize, Serialize};
+use tauri::ipc::Channel;
+use ts_rs::TS;
+
+use crate::watch::ComponentWatcher;
 
 /// What every command shares. Behind an `Arc` so blocking work can own a handle to it.
 #[derive(Debug)]
@@ -12,21 +21,43 @@ pub struct Engine {
     pub cache: ComponentCache,
     /// The composer, which registers each distinct component once.
     composer: Mutex<Composer>,
+    /// Runs, invocations, servers and background compiles: one runtime with its own threads and
+    /// compile caches.
+    pub runtime: Runtime,
+    /// How to stop each run in flight.
+    runs: Mutex<HashMap<RunId, Stopper>>,
+    next_run: AtomicU64,
+    /// The watch on the open project's component files (hot reload).
+    watcher: Mutex<Option<ComponentWatcher>>,
     /// The repository root holding `sample-components/`, `target/samples/` and `projects/`.
     pub root: Option<PathBuf>,
     /// The project named on the command line, opened at start.
     pub startup_project: Option<PathBuf>,
 }
 
+/// A run, invocation, server or background compile started by the window, to stop it by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(transparent)]
+#[ts(export, type = "number")]
+pub struct RunId(pub u64);
+
 impl Engine {
-    /// An engine with empty caches.
-    pub fn new(root: Option<PathBuf>, startup_project: Option<PathBuf>) -> Self {
-        Self {
+    /// An engine with empty caches and the runtime the CLI uses (compile cache on disk, quick
+    /// code first).
+    ///
+    /// # Errors
+    /// When wasmtime's engine or the runtime's threads cannot be created.
+    pub fn new(root: Option<PathBuf>, startup_project: Option<PathBuf>) -> Result<Self, RunError> {
+        Ok(Self {
             cache: ComponentCache::new(),
             composer: Mutex::new(Composer::new()),
+            runtime: Runtime::new(RuntimeOptions::with_default_cache())?,
+            runs: Mutex::new(HashMap::new()),
+            next_run: AtomicU64::new(1),
+            watcher: Mutex::new(None),
             root,
             startup_project,
-        }
+        })
     }
 
     /// The composer, locked. Hold it only for one engine call.
@@ -34,6 +65,40 @@ impl Engine {
         // A poisoned lock means a panic inside wac-graph mid-operation; its scratch instances are
         // removed on drop, so the graph is still usable.
         self.composer.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Forwards `handle`'s events to the window until the terminal one, and keeps its Stop under
+    /// the returned id meanwhile. A window that stops listening (closed, reloaded) stops the run.
+    pub fn follow(self: &Arc<Self>, mut handle: RunHandle, events: Channel<RunEvent>) -> RunId {
+        let id = RunId(self.next_run.fetch_add(1, Ordering::Relaxed));
+        self.runs().insert(id, handle.stopper());
+        let engine = Arc::clone(self);
+        tauri::async_runtime::spawn(async move {
+            while let Some(event) = handle.next().await {
+                if events.send(event).is_err() {
+                    handle.stop();
+                }
+            }
+            engine.runs().remove(&id);
+        });
+        id
+    }
+
+    /// Asks run `id` to stop; nothing if it is over already.
+    pub fn stop(&self, id: RunId) {
+        if let Some(stopper) = self.runs().get(&id) {
+            stopper.stop();
+        }
+    }
+
+    /// Replaces the watch on component files (`None` stops watching).
+    pub fn set_watcher(&self, watcher: Option<ComponentWatcher>) {
+        *self.watcher.lock().unwrap_or_else(|e| e.into_inner()) = watcher;
+    }
+
+    fn runs(&self) -> MutexGuard<'_, HashMap<RunId, Stopper>> {
+        // Only inserts and removes happen under this lock: a poisoned map is still consistent.
+        self.runs.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 

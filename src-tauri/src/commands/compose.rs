@@ -65,7 +65,8 @@ pub async fn export_wac(
     .await
 }
 
-fn components(
+/// Every node's component, or the first node's error.
+pub(super) fn components(
     engine: &Engine,
     project: &Project,
     project_path: Option<PathBuf>,

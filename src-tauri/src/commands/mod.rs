@@ -3,8 +3,11 @@
 
 pub mod component;
 pub mod compose;
+pub mod http;
 pub mod library;
 pub mod project;
+pub mod reload;
+pub mod run;
 pub mod wire;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,252 @@
+//! Running, invoking and serving a project, stopping any of them, and compiling components in
+//! the background. Each start returns a [`RunId`] at once and streams the run's events to the
+//! window through a `Channel`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use plugboard_core::inspect::PortKind;
+use plugboard_core::project::{NodeId, Project};
+use plugboard_core::run::{
+    ComponentSource, Operation, OutputPolicy, ProjectRun, RunEvent, RunMode, wave_call,
+};
+use serde::{Deserialize, Serialize};
+use tauri::State;
+use tauri::ipc::Channel;
+use ts_rs::TS;
+
+use super::blocking;
+use super::compose::components;
+use crate::error::{AppError, ErrorKind};
+use crate::state::{Engine, RunId};
+
+/// The window shows output, it does not archive it: past 64 KiB waiting, output is dropped and
+/// counted (the guest never waits on the window), so at most ~4 MiB a second reach the page.
+const WINDOW_OUTPUT: OutputPolicy = OutputPolicy::DropOverflow { cap: 64 << 10 };
+
+/// One exported function to call, with the form's values (JSON shaped as
+/// `plugboard_core::run::wave_value` documents).
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct InvokeRequest {
+    /// The node whose export it is; `None` for an export of the composed component.
+    pub node: Option<NodeId>,
+    /// The export (port) holding the function.
+    pub port: String,
+    /// The function's name.
+    pub function: String,
+    /// One value per parameter.
+    pub args: Vec<serde_json::Value>,
+}
+
+/// An invocation started.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct InvokeStarted {
+    /// To stop it by.
+    pub id: RunId,
+    /// The call as WAVE text: what is being run.
+    pub call: String,
+}
+
+/// Runs the project's command (`wasi:cli/run`).
+#[tauri::command]
+pub async fn run_project(
+    engine: State<'_, Arc<Engine>>,
+    project: Project,
+    project_path: Option<PathBuf>,
+    mode: RunMode,
+    events: Channel<RunEvent>,
+) -> Result<RunId, AppError> {
+    let start = Start {
+        project,
+        project_path,
+        mode,
+        operation: Operation::Run,
+        root: None,
+    };
+    start.run(engine.inner(), events).await
+}
+
+/// Serves the project's `wasi:http/incoming-handler` on `address` (default `127.0.0.1:0`, a
+/// free port; the `serving` event says which).
+#[tauri::command]
+pub async fn serve_project(
+    engine: State<'_, Arc<Engine>>,
+    project: Project,
+    project_path: Option<PathBuf>,
+    mode: RunMode,
+    address: Option<String>,
+    events: Channel<RunEvent>,
+) -> Result<RunId, AppError> {
+    let text = address.unwrap_or_else(|| "127.0.0.1:0".to_string());
+    let address: SocketAddr = text.trim().parse().map_err(|_| {
+        AppError::new(
+            ErrorKind::InvalidAddress,
+            format!("`{text}` is not an address to serve on: write it as 127.0.0.1:8080"),
+        )
+    })?;
+    let start = Start {
+        project,
+        project_path,
+        mode,
+        operation: Operation::Serve { address },
+        root: None,
+    };
+    start.run(engine.inner(), events).await
+}
+
+/// Calls one exported function of a node (the project linked with that node as root) or of
+/// the composed component, with the form's values.
+#[tauri::command]
+pub async fn invoke_function(
+    engine: State<'_, Arc<Engine>>,
+    project: Project,
+    project_path: Option<PathBuf>,
+    mode: RunMode,
+    request: InvokeRequest,
+    events: Channel<RunEvent>,
+) -> Result<InvokeStarted, AppError> {
+    let call = {
+        let (project, project_path, request) =
+            (project.clone(), project_path.clone(), request.clone());
+        blocking(engine.inner(), move |engine| {
+            invocation(engine, &project, project_path, &request)
+        })
+        .await?
+    };
+    let start = Start {
+        project,
+        project_path,
+        mode,
+        operation: Operation::Invoke { call: call.clone() },
+        root: request.node,
+    };
+    let id = start.run(engine.inner(), events).await?;
+    Ok(InvokeStarted { id, call })
+}
+
+/// Stops run `id` (a run, an invocation, a server): it ends with `stopped` within moments,
+/// wherever the guest is. Nothing happens if it is over already.
+#[tauri::command]
+pub fn stop_run(engine: State<'_, Arc<Engine>>, id: RunId) {
+    engine.stop(id);
+}
+
+/// Compiles node `node`'s component at `path` in the background (or finds it in the cache), so
+/// Run rarely waits; the events say when it compiles and when it is ready.
+#[tauri::command]
+pub async fn precompile(
+    engine: State<'_, Arc<Engine>>,
+    node: NodeId,
+    path: PathBuf,
+    events: Channel<RunEvent>,
+) -> Result<RunId, AppError> {
+    let handle = blocking(engine.inner(), move |engine| {
+        let component = engine.cache.get(&node, &path)?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| node.to_string());
+        Ok(engine
+            .runtime
+            .precompile(ComponentSource::new(name, component.bytes.clone())))
+    })
+    .await?;
+    Ok(engine.follow(handle, events))
+}
+
+/// What to start on a project.
+struct Start {
+    project: Project,
+    project_path: Option<PathBuf>,
+    mode: RunMode,
+    operation: Operation,
+    root: Option<NodeId>,
+}
+
+impl Start {
+    /// Loads the components, starts the operation (composing first for a fused run) off the
+    /// async runtime, and follows it.
+    async fn run(self, engine: &Arc<Engine>, events: Channel<RunEvent>) -> Result<RunId, AppError> {
+        let handle = blocking(engine, move |engine| {
+            let components = components(engine, &self.project, self.project_path)?;
+            let mut composer = engine.composer();
+            Ok(engine.runtime.start_project(
+                &mut composer,
+                ProjectRun {
+                    project: &self.project,
+                    components: &components,
+                    mode: self.mode,
+                    operation: self.operation,
+                    root: self.root,
+                    output: WINDOW_OUTPUT,
+                },
+            )?)
+        })
+        .await?;
+        Ok(engine.follow(handle, events))
+    }
+}
+
+/// The WAVE call for `request`: the function found among the node's (or the composition's)
+/// exports, its arguments checked against its parameter types by the engine.
+fn invocation(
+    engine: &Engine,
+    project: &Project,
+    project_path: Option<PathBuf>,
+    request: &InvokeRequest,
+) -> Result<String, AppError> {
+    let components = components(engine, project, project_path)?;
+    let exports = match &request.node {
+        Some(node) => components
+            .get(node)
+            .map(|c| c.info.exports.clone())
+            .ok_or_else(|| {
+                AppError::new(
+                    ErrorKind::UnknownNode,
+                    format!("there is no node `{node}` to invoke: add it, or pick another"),
+                )
+            })?,
+        None => {
+            engine
+                .composer()
+                .compose(project, &components)?
+                .info
+                .exports
+        }
+    };
+    let unknown = || {
+        AppError::new(
+            ErrorKind::UnknownFunction,
+            format!(
+                "`{}` has no exported function `{}` in `{}`: it may have changed on disk",
+                request
+                    .node
+                    .as_ref()
+                    .map_or("the composition", NodeId::as_str),
+                request.function,
+                request.port
+            ),
+        )
+    };
+    let port = exports
+        .iter()
+        .find(|p| p.name == request.port)
+        .ok_or_else(unknown)?;
+    let function = port
+        .functions
+        .iter()
+        .find(|f| f.name == request.function)
+        .ok_or_else(unknown)?;
+    let call = wave_call(function, &request.args)
+        .map_err(|message| AppError::new(ErrorKind::InvalidArguments, message))?;
+    // A function inside an interface is named `interface#function`, as the runtime's invoke
+    // accepts it, so two interfaces exporting one name stay apart.
+    Ok(match port.kind {
+        PortKind::Function => call,
+        _ => format!("{}#{call}", port.name),
+    })
+}
