@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::ComposeError;
-use crate::inspect::{ArtifactKind, ComponentInfo, inspect_bytes};
+use crate::inspect::{ArtifactKind, ComponentInfo, read_and_inspect};
 use crate::project::{NodeId, Project};
 
 /// A component file read and inspected.
@@ -31,13 +31,7 @@ impl LoadedComponent {
             path: path.to_path_buf(),
             source,
         };
-        let bytes = std::fs::read(path).map_err(|source| {
-            fail(crate::inspect::InspectError::Unreadable {
-                path: path.to_path_buf(),
-                source,
-            })
-        })?;
-        let info = inspect_bytes(&bytes).map_err(fail)?;
+        let (bytes, info) = read_and_inspect(path).map_err(fail)?;
         if info.kind == ArtifactKind::WitPackage {
             return Err(ComposeError::NotAComponent {
                 node: node.clone(),

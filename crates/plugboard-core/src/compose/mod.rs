@@ -5,6 +5,11 @@
 //! the project's instances, wires them, and removes them again. Re-composing after a wire change
 //! therefore costs no re-parsing.
 //!
+//! What is registered is each component's *skeleton* (its types with the code stubbed out, see
+//! `inspect::skeleton`), tagged with its hash: wac-graph then parses, type-checks and encodes a
+//! few kilobytes instead of megabytes, and the real components are put back into the encoded
+//! composition by that tag.
+//!
 //! Rules, shared by the window, the CLI and the tests:
 //! - each node is one instance; an export may feed many imports; an import takes one wire;
 //! - names may differ (semver-compatible versions, or another interface of the same shape): the
@@ -22,6 +27,7 @@ mod wac;
 mod wire;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use wac_graph::types::Package;
 use wac_graph::{CompositionGraph, EncodeError, EncodeOptions, PackageId, Processor};
@@ -33,7 +39,8 @@ pub use wac::to_wac;
 pub use wire::WireCheck;
 pub(crate) use wire::check_acyclic;
 
-use crate::inspect::{ComponentInfo, InspectError, inspect_bytes};
+use crate::inspect::skeleton::{origin, tagged_skeleton};
+use crate::inspect::{ComponentInfo, InspectError, inspect_skeleton, sha256_hex};
 use crate::project::{ExportChoice, NodeId, Project};
 use graph::Scratch;
 
@@ -63,6 +70,8 @@ impl Composition {
 pub struct Composer {
     graph: CompositionGraph,
     packages: HashMap<String, PackageId>,
+    /// The real bytes of every registered component, by hash, to put back into compositions.
+    originals: HashMap<String, Arc<[u8]>>,
 }
 
 impl std::fmt::Debug for Composer {
@@ -131,16 +140,72 @@ impl Composer {
                 version: env!("CARGO_PKG_VERSION"),
             }),
         };
-        let bytes = scratch
+        let skeleton = scratch
             .graph
             .encode(options)
             .map_err(|e| encode_error(e, &instances))?;
         drop(scratch);
-        validate(&bytes)?;
-        let info = inspect_bytes(&bytes).map_err(|e| ComposeError::Encode {
+        validate(&skeleton)?;
+        let bytes = self.put_back_originals(&skeleton)?;
+        let (sha256, info) = std::thread::scope(|scope| {
+            let hash = scope.spawn(|| sha256_hex(&bytes));
+            let info = inspect_skeleton(&skeleton, bytes.len() as u64, String::new());
+            // Hashing cannot panic; fall back to hashing here if the thread could not run.
+            (hash.join().unwrap_or_else(|_| sha256_hex(&bytes)), info)
+        });
+        let mut info = info.map_err(|e| ComposeError::Encode {
             message: format!("the composed component cannot be inspected: {e}"),
         })?;
+        info.sha256 = sha256;
         Ok(Composition { bytes, info })
+    }
+
+    /// The encoded composition with every tagged skeleton replaced by the component it stands
+    /// for: its top-level sections are copied, nested components swapped by their tag.
+    fn put_back_originals(&self, skeleton: &[u8]) -> Result<Vec<u8>, ComposeError> {
+        let invalid = |e: wasmparser::BinaryReaderError| ComposeError::Invalid {
+            offset: e.offset() as usize,
+            message: e.message().to_string(),
+        };
+        let mut out = wasm_encoder::Component::new();
+        let mut parser = wasmparser::Parser::new(0);
+        let mut pos = 0;
+        loop {
+            let (payload, consumed) = match parser.parse(&skeleton[pos..], true).map_err(invalid)? {
+                wasmparser::Chunk::Parsed { payload, consumed } => (payload, consumed),
+                wasmparser::Chunk::NeedMoreData(_) => {
+                    return Err(ComposeError::Invalid {
+                        offset: skeleton.len(),
+                        message: "the encoded composition ends early".to_string(),
+                    });
+                }
+            };
+            pos += consumed;
+            match &payload {
+                wasmparser::Payload::Version { .. } => {}
+                wasmparser::Payload::End(_) => return Ok(out.finish()),
+                wasmparser::Payload::ComponentSection {
+                    unchecked_range, ..
+                } => {
+                    let nested =
+                        &skeleton[unchecked_range.start as usize..unchecked_range.end as usize];
+                    let original = origin(nested).and_then(|sha| self.originals.get(&sha));
+                    out.section(&wasm_encoder::RawSection {
+                        id: wasm_encoder::ComponentSectionId::Component as u8,
+                        data: original.map_or(nested, |bytes| bytes),
+                    });
+                    pos = unchecked_range.end as usize;
+                }
+                other => {
+                    if let Some((id, range)) = other.as_section() {
+                        out.section(&wasm_encoder::RawSection {
+                            id,
+                            data: &skeleton[range.start as usize..range.end as usize],
+                        });
+                    }
+                }
+            }
+        }
     }
 
     /// Registers the component of every node (once per distinct content).
@@ -179,18 +244,23 @@ impl Composer {
         };
         // Any unique, valid package name will do: it only names the component inside the graph.
         let name = format!("plugboard:component{}", self.packages.len());
-        let package = Package::from_bytes(
-            &name,
-            None,
-            component.bytes.to_vec(),
-            self.graph.types_mut(),
-        )
-        .map_err(|e| undecodable(format!("{e:#}")))?;
+        let skeleton =
+            tagged_skeleton(&component.bytes, &component.info.sha256).map_err(|source| {
+                ComposeError::Component {
+                    node: node.clone(),
+                    path: component.path.clone(),
+                    source,
+                }
+            })?;
+        let package = Package::from_bytes(&name, None, skeleton, self.graph.types_mut())
+            .map_err(|e| undecodable(format!("{e:#}")))?;
         let id = self
             .graph
             .register_package(package)
             .map_err(|e| undecodable(e.to_string()))?;
         self.packages.insert(component.info.sha256.clone(), id);
+        self.originals
+            .insert(component.info.sha256.clone(), component.bytes.clone());
         Ok(id)
     }
 }
@@ -243,21 +313,15 @@ fn encode_error(
     }
 }
 
-/// Validates the composition's structure: every section, type, import, export, instance and
-/// alias, with every feature wasmtime may accept. Function bodies are not validated again: the
-/// composition copies them unchanged from the components, and wasmtime validates each body when
-/// it compiles it.
-fn validate(bytes: &[u8]) -> Result<(), ComposeError> {
-    let invalid = |e: wasmparser::BinaryReaderError| ComposeError::Invalid {
-        offset: e.offset() as usize,
-        message: e.message().to_string(),
-    };
-    let mut validator = wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all());
-    for payload in wasmparser::Parser::new(0).parse_all(bytes) {
-        // `ValidPayload::Func` hands back a body validator, which is deliberately not run.
-        validator
-            .payload(&payload.map_err(invalid)?)
-            .map_err(invalid)?;
-    }
-    Ok(())
+/// Validates the composition of skeletons with every feature wasmtime may accept: everything
+/// composing produced (types, imports, exports, instances, aliases). The components' code is
+/// copied in unchanged afterwards, and wasmtime validates each function body when it compiles it.
+fn validate(skeleton: &[u8]) -> Result<(), ComposeError> {
+    wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all())
+        .validate_all(skeleton)
+        .map(|_| ())
+        .map_err(|e| ComposeError::Invalid {
+            offset: e.offset() as usize,
+            message: e.message().to_string(),
+        })
 }

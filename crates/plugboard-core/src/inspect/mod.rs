@@ -10,7 +10,7 @@ mod error;
 mod model;
 mod ports;
 mod shape;
-mod skeleton;
+pub(crate) mod skeleton;
 
 use std::path::Path;
 
@@ -27,16 +27,59 @@ pub use model::{
 };
 pub use shape::{CaseShape, FieldShape, TypeShape};
 
-/// Reads and inspects the component at `path`.
+/// Reads and inspects the component at `path`, hashing it while it is read.
 ///
 /// # Errors
 /// [`InspectError::Unreadable`] when the file cannot be read, otherwise as [`inspect_bytes`].
 pub fn inspect_file(path: &Path) -> Result<ComponentInfo, InspectError> {
-    let bytes = std::fs::read(path).map_err(|source| InspectError::Unreadable {
+    read_and_inspect(path).map(|(_, info)| info)
+}
+
+/// Reads the component at `path` and inspects it, returning its bytes too (for composing or
+/// running it without reading it again).
+///
+/// # Errors
+/// As [`inspect_file`].
+pub fn read_and_inspect(path: &Path) -> Result<(Vec<u8>, ComponentInfo), InspectError> {
+    let unreadable = |source| InspectError::Unreadable {
         path: path.to_path_buf(),
         source,
+    };
+    let (bytes, sha256) = read_hashing(path).map_err(unreadable)?;
+    check_header(&bytes)?;
+    let info = describe(&decode(&bytes)?, bytes.len() as u64, sha256)?;
+    Ok((bytes, info))
+}
+
+/// Reads a file and its SHA-256 at once: each chunk is hashed on a second thread as soon as
+/// it has been read, so hashing costs (almost) no time of its own.
+fn read_hashing(path: &Path) -> std::io::Result<(Vec<u8>, String)> {
+    use std::io::Read;
+    const CHUNK: usize = 1 << 20;
+    let mut file = std::fs::File::open(path)?;
+    let len = usize::try_from(file.metadata()?.len()).unwrap_or(usize::MAX);
+    let mut bytes = vec![0u8; len];
+    let digest = std::thread::scope(|scope| {
+        let (chunks, arrived) = std::sync::mpsc::channel::<&[u8]>();
+        let hasher = scope.spawn(move || {
+            let mut hasher = Sha256::new();
+            for chunk in arrived {
+                hasher.update(chunk);
+            }
+            hasher.finalize()
+        });
+        for chunk in bytes.chunks_mut(CHUNK) {
+            file.read_exact(chunk)?;
+            let done: &[u8] = chunk;
+            // The hasher only ends when this side hangs up: the send cannot fail before.
+            let _ = chunks.send(done);
+        }
+        drop(chunks);
+        hasher
+            .join()
+            .map_err(|_| std::io::Error::other("the hashing thread failed"))
     })?;
-    inspect_bytes(&bytes)
+    Ok((bytes, hex::encode(digest)))
 }
 
 /// Inspects component (or WIT package) bytes.
@@ -56,11 +99,29 @@ pub fn inspect_bytes(bytes: &[u8]) -> Result<ComponentInfo, InspectError> {
         // Hashing cannot panic; fall back to hashing here if the thread could not run.
         (hash.join().unwrap_or_else(|_| sha256_hex(bytes)), decoded)
     });
-    let decoded = decoded?;
-    let size = bytes.len() as u64;
-    let info = match &decoded {
+    describe(&decoded?, bytes.len() as u64, sha256)
+}
+
+/// Inspects a composition from its skeleton (see [`skeleton`]), given the size and hash of the
+/// real bytes: composing works on skeletons, so the result's WIT is at hand before the real
+/// components are put back.
+pub(crate) fn inspect_skeleton(
+    skeleton: &[u8],
+    size: u64,
+    sha256: String,
+) -> Result<ComponentInfo, InspectError> {
+    let decoded = wit_component::decode(skeleton).map_err(InspectError::from_decode)?;
+    describe(&decoded, size, sha256)
+}
+
+fn describe(
+    decoded: &DecodedWasm,
+    size: u64,
+    sha256: String,
+) -> Result<ComponentInfo, InspectError> {
+    Ok(match decoded {
         DecodedWasm::Component(resolve, world) => {
-            component_info(resolve, *world, size, sha256, print_wit(&decoded)?)
+            component_info(resolve, *world, size, sha256, print_wit(decoded)?)
         }
         DecodedWasm::WitPackage(resolve, package) => ComponentInfo {
             kind: ArtifactKind::WitPackage,
@@ -70,10 +131,9 @@ pub fn inspect_bytes(bytes: &[u8]) -> Result<ComponentInfo, InspectError> {
             sha256,
             imports: Vec::new(),
             exports: Vec::new(),
-            wit: print_wit(&decoded)?,
+            wit: print_wit(decoded)?,
         },
-    };
-    Ok(info)
+    })
 }
 
 /// Decodes the WIT from the skeleton of `bytes` (see [`skeleton`]); a skeleton the decoder

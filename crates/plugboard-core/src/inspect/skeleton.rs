@@ -5,7 +5,9 @@
 //! skeleton gives the same WIT while skipping almost all of an 18 MB Python or JavaScript
 //! component (its interpreter's code and data). The code section is stepped over, not read.
 
-use wasm_encoder::{CodeSection, Component, Function, Instruction, Module, RawSection};
+use wasm_encoder::{
+    CodeSection, Component, ComponentSection, Function, Instruction, Module, RawSection,
+};
 use wasmparser::{Chunk, Parser, Payload};
 
 use super::InspectError;
@@ -13,6 +15,34 @@ use super::InspectError;
 /// The skeleton of the component `bytes`. Errors carry offsets into `bytes`.
 pub(crate) fn skeleton(bytes: &[u8]) -> Result<Vec<u8>, InspectError> {
     strip_component(bytes, 0)
+}
+
+/// The custom section that names, in a skeleton, the component it stands for.
+const ORIGIN: &str = "plugboard:origin";
+
+/// The skeleton of `bytes`, tagged with `sha256` (the hash of `bytes`), so that a composition
+/// built from skeletons can have the real components put back (see [`origin`]). Two components
+/// with the same types but different code thus never have the same skeleton.
+pub(crate) fn tagged_skeleton(bytes: &[u8], sha256: &str) -> Result<Vec<u8>, InspectError> {
+    let mut skeleton = skeleton(bytes)?;
+    wasm_encoder::CustomSection {
+        name: ORIGIN.into(),
+        data: sha256.as_bytes().into(),
+    }
+    .append_to_component(&mut skeleton);
+    Ok(skeleton)
+}
+
+/// The hash a tagged skeleton stands for, if `component` is one.
+pub(crate) fn origin(component: &[u8]) -> Option<String> {
+    Parser::new(0)
+        .parse_all(component)
+        .find_map(|payload| match payload {
+            Ok(Payload::CustomSection(section)) if section.name() == ORIGIN => {
+                String::from_utf8(section.data().to_vec()).ok()
+            }
+            _ => None,
+        })
 }
 
 /// Walks one component whose bytes are `whole`, found at offset `base` of the original.

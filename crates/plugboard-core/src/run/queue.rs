@@ -66,7 +66,8 @@ pub(crate) struct EventQueue {
     policy: OutputPolicy,
     started: Instant,
     wake_pump: Notify,
-    finished: Notify,
+    /// Cuts the pump's pacing short: the run ended, or the guest waits for room.
+    hurry: Notify,
     space: Notify,
 }
 
@@ -83,7 +84,7 @@ impl EventQueue {
             policy,
             started: Instant::now(),
             wake_pump: Notify::new(),
-            finished: Notify::new(),
+            hurry: Notify::new(),
             space: Notify::new(),
         });
         runtime.spawn(pump(queue.clone(), sender));
@@ -129,13 +130,14 @@ impl EventQueue {
         }
     }
 
-    /// Waits until [`EventQueue::has_space`].
+    /// Waits until [`EventQueue::has_space`], hurrying the pump along meanwhile.
     pub(crate) async fn wait_for_space(&self) {
         loop {
             let notified = self.space.notified();
             if self.has_space() {
                 return;
             }
+            self.hurry.notify_one();
             notified.await;
         }
     }
@@ -178,7 +180,7 @@ impl EventQueue {
         }
         drop(q);
         self.wake_pump.notify_one();
-        self.finished.notify_one();
+        self.hurry.notify_one();
     }
 
     /// Whether the pump should send the next batch without pacing: the run is over, or (with
@@ -258,7 +260,7 @@ async fn pump(queue: Arc<EventQueue>, sender: mpsc::Sender<RunEvent>) {
         if !queue.is_urgent() {
             tokio::select! {
                 () = tokio::time::sleep(BATCH_INTERVAL) => {}
-                () = queue.finished.notified() => {}
+                () = queue.hurry.notified() => {}
             }
         }
     }

@@ -407,3 +407,27 @@ fn a_changed_component_is_diffed_and_its_wires_rechecked() {
         "{rechecked:?}"
     );
 }
+
+#[test]
+fn compositions_carry_the_real_components_not_their_skeletons() {
+    let path = project_file("polyglot-python-provider.plugboard.json");
+    let project = Project::load(&path).expect("loads");
+    let components = load_components(&project, &parent_dir(&path)).expect("components");
+    let composition = Composer::new()
+        .compose(&project, &components)
+        .expect("composes");
+    let provider = &components[&NodeId::new("py-stringops")].bytes;
+    // Composing works on skeletons; the output must hold the whole Python component again.
+    assert!(composition.bytes.len() > provider.len());
+    assert!(
+        !composition
+            .bytes
+            .windows(16)
+            .any(|w| w == b"plugboard:origin")
+    );
+    assert_eq!(composition.info.size, composition.bytes.len() as u64);
+    assert_eq!(
+        composition.info.sha256,
+        plugboard_core::inspect::sha256_hex(&composition.bytes)
+    );
+}
