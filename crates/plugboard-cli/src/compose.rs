@@ -1,7 +1,6 @@
 //! `plugboard compose`, `plugboard plug` and `plugboard wac`.
 
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
@@ -10,17 +9,17 @@ use plugboard_core::project::{ComponentStatus, NodeId, Project, parent_dir};
 
 use crate::output::human_size;
 
-pub fn compose(project_path: &Path, output: &Path) -> Result<ExitCode> {
+pub fn compose(project_path: &Path, output: &Path) -> Result<u8> {
     let project = Project::load(project_path)?;
     let dir = parent_dir(project_path);
     warn_about_changed_components(&project, &dir);
     let components = load_components(&project, &dir)?;
     let composition = Composer::new().compose(&project, &components)?;
     save(&composition, output)?;
-    Ok(ExitCode::SUCCESS)
+    Ok(0)
 }
 
-pub fn plug(socket: &Path, plugs: &[PathBuf], output: &Path) -> Result<ExitCode> {
+pub fn plug(socket: &Path, plugs: &[PathBuf], output: &Path) -> Result<u8> {
     let load = |path: &Path| -> Result<Arc<LoadedComponent>> {
         let id = NodeId::new(path.display().to_string());
         Ok(Arc::new(LoadedComponent::load(&id, path)?))
@@ -34,10 +33,10 @@ pub fn plug(socket: &Path, plugs: &[PathBuf], output: &Path) -> Result<ExitCode>
     }
     let composition = composer.compose(&project, &components)?;
     save(&composition, output)?;
-    Ok(ExitCode::SUCCESS)
+    Ok(0)
 }
 
-pub fn wac(project_path: &Path, output: Option<&Path>) -> Result<ExitCode> {
+pub fn wac(project_path: &Path, output: Option<&Path>) -> Result<u8> {
     let project = Project::load(project_path)?;
     let components = load_components(&project, &parent_dir(project_path))?;
     let document = to_wac(&project, &components)?;
@@ -46,7 +45,7 @@ pub fn wac(project_path: &Path, output: Option<&Path>) -> Result<ExitCode> {
             .with_context(|| format!("cannot write `{}`", path.display()))?,
         None => print!("{}", document.text),
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(0)
 }
 
 fn save(composition: &Composition, output: &Path) -> Result<()> {

@@ -1,14 +1,13 @@
 //! `plugboard inspect`.
 
 use std::path::Path;
-use std::process::ExitCode;
 
 use anyhow::Result;
 use plugboard_core::inspect::{ComponentInfo, ComponentRole, Port, PortKind, inspect_file};
 
 use crate::output::human_size;
 
-pub fn run(file: &Path, json: bool, wit: bool) -> Result<ExitCode> {
+pub fn run(file: &Path, json: bool, wit: bool) -> Result<u8> {
     let info = inspect_file(file)?;
     if json {
         println!("{}", serde_json::to_string_pretty(&info)?);
@@ -17,7 +16,7 @@ pub fn run(file: &Path, json: bool, wit: bool) -> Result<ExitCode> {
     } else {
         print!("{}", summary(file, &info));
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(0)
 }
 
 /// A readable summary: what the file is, then each port with its functions.

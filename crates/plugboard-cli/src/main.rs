@@ -7,9 +7,9 @@ mod inspect;
 mod output;
 mod run;
 
+use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
@@ -101,7 +101,7 @@ enum Command {
     },
 }
 
-fn main() -> ExitCode {
+fn main() {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Inspect { file, json, wit } => inspect::run(&file, json, wit),
@@ -131,11 +131,12 @@ fn main() -> ExitCode {
             fused,
         } => run::serve(&file, addr, &grants, fused),
     };
-    match result {
-        Ok(code) => code,
-        Err(error) => {
-            eprintln!("error: {error:#}");
-            ExitCode::FAILURE
-        }
-    }
+    let code = result.unwrap_or_else(|error| {
+        eprintln!("error: {error:#}");
+        1
+    });
+    // Exit without tearing down: freeing components of many megabytes, page by page, would
+    // only make the command slower to return.
+    let _ = std::io::stdout().flush();
+    std::process::exit(i32::from(code));
 }

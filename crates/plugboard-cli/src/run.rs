@@ -3,7 +3,6 @@
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -173,7 +172,7 @@ fn is_project(path: &Path) -> bool {
 }
 
 /// Starts `operation` on the target and follows it to the end.
-fn start(target: Target, operation: Operation, verbose: bool) -> Result<ExitCode> {
+fn start(target: Target, operation: Operation, verbose: bool) -> Result<u8> {
     let runtime = Runtime::new(RuntimeOptions::with_default_cache())?;
     let handle = match target {
         Target::Component(request) => match operation {
@@ -208,7 +207,7 @@ fn start(target: Target, operation: Operation, verbose: bool) -> Result<ExitCode
     Ok(code)
 }
 
-pub fn run(path: &Path, grants: &Grants, args: &[String], fused: bool) -> Result<ExitCode> {
+pub fn run(path: &Path, grants: &Grants, args: &[String], fused: bool) -> Result<u8> {
     start(
         load(path, grants, args, fused)?,
         Operation::Run,
@@ -216,14 +215,14 @@ pub fn run(path: &Path, grants: &Grants, args: &[String], fused: bool) -> Result
     )
 }
 
-pub fn invoke(path: &Path, call: &str, grants: &Grants, fused: bool) -> Result<ExitCode> {
+pub fn invoke(path: &Path, call: &str, grants: &Grants, fused: bool) -> Result<u8> {
     let operation = Operation::Invoke {
         call: call.to_string(),
     };
     start(load(path, grants, &[], fused)?, operation, grants.verbose)
 }
 
-pub fn serve(path: &Path, address: SocketAddr, grants: &Grants, fused: bool) -> Result<ExitCode> {
+pub fn serve(path: &Path, address: SocketAddr, grants: &Grants, fused: bool) -> Result<u8> {
     start(
         load(path, grants, &[], fused)?,
         Operation::Serve { address },
@@ -250,7 +249,7 @@ fn stop_on_ctrl_c(handle: &RunHandle) -> Result<Arc<AtomicBool>> {
 /// Prints the run's events as they come and turns the end of the run into an exit code: the
 /// guest's own code, or 124 (timed out), 130 (stopped), 134 (trapped), 137 (out of memory or
 /// fuel), 2 (could not start).
-fn follow(mut handle: RunHandle, verbose: bool) -> ExitCode {
+fn follow(mut handle: RunHandle, verbose: bool) -> u8 {
     let mut stdout = std::io::stdout().lock();
     let mut code = 0;
     while let Some(event) = handle.next_blocking() {
@@ -326,5 +325,5 @@ fn follow(mut handle: RunHandle, verbose: bool) -> ExitCode {
             _ => {}
         }
     }
-    ExitCode::from(u8::try_from(code).unwrap_or(1))
+    u8::try_from(code).unwrap_or(1)
 }

@@ -27,7 +27,8 @@ mod wac;
 mod wire;
 
 use std::collections::HashMap;
-use std::sync::Arc;
+
+use bytes::Bytes;
 
 use wac_graph::types::Package;
 use wac_graph::{CompositionGraph, EncodeError, EncodeOptions, PackageId, Processor};
@@ -71,7 +72,7 @@ pub struct Composer {
     graph: CompositionGraph,
     packages: HashMap<String, PackageId>,
     /// The real bytes of every registered component, by hash, to put back into compositions.
-    originals: HashMap<String, Arc<[u8]>>,
+    originals: HashMap<String, Bytes>,
 }
 
 impl std::fmt::Debug for Composer {
@@ -161,51 +162,60 @@ impl Composer {
     }
 
     /// The encoded composition with every tagged skeleton replaced by the component it stands
-    /// for: its top-level sections are copied, nested components swapped by their tag.
+    /// for: its top-level sections copied in order, nested components swapped by their tag,
+    /// into one buffer sized up front (an 18 MB component is copied once).
     fn put_back_originals(&self, skeleton: &[u8]) -> Result<Vec<u8>, ComposeError> {
-        let invalid = |e: wasmparser::BinaryReaderError| ComposeError::Invalid {
-            offset: e.offset() as usize,
-            message: e.message().to_string(),
+        let invalid = |offset: u64, message: String| ComposeError::Invalid {
+            offset: offset as usize,
+            message,
         };
-        let mut out = wasm_encoder::Component::new();
-        let mut parser = wasmparser::Parser::new(0);
-        let mut pos = 0;
-        loop {
-            let (payload, consumed) = match parser.parse(&skeleton[pos..], true).map_err(invalid)? {
-                wasmparser::Chunk::Parsed { payload, consumed } => (payload, consumed),
-                wasmparser::Chunk::NeedMoreData(_) => {
-                    return Err(ComposeError::Invalid {
-                        offset: skeleton.len(),
-                        message: "the encoded composition ends early".to_string(),
-                    });
-                }
-            };
-            pos += consumed;
-            match &payload {
-                wasmparser::Payload::Version { .. } => {}
-                wasmparser::Payload::End(_) => return Ok(out.finish()),
-                wasmparser::Payload::ComponentSection {
-                    unchecked_range, ..
-                } => {
-                    let nested =
-                        &skeleton[unchecked_range.start as usize..unchecked_range.end as usize];
-                    let original = origin(nested).and_then(|sha| self.originals.get(&sha));
-                    out.section(&wasm_encoder::RawSection {
-                        id: wasm_encoder::ComponentSectionId::Component as u8,
-                        data: original.map_or(nested, |bytes| bytes),
-                    });
-                    pos = unchecked_range.end as usize;
-                }
-                other => {
-                    if let Some((id, range)) = other.as_section() {
-                        out.section(&wasm_encoder::RawSection {
-                            id,
-                            data: &skeleton[range.start as usize..range.end as usize],
-                        });
-                    }
-                }
+        let mut sections: Vec<(u8, &[u8])> = Vec::new();
+        // parse_all also walks into nested modules and components; only the top level is copied.
+        let mut depth = 0usize;
+        for payload in wasmparser::Parser::new(0).parse_all(skeleton) {
+            let payload = payload.map_err(|e| invalid(e.offset(), e.message().to_string()))?;
+            let nested = matches!(
+                payload,
+                wasmparser::Payload::ModuleSection { .. }
+                    | wasmparser::Payload::ComponentSection { .. }
+            );
+            if let wasmparser::Payload::End(_) = payload {
+                depth = depth.saturating_sub(1);
+            }
+            if depth == 0
+                && let Some((id, range)) = payload.as_section()
+            {
+                let data = skeleton
+                    .get(range.start as usize..range.end as usize)
+                    .ok_or_else(|| {
+                        invalid(range.start, "a section runs past the end".to_string())
+                    })?;
+                let data: &[u8] = match payload {
+                    wasmparser::Payload::ComponentSection { .. } => origin(data)
+                        .and_then(|sha| self.originals.get(&sha))
+                        .map_or(data, |original| original),
+                    _ => data,
+                };
+                sections.push((id, data));
+            }
+            if nested {
+                depth += 1;
             }
         }
+        let header = skeleton.get(..8).unwrap_or_default();
+        let size = header.len()
+            + sections
+                .iter()
+                .map(|(_, data)| data.len() + 6)
+                .sum::<usize>();
+        let mut out = Vec::with_capacity(size);
+        out.extend_from_slice(header);
+        for (id, data) in sections {
+            out.push(id);
+            leb128(&mut out, data.len());
+            out.extend_from_slice(data);
+        }
+        Ok(out)
     }
 
     /// Registers the component of every node (once per distinct content).
@@ -310,6 +320,19 @@ fn encode_error(
         other => ComposeError::Encode {
             message: format!("{:#}", anyhow::Error::from(other)),
         },
+    }
+}
+
+/// Appends `value` as an unsigned LEB128 (a section's size).
+fn leb128(out: &mut Vec<u8>, mut value: usize) {
+    loop {
+        let byte = (value & 0x7f) as u8;
+        value >>= 7;
+        if value == 0 {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
     }
 }
 

@@ -18,6 +18,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
+use bytes::Bytes;
 use tokio::sync::OnceCell;
 use tokio::task::JoinHandle;
 use wasmtime::component::{Component, InstancePre, Linker};
@@ -37,14 +38,14 @@ pub struct ComponentSource {
     /// A name for messages and the guest's `argv[0]` (usually the file name).
     pub name: String,
     /// The bytes.
-    pub bytes: Arc<[u8]>,
+    pub bytes: Bytes,
     /// Their SHA-256 (lowercase hex): the cache key.
     pub sha256: String,
 }
 
 impl ComponentSource {
     /// Wraps bytes, hashing them.
-    pub fn new(name: impl Into<String>, bytes: impl Into<Arc<[u8]>>) -> Self {
+    pub fn new(name: impl Into<String>, bytes: impl Into<Bytes>) -> Self {
         let bytes = bytes.into();
         Self {
             name: name.into(),

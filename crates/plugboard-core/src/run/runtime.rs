@@ -335,7 +335,8 @@ pub enum Operation {
 pub(crate) enum Job {
     Single {
         component: ComponentSource,
-        capabilities: CapabilityProfile,
+        // Boxed: a run holds one job, and the enum's variants stay alike in size.
+        capabilities: Box<CapabilityProfile>,
     },
     Linked(Arc<LinkPlan>),
 }
@@ -344,7 +345,7 @@ impl Job {
     pub(crate) fn single(request: &RunRequest) -> Self {
         Self::Single {
             component: request.component.clone(),
-            capabilities: request.capabilities.clone(),
+            capabilities: Box::new(request.capabilities.clone()),
         }
     }
 }
