@@ -42,7 +42,7 @@ pub(crate) use wire::check_acyclic;
 
 use crate::inspect::skeleton::{origin, tagged_skeleton};
 use crate::inspect::{ComponentInfo, InspectError, inspect_skeleton, sha256_hex};
-use crate::project::{ExportChoice, NodeId, Project};
+use crate::project::{Durability, ExportChoice, NodeId, Project};
 use graph::Scratch;
 
 /// The result of composing a project.
@@ -55,12 +55,13 @@ pub struct Composition {
 }
 
 impl Composition {
-    /// Writes the component to `path` atomically.
+    /// Writes the component to `path` atomically (a reader never sees half of it; it is not
+    /// synced to disk first: it can always be composed again).
     ///
     /// # Errors
     /// The I/O error, with the path.
     pub fn save(&self, path: &std::path::Path) -> std::io::Result<()> {
-        crate::project::write_atomically(path, &self.bytes).map_err(|e| {
+        crate::project::write_atomically(path, &self.bytes, Durability::Replaceable).map_err(|e| {
             std::io::Error::new(e.kind(), format!("cannot write `{}`: {e}", path.display()))
         })
     }

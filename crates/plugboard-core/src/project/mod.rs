@@ -90,12 +90,12 @@ impl Project {
             let absolute = absolutize(&from_dir.join(&node.component));
             node.component = relative_path(&absolute, &to_dir);
         }
-        write_atomically(path, saved.to_json().as_bytes()).map_err(|source| {
-            ProjectError::Unwritable {
+        write_atomically(path, saved.to_json().as_bytes(), Durability::Durable).map_err(
+            |source| ProjectError::Unwritable {
                 path: path.to_path_buf(),
                 source,
-            }
-        })?;
+            },
+        )?;
         Ok(saved)
     }
 
@@ -222,13 +222,30 @@ fn relative_path(target: &Path, base: &Path) -> PathBuf {
     pathdiff::diff_paths(target, base).unwrap_or_else(|| target.to_path_buf())
 }
 
-/// Writes `bytes` to a temporary file beside `path`, syncs it and renames it over `path`.
-pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// How much a write promises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Durability {
+    /// Flushed to disk before the rename: survives a power cut (what the user made: projects).
+    Durable,
+    /// Renamed into place without waiting for the disk (what can be made again: composed
+    /// components, compiled code). Readers still never see half a file.
+    Replaceable,
+}
+
+/// Writes `bytes` to a temporary file beside `path` and renames it over `path`, so no reader
+/// ever sees half a file; [`Durability::Durable`] also syncs it to disk first.
+pub(crate) fn write_atomically(
+    path: &Path,
+    bytes: &[u8],
+    durability: Durability,
+) -> std::io::Result<()> {
     use std::io::Write;
     let dir = parent_dir(path);
     let mut temp = tempfile::NamedTempFile::new_in(&dir)?;
     temp.write_all(bytes)?;
-    temp.as_file().sync_all()?;
+    if durability == Durability::Durable {
+        temp.as_file().sync_all()?;
+    }
     temp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }

@@ -370,5 +370,5 @@ fn store_cached(component: &Component, path: &Path) {
     if let Some(dir) = path.parent() {
         let _ = std::fs::create_dir_all(dir);
     }
-    let _ = crate::project::write_atomically(path, &bytes);
+    let _ = crate::project::write_atomically(path, &bytes, crate::project::Durability::Replaceable);
 }
