@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
 use super::{ComposeError, LoadedComponent, NodeComponents};
+use crate::inspect::WitDocs;
 use crate::project::{NodeId, Project};
 
 /// A cache of loaded components by path. A file is read and inspected again only when its size
@@ -13,6 +14,7 @@ use crate::project::{NodeId, Project};
 #[derive(Debug, Default)]
 pub struct ComponentCache {
     entries: Mutex<HashMap<PathBuf, Entry>>,
+    docs: Option<WitDocs>,
 }
 
 #[derive(Debug, Clone)]
@@ -25,6 +27,15 @@ impl ComponentCache {
     /// An empty cache.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// An empty cache that fills in doc comments from these WIT sources (see [`WitDocs`]) for
+    /// every component it loads.
+    pub fn with_wit_docs(docs: WitDocs) -> Self {
+        Self {
+            entries: Mutex::default(),
+            docs: Some(docs),
+        }
     }
 
     /// The component at `path`, loaded if it is new or changed on disk.
@@ -41,7 +52,11 @@ impl ComponentCache {
         {
             return Ok(entry.component.clone());
         }
-        let component = Arc::new(LoadedComponent::load(node, path)?);
+        let mut loaded = LoadedComponent::load(node, path)?;
+        if let Some(docs) = &self.docs {
+            docs.attach(&mut loaded.info);
+        }
+        let component = Arc::new(loaded);
         self.lock().insert(
             path.to_path_buf(),
             Entry {

@@ -278,3 +278,21 @@ fn reading_only_the_skeleton_gives_the_same_wit_as_decoding_everything() {
         assert_eq!(info.wit, printer.output.to_string(), "{name}");
     }
 }
+
+#[test]
+fn a_cache_with_wit_sources_fills_in_docs_for_what_it_loads() {
+    use plugboard_core::compose::ComponentCache;
+    use plugboard_core::project::NodeId;
+    let cache = ComponentCache::with_wit_docs(WitDocs::from_dir(&root().join("wit")));
+    let loaded = cache
+        .get(&NodeId::new("greeter"), &sample("greeter"))
+        .expect("loads");
+    let greet = loaded
+        .info
+        .export("example:greeter/greet@0.1.0")
+        .expect("greet");
+    assert_eq!(
+        greet.docs.as_deref(),
+        Some("Builds greetings, logging each one.")
+    );
+}
