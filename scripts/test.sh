@@ -22,6 +22,9 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "rust: tests"
 cargo test --workspace --locked
 
+step "benchmarks: the harness in quick mode (asserts nothing about time)"
+"$CARGO_TARGET_DIR/debug/plugboard-bench" --quick >/dev/null
+
 step "bindings: the committed TypeScript types match the Rust ones"
 if [ -n "$(git status --porcelain -- ui/src/ipc/bindings)" ]; then
   git status --porcelain -- ui/src/ipc/bindings >&2
