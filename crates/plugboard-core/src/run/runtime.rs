@@ -162,7 +162,9 @@ impl Runtime {
         )
     }
 
-    /// Compiles (or loads from the cache) without running, so a later run starts at once.
+    /// Compiles (or loads from the cache) without running, so a later run starts at once. Only
+    /// compiles: a component importing what another node provides precompiles too, and a run of
+    /// it later reports what is missing.
     pub fn precompile(&self, component: ComponentSource) -> RunHandle {
         let request = RunRequest::new(component);
         self.start_job(
@@ -208,7 +210,7 @@ impl Runtime {
                 Operation::Run => command::run(ctx).await,
                 Operation::Invoke { call } => invoke::invoke(ctx, call).await,
                 Operation::Serve { address } => serve::serve(ctx, address).await,
-                Operation::Prepare => match ctx.prepare().await {
+                Operation::Prepare => match ctx.compile().await {
                     Ok(_) => RunEvent::Exited { code: 0 },
                     Err(e) => RunEvent::Failed {
                         message: e.to_string(),
@@ -418,6 +420,34 @@ impl RunContext {
             self.engines.optimize_in_background(&sources);
         }
         Ok(prepared)
+    }
+
+    /// Compiles (or fetches from the caches) every component of the job without linking it, so
+    /// a component whose imports other nodes provide (which no linker has yet) is ready for the
+    /// linked run that wires it. Code the quick compiler cannot handle is compiled optimized.
+    pub(crate) async fn compile(&self) -> Result<(), RunError> {
+        let sources = self.sources();
+        let tier = self.engines.pick(self.limits.fuel.is_some(), &sources);
+        for source in &sources {
+            match self
+                .engines
+                .component(tier, source, Some(&self.queue))
+                .await
+            {
+                Err(RunError::Compile { .. }) if tier == Tier::Quick => {
+                    self.engines
+                        .component(Tier::Optimized, source, Some(&self.queue))
+                        .await?;
+                }
+                other => {
+                    other?;
+                }
+            }
+        }
+        if tier == Tier::Quick {
+            self.engines.optimize_in_background(&sources);
+        }
+        Ok(())
     }
 
     fn sources(&self) -> Vec<&ComponentSource> {

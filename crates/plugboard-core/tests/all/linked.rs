@@ -414,3 +414,37 @@ fn a_linked_loop_stops() {
     );
     assert_eq!(outcome.terminal(), &RunEvent::TimedOut { after_ms: 200 });
 }
+
+#[test]
+fn a_node_precompiles_alone_and_its_linked_run_compiles_nothing_more() {
+    let (runtime, _cache) = runtime();
+    let (project, components) = load("seed.plugboard.json");
+    // consumer-app imports the string operations, which only the other node provides.
+    for component in components.values() {
+        let source = plugboard_core::run::ComponentSource::new(
+            component.path.display().to_string(),
+            component.bytes.clone(),
+        );
+        let events = runtime.precompile(source).collect_blocking();
+        assert_eq!(
+            events.last(),
+            Some(&RunEvent::Exited { code: 0 }),
+            "{events:?}"
+        );
+    }
+    let compiled = runtime.compile_count();
+    assert_eq!(compiled, 2, "each node's component compiled once");
+    let run = start(
+        &runtime,
+        &project,
+        &components,
+        RunMode::Linked,
+        Operation::Run,
+    );
+    assert_eq!(run.terminal(), &RunEvent::Exited { code: 0 });
+    assert_eq!(
+        runtime.compile_count(),
+        compiled,
+        "the run found them compiled"
+    );
+}
