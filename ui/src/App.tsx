@@ -4,11 +4,15 @@ import { useEffect } from "react";
 import { Canvas } from "./canvas/Canvas";
 import { CompilePanel } from "./compile/CompilePanel";
 import { HelpOverlay } from "./help/HelpOverlay";
-import { Inspector } from "./inspector/Inspector";
 import { appWindow } from "./ipc";
 import { LibraryPanel } from "./library/LibraryPanel";
+import { ProjectDescription } from "./library/ProjectDescription";
 import { LoadingIndicator } from "./messages/LoadingIndicator";
 import { MessageBar } from "./messages/MessageBar";
+import { SidePanel } from "./panels/SidePanel";
+import { HotReloadPanel } from "./reload/HotReloadPanel";
+import { RunDock } from "./run/RunDock";
+import { StatusBar } from "./run/StatusBar";
 import { getAppStore, isDirty, useApp, windowTitle } from "./store";
 import { Toolbar } from "./toolbar/Toolbar";
 import { useShortcuts } from "./toolbar/shortcuts";
@@ -51,6 +55,16 @@ function Shell() {
     };
   }, []);
 
+  // Hot reload: watch the files of the nodes on the canvas (again whenever that set changes).
+  const watched = useApp((s) =>
+    [...new Set(s.project.nodes.map((n) => n.component))].sort().join("\n"),
+  );
+  useEffect(() => {
+    void getAppStore()
+      .getState()
+      .watchFiles(watched ? watched.split("\n") : []);
+  }, [watched]);
+
   useShortcuts();
 
   return (
@@ -58,14 +72,20 @@ function Shell() {
       <Toolbar />
       <div className="workspace">
         {panels.library && <LibraryPanel />}
-        <main className="canvas-area">
-          <Canvas />
-          <MessageBar />
-          <LoadingIndicator />
-          <CompilePanel />
-        </main>
-        {panels.inspector && <Inspector />}
+        <div className="center">
+          <main className="canvas-area">
+            <Canvas />
+            <ProjectDescription />
+            <MessageBar />
+            <LoadingIndicator />
+            <CompilePanel />
+            <HotReloadPanel />
+          </main>
+          <RunDock />
+        </div>
+        {panels.inspector && <SidePanel />}
       </div>
+      <StatusBar />
       <HelpOverlay />
     </div>
   );

@@ -36,6 +36,8 @@ export const LOG = "example:logger/log@0.1.0";
 export const STDOUT = "wasi:cli/stdout@0.2.6";
 export const RUN = "wasi:cli/run@0.2.0";
 export const HOST_STDOUT = "wasi:cli/stdout@0.2.12";
+export const PREOPENS = "wasi:filesystem/preopens@0.2.6";
+export const HOST_PREOPENS = "wasi:filesystem/preopens@0.2.12";
 
 export const HOST: HostInterface[] = [
   {
@@ -44,6 +46,7 @@ export const HOST: HostInterface[] = [
     interface: "stdout",
     version: "0.2.12",
     description: "standard output",
+    toggle: null,
   },
   {
     name: "wasi:random/random@0.2.12",
@@ -51,6 +54,23 @@ export const HOST: HostInterface[] = [
     interface: "random",
     version: "0.2.12",
     description: "secure random bytes",
+    toggle: null,
+  },
+  {
+    name: HOST_PREOPENS,
+    package: "wasi:filesystem",
+    interface: "preopens",
+    version: "0.2.12",
+    description: "the directories granted",
+    toggle: "dirs",
+  },
+  {
+    name: "wasi:sockets/tcp@0.2.12",
+    package: "wasi:sockets",
+    interface: "tcp",
+    version: "0.2.12",
+    description: "TCP sockets",
+    toggle: "inherit-network",
   },
 ];
 
@@ -60,7 +80,10 @@ export function details(
   sha256 = "aa".repeat(32),
 ): ComponentDetails {
   const hostImports: Record<string, string> = {};
-  for (const name of imports) if (name === STDOUT) hostImports[name] = HOST_STDOUT;
+  for (const name of imports) {
+    if (name === STDOUT) hostImports[name] = HOST_STDOUT;
+    if (name === PREOPENS) hostImports[name] = HOST_PREOPENS;
+  }
   return {
     info: {
       kind: "component",

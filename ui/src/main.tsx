@@ -6,6 +6,7 @@ import { createRoot } from "react-dom/client";
 
 import { App } from "./App";
 import { dialogs, engine } from "./ipc";
+import { outputSink } from "./output/sink";
 import { createAppStore, installStore } from "./store";
 import { installTestHook } from "./testHook";
 
@@ -14,6 +15,7 @@ const store = createAppStore({
   dialogs,
   // elkjs is large: load it the first time a layout is asked for.
   layout: async (boxes, links) => (await import("./graph/layout")).layoutGraph(boxes, links),
+  output: outputSink,
 });
 installStore(store);
 installTestHook(store);

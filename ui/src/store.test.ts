@@ -18,6 +18,8 @@ import { EngineError } from "./ipc/errors";
 import type { Project } from "./ipc/bindings/Project";
 import type { Wire } from "./ipc/bindings/Wire";
 import type { WireCheck } from "./ipc/bindings/WireCheck";
+import type { RunEvent } from "./ipc/bindings/RunEvent";
+import type { RunListener } from "./ipc";
 import { createAppStore, isDirty, windowTitle, type Deps } from "./store";
 
 const DETAILS = { "string-operations": PROVIDER, "consumer-app": CONSUMER, logger: LOGGER };
@@ -78,6 +80,14 @@ function fakeDeps() {
       ),
     saveComposition: () => Promise.resolve(CONSUMER),
     exportWac: () => Promise.resolve(null),
+    runProject: vi.fn(() => Promise.resolve(7)),
+    serveProject: vi.fn(() => Promise.resolve(8)),
+    invokeFunction: vi.fn(() => Promise.resolve({ id: 9, call: "f()" })),
+    stopRun: vi.fn(() => Promise.resolve(null)),
+    precompile: vi.fn(() => Promise.resolve(10)),
+    sendRequest: vi.fn(() => Promise.reject(new Error("not serving"))),
+    watchComponents: vi.fn(() => Promise.resolve(null)),
+    reloadComponent: vi.fn(() => Promise.reject(new Error("no reload"))),
   };
   const dialogs: Deps["dialogs"] = {
     pickComponents: () => Promise.resolve([]),
@@ -85,11 +95,13 @@ function fakeDeps() {
     pickProjectDestination: () => Promise.resolve("/tmp/saved-as.plugboard.json"),
     pickComponentDestination: () => Promise.resolve(null),
     pickWacDestination: () => Promise.resolve(null),
+    pickFolder: vi.fn(() => Promise.resolve("/home/me/photos")),
     confirmDiscard: vi.fn(() => Promise.resolve(true)),
   };
+  const output = { clear: vi.fn(), write: vi.fn(), note: vi.fn() };
   const layout: Deps["layout"] = (boxes) =>
     Promise.resolve(new Map(boxes.map((b, i) => [b.id, { x: i * 500, y: 0 }])));
-  return { engine, dialogs, layout, checkWires };
+  return { engine, dialogs, layout, output, checkWires };
 }
 
 async function openedSeed() {
@@ -277,5 +289,99 @@ describe("nodes, layout and compile", () => {
     const node = store.getState().nodes.find((n) => n.id === "consumer-app");
     expect(node?.type === "component" && node.data.error).toBe(true);
     expect(store.getState().message?.text).toContain("bad wire");
+  });
+});
+
+describe("running", () => {
+  it("follows a run's events: status, output, capability log", async () => {
+    vi.useFakeTimers();
+    try {
+      const { store, deps } = await openedSeed();
+      const events: RunEvent[] = [
+        { type: "started" },
+        { type: "stdout", data: "Original: hi\n" },
+        {
+          type: "capability",
+          interface: "wasi:sockets/tcp",
+          target: "connect 127.0.0.1:4000",
+          allowed: false,
+          toggle: "inherit-network",
+          atMs: 3,
+          node: "consumer-app",
+        },
+        { type: "exited", code: 0 },
+      ];
+      deps.engine.runProject = vi.fn((_p: Project, _path: string | null, _m, on: RunListener) => {
+        events.forEach(on);
+        return Promise.resolve(7);
+      });
+      await store.getState().runProject();
+      expect(deps.output.write).toHaveBeenCalledWith("stdout", "Original: hi\n");
+      vi.advanceTimersByTime(50);
+      const s = store.getState();
+      expect(s.run?.phase).toBe("ended");
+      expect(s.run?.end).toEqual({ type: "exited", code: 0 });
+      expect(s.capabilityLog).toHaveLength(1);
+      expect(s.capabilityLog[0]?.attempt.node).toBe("consumer-app");
+      expect(deps.output.note).toHaveBeenLastCalledWith("── exited with code 0 (linked)");
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("stops a run asked to stop before the engine answered with its id", async () => {
+    const { store, deps } = await openedSeed();
+    let answer: (id: number) => void = () => undefined;
+    deps.engine.runProject = vi.fn(
+      () =>
+        new Promise<number>((done) => {
+          answer = done;
+        }),
+    );
+    const running = store.getState().runProject();
+    await store.getState().stopRun();
+    expect(store.getState().run?.stopRequested).toBe(true);
+    answer(42);
+    await running;
+    expect(deps.engine.stopRun).toHaveBeenCalledWith(42);
+  });
+
+  it("flips host toggles in the project's grants, and asks for values where they are needed", async () => {
+    const deps = fakeDeps();
+    const opened = await deps.engine.openProject("/p/seed.plugboard.json");
+    // As the engine sends it: defaults left out.
+    const sparse = { ...opened.project, capabilities: {} as Project["capabilities"] };
+    deps.engine.openProject = () => Promise.resolve({ ...opened, project: sparse });
+    const store = createAppStore(deps);
+    await store.getState().init();
+    await store.getState().openProjectFile("/p/seed.plugboard.json");
+    store.getState().toggleCapability({ kind: "project" }, "inherit-network");
+    expect(store.getState().project.capabilities["inherit-network"]).toBe(true);
+    expect(isDirty(store.getState())).toBe(true);
+    store.getState().toggleCapability({ kind: "project" }, "inherit-network");
+    expect(isDirty(store.getState())).toBe(false);
+    store.getState().toggleCapability({ kind: "project" }, "dirs");
+    expect(store.getState().sideTab).toBe("capabilities");
+    expect(store.getState().grantFocus?.section).toBe("dirs");
+    await store.getState().requestAddDir({ kind: "node", node: "consumer-app" });
+    const node = store.getState().project.nodes.find((n) => n.id === "consumer-app");
+    expect(node?.capabilities?.dirs).toEqual([
+      { host: "/home/me/photos", guest: "/data", "read-only": true },
+    ]);
+  });
+
+  it("extends one undo step while typing into one field", async () => {
+    const { store } = await openedSeed();
+    const edit = (args: string[]) => {
+      store
+        .getState()
+        .editProject((p) => ({ ...p, capabilities: { ...p.capabilities, args } }), "project:arg-0");
+    };
+    edit(["a"]);
+    edit(["ab"]);
+    edit(["abc"]);
+    expect(store.getState().past).toHaveLength(1);
+    store.getState().undo();
+    expect(store.getState().project.capabilities.args).toEqual([]);
   });
 });

@@ -5,8 +5,17 @@ import { applyNodeChanges, type EdgeChange, type NodeChange } from "@xyflow/reac
 import { useStore } from "zustand";
 import { createStore, type StoreApi } from "zustand/vanilla";
 
+import {
+  PROJECT_SCOPE,
+  freeGuestPath,
+  grants,
+  scopeProfile,
+  withProfile,
+  type GrantScope,
+} from "./capabilities/profile";
 import type { AppError, FileDrop } from "./ipc";
 import { toAppError } from "./ipc/errors";
+import type { CapabilityToggle } from "./ipc/bindings/CapabilityToggle";
 import type { ComponentDetails } from "./ipc/bindings/ComponentDetails";
 import type { HostInterface } from "./ipc/bindings/HostInterface";
 import type { NodeLoad } from "./ipc/bindings/NodeLoad";
@@ -25,13 +34,20 @@ import {
   type NodeEntry,
 } from "./graph/mapping";
 import { HOST_ID, wireEdgeId, wireKey, type AppNode, type Direction } from "./graph/model";
+import type { OutputSink } from "./output/sink";
+import { createRunSlice, type RunActions, type RunState } from "./run/slice";
 
 /** What the store needs from the outside world. */
 export type Deps = {
   engine: typeof realEngine;
   dialogs: typeof realDialogs;
   layout: (boxes: Box[], links: Link[]) => Promise<Map<string, Point>>;
+  /** Where run output is shown (the output pane's terminal). */
+  output: Pick<OutputSink, "clear" | "write" | "note">;
 };
+
+/** The tabs of the right-hand panel. */
+export type SideTab = "inspector" | "capabilities" | "invoke";
 
 export type MessageKind = "error" | "refusal" | "info";
 export type Message = { id: number; kind: MessageKind; text: string };
@@ -84,7 +100,16 @@ export type AppState = {
   helpOpen: boolean;
   fileHover: boolean;
   /** Which side panels are shown (hide them to give a projector the whole width). */
-  panels: { library: boolean; inspector: boolean };
+  panels: { library: boolean; inspector: boolean; dock: boolean };
+  sideTab: SideTab;
+  /** Whose grants the capabilities panel edits. */
+  grantScope: GrantScope;
+  /** The section of the capabilities panel to bring into view (bumped to scroll again). */
+  grantFocus: { section: CapabilityToggle | "limits"; request: number } | null;
+  /** The opened project's description (what it shows, what to toggle) is shown. */
+  descriptionOpen: boolean;
+  /** The undo step that typing into the same field keeps extending. */
+  lastEdit: string | null;
 };
 
 export type AppActions = {
@@ -129,10 +154,23 @@ export type AppActions = {
   dismissMessage: () => void;
   setHelpOpen: (open: boolean) => void;
   setFileHover: (over: boolean) => void;
-  togglePanel: (panel: "library" | "inspector") => void;
+  togglePanel: (panel: "library" | "inspector" | "dock") => void;
+
+  /** Replaces the project with `update(project)` as one undo step; edits with the same `coalesce`
+   * key in a row (typing into one field) extend that step. */
+  editProject: (update: (project: Project) => Project, coalesce?: string) => void;
+  setSideTab: (tab: SideTab) => void;
+  /** Shows the capabilities panel for `scope`, at `section` if given. */
+  openGrants: (scope: GrantScope, section?: CapabilityToggle | "limits") => void;
+  /** Flips a toggle that needs no value (network, name lookup, HTTP) in `scope`'s grants. */
+  toggleCapability: (scope: GrantScope, toggle: CapabilityToggle) => void;
+  /** Grants the host folder `host` to `scope`, read-only, at the next free guest path. */
+  addDir: (scope: GrantScope, host: string) => void;
+  requestAddDir: (scope: GrantScope) => Promise<void>;
+  dismissDescription: () => void;
 };
 
-export type AppStore = AppState & AppActions;
+export type AppStore = AppState & AppActions & RunState & RunActions;
 
 /** The project's JSON, the measure of "unsaved changes". */
 export function projectJson(project: Project): string {
@@ -201,7 +239,7 @@ let nextId = 1;
 export function createAppStore(deps: Deps): StoreApi<AppStore> {
   return createStore<AppStore>()((set, get) => {
     /** The canvas's nodes for the state after `patch`. */
-    function rebuild(patch: Partial<AppState>): Partial<AppState> {
+    function rebuild(patch: Partial<AppStore>): Partial<AppStore> {
       const state = { ...get(), ...patch };
       const input: CanvasInput = {
         project: state.project,
@@ -212,17 +250,20 @@ export function createAppStore(deps: Deps): StoreApi<AppStore> {
       return { ...patch, nodes: syncFlowNodes(state.nodes, input, state.hostPosition) };
     }
 
-    /** Replaces the project with an edited one, as one undo step. */
-    function commit(project: Project, extra: Partial<AppState> = {}) {
-      const { project: before, past } = get();
+    /** Replaces the project with an edited one, as one undo step (or, with the same `coalesce`
+     * key as the step before, as part of that step). */
+    function commit(project: Project, extra: Partial<AppStore> = {}, coalesce?: string) {
+      const { project: before, past, lastEdit } = get();
+      const extend = coalesce !== undefined && coalesce === lastEdit && past.length > 0;
       set(
         rebuild({
           project,
-          past: [...past, before].slice(-200),
+          past: extend ? past : [...past, before].slice(-200),
           future: [],
           wireChecks: {},
           refused: null,
           compile: { state: "idle" },
+          lastEdit: coalesce ?? null,
           ...extra,
         }),
       );
@@ -251,6 +292,11 @@ export function createAppStore(deps: Deps): StoreApi<AppStore> {
           refused: null,
           compile: { state: "idle" },
           fitRequest: get().fitRequest + 1,
+          grantScope: PROJECT_SCOPE,
+          descriptionOpen: Boolean(project.description),
+          lastEdit: null,
+          wireProblems: {},
+          reload: null,
         }),
       );
     }
@@ -308,7 +354,13 @@ export function createAppStore(deps: Deps): StoreApi<AppStore> {
       loading: [],
       helpOpen: false,
       fileHover: false,
-      panels: { library: true, inspector: true },
+      panels: { library: true, inspector: true, dock: true },
+      sideTab: "inspector",
+      grantScope: PROJECT_SCOPE,
+      grantFocus: null,
+      descriptionOpen: false,
+      lastEdit: null,
+      ...createRunSlice(set, get, deps),
 
       async init() {
         try {
@@ -350,6 +402,11 @@ export function createAppStore(deps: Deps): StoreApi<AppStore> {
           const entries: Record<string, NodeEntry> = {};
           for (const load of opened.nodes) entries[load.node] = entryOf(load);
           replaceProject(opened.project, opened.path, entries);
+          get().precompileNodes(
+            opened.nodes
+              .filter((n) => entries[n.node]?.details)
+              .map((n) => ({ id: n.node, path: n.path })),
+          );
           const problems = opened.nodes.filter((n) => entries[n.node]?.state !== "ok");
           if (problems.length > 0) {
             get().showMessage(
@@ -451,6 +508,7 @@ export function createAppStore(deps: Deps): StoreApi<AppStore> {
               fitRequest: get().fitRequest + 1,
             },
           );
+          get().precompileNodes([{ id: nodeId, path }]);
         }
       },
 
@@ -558,7 +616,11 @@ export function createAppStore(deps: Deps): StoreApi<AppStore> {
       },
 
       selectPort(node, port, direction) {
-        set({ selection: { kind: "port", node, port, direction } });
+        set({
+          selection: { kind: "port", node, port, direction },
+          sideTab: "inspector",
+          panels: { ...get().panels, inspector: true },
+        });
       },
 
       clearSelection() {
@@ -826,6 +888,66 @@ export function createAppStore(deps: Deps): StoreApi<AppStore> {
       togglePanel(panel) {
         const { panels } = get();
         set({ panels: { ...panels, [panel]: !panels[panel] }, fitRequest: get().fitRequest + 1 });
+      },
+
+      editProject(update, coalesce) {
+        const { project } = get();
+        const next = update(project);
+        if (next !== project) commit(next, { compile: get().compile }, coalesce);
+      },
+
+      setSideTab(tab) {
+        set({ sideTab: tab, panels: { ...get().panels, inspector: true } });
+      },
+
+      openGrants(scope, section) {
+        const focus = section
+          ? { section, request: (get().grantFocus?.request ?? 0) + 1 }
+          : get().grantFocus;
+        set({
+          grantScope: scope,
+          sideTab: "capabilities",
+          panels: { ...get().panels, inspector: true },
+          grantFocus: focus,
+        });
+      },
+
+      toggleCapability(scope, toggle) {
+        const { project } = get();
+        const profile = scopeProfile(project, scope);
+        const on = !grants(profile, toggle);
+        switch (toggle) {
+          case "inherit-network":
+            commit(withProfile(project, scope, { ...profile, "inherit-network": on }));
+            return;
+          case "allow-ip-name-lookup":
+            commit(withProfile(project, scope, { ...profile, "allow-ip-name-lookup": on }));
+            return;
+          case "http":
+            commit(
+              withProfile(project, scope, { ...profile, http: { ...profile.http, allowed: on } }),
+            );
+            return;
+          default:
+            // These need values (which folder, which variables): edit them in the panel.
+            get().openGrants(scope, toggle);
+        }
+      },
+
+      addDir(scope, host) {
+        const { project } = get();
+        const profile = scopeProfile(project, scope);
+        const dir = { host, guest: freeGuestPath(profile), "read-only": true };
+        commit(withProfile(project, scope, { ...profile, dirs: [...profile.dirs, dir] }));
+      },
+
+      async requestAddDir(scope) {
+        const host = await deps.dialogs.pickFolder();
+        if (host) get().addDir(scope, host);
+      },
+
+      dismissDescription() {
+        set({ descriptionOpen: false });
       },
     };
   });

@@ -15,6 +15,8 @@ export type TestSnapshot = {
   dirty: boolean;
   title: string;
   compile: string;
+  /** The component files watched for hot reload. */
+  watching: string[];
 };
 
 export type PlugboardTestHook = {
@@ -26,6 +28,8 @@ export type PlugboardTestHook = {
   connect: (from: WireEnd, to: WireEnd) => void;
   saveComposition: (path: string) => void;
   exportWac: (path: string) => void;
+  /** The folder picker of the capabilities panel answering `path`. */
+  addDir: (path: string) => void;
   snapshot: () => TestSnapshot;
 };
 
@@ -48,6 +52,9 @@ export function installTestHook(store: StoreApi<AppStore>): void {
     connect: (from, to) => void actions().connect(from, to),
     saveComposition: (path) => void actions().saveComposition(path),
     exportWac: (path) => void actions().exportWac(path),
+    addDir: (path) => {
+      actions().addDir(actions().grantScope, path);
+    },
     snapshot: () => {
       const state = store.getState();
       return {
@@ -56,6 +63,7 @@ export function installTestHook(store: StoreApi<AppStore>): void {
         dirty: isDirty(state),
         title: document.title,
         compile: state.compile.state,
+        watching: state.watching,
       };
     },
   };

@@ -57,6 +57,7 @@ export function Canvas() {
       entries: s.entries,
       hostInterfaces: s.hostInterfaces,
       compile: s.compile,
+      wireProblems: s.wireProblems,
       selectedWires: s.selectedWires,
       fitRequest: s.fitRequest,
       fileHover: s.fileHover,
@@ -77,10 +78,11 @@ export function Canvas() {
           entries: s.entries,
           hostInterfaces: s.hostInterfaces,
           compileError: s.compile.state === "failed" ? s.compile.error : null,
+          wireProblems: s.wireProblems,
         },
         new Set(s.selectedWires),
       ),
-    [s.project, s.entries, s.hostInterfaces, s.compile, s.selectedWires],
+    [s.project, s.entries, s.hostInterfaces, s.compile, s.wireProblems, s.selectedWires],
   );
 
   // Fit the view once the nodes asked for are measured. `data-view-ready` on the canvas says
@@ -186,7 +188,7 @@ export function Canvas() {
       {s.nodes.length <= 1 && (
         <div className="canvas-empty">
           <p>Add components from the library on the left,</p>
-          <p>with “Add component…”, or drop .wasm files here.</p>
+          <p>with “Add…”, or drop .wasm files here.</p>
         </div>
       )}
       {s.fileHover && (

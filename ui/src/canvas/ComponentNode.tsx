@@ -2,6 +2,7 @@ import type { NodeProps } from "@xyflow/react";
 import { memo } from "react";
 
 import type { ComponentFlowNode, Direction, PortGroup } from "../graph/model";
+import { getAppStore } from "../store";
 import { PortRow } from "./PortRow";
 
 const STATE_BADGE: Record<string, string | undefined> = {
@@ -69,6 +70,30 @@ export const ComponentNode = memo(function ComponentNode({
         )}
       </header>
       {data.component !== data.id && <div className="cnode-sub">{data.component}.wasm</div>}
+      <button
+        type="button"
+        className={data.grants.own ? "grants nodrag grants--own" : "grants nodrag"}
+        data-testid="node-grants"
+        data-own={data.grants.own}
+        title={`${data.grants.own ? "Its own grants" : "Inherits the project's grants"}: ${
+          data.grants.chips.join(", ") || "nothing"
+        }. Click to edit.`}
+        onClick={(event) => {
+          event.stopPropagation();
+          getAppStore().getState().openGrants({ kind: "node", node: data.id });
+        }}
+      >
+        <span className="grants-label">{data.grants.own ? "own grants" : "inherits"}</span>
+        {data.grants.chips.length === 0 ? (
+          <span className="grant-chip grant-chip--none">nothing granted</span>
+        ) : (
+          data.grants.chips.map((chip) => (
+            <span key={chip} className="grant-chip" data-testid="grant-chip">
+              {chip}
+            </span>
+          ))
+        )}
+      </button>
       {data.problem && (
         <div className="cnode-problem" title={data.problem}>
           {data.problem}

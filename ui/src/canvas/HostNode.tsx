@@ -1,7 +1,39 @@
 import { Handle, Position, type NodeProps } from "@xyflow/react";
 import { memo } from "react";
 
-import { hostHandleId, unprovidedHandleId, type HostFlowNode } from "../graph/model";
+import { PROJECT_SCOPE, TOGGLE_LABEL } from "../capabilities/profile";
+import {
+  hostHandleId,
+  unprovidedHandleId,
+  type HostFlowNode,
+  type HostPortView,
+} from "../graph/model";
+import { getAppStore } from "../store";
+
+/** The switch on a host port whose capability can be granted or denied. */
+function PortToggle(props: { port: HostPortView }) {
+  const { port } = props;
+  if (!port.toggle) return null;
+  const toggle = port.toggle;
+  return (
+    <button
+      type="button"
+      role="switch"
+      aria-checked={port.granted}
+      className={port.granted ? "switch switch--on nodrag" : "switch nodrag"}
+      data-testid="host-toggle"
+      data-toggle={toggle}
+      data-granted={port.granted}
+      title={`${TOGGLE_LABEL[toggle]}: ${port.granted ? "granted" : "denied"} by the project (click to change)`}
+      onClick={(event) => {
+        event.stopPropagation();
+        getAppStore().getState().toggleCapability(PROJECT_SCOPE, toggle);
+      }}
+    >
+      <span className="switch-knob" />
+    </button>
+  );
+}
 
 export const HostNode = memo(function HostNode({ data }: NodeProps<HostFlowNode>) {
   const used = data.groups.reduce((n, g) => n + g.ports.filter((p) => p.used).length, 0);
@@ -13,6 +45,18 @@ export const HostNode = memo(function HostNode({ data }: NodeProps<HostFlowNode>
       </header>
       <div className="hnode-summary">
         provides {used} interface{used === 1 ? "" : "s"} to this composition
+        <button
+          type="button"
+          className="small nodrag hnode-grants"
+          data-testid="host-grants"
+          title="Edit what the host grants (the project's capabilities and limits)"
+          onClick={(event) => {
+            event.stopPropagation();
+            getAppStore().getState().openGrants(PROJECT_SCOPE);
+          }}
+        >
+          grants…
+        </button>
       </div>
       {data.unprovided.length > 0 && (
         <div className="hgroup hgroup--unprovided">
@@ -46,13 +90,16 @@ export const HostNode = memo(function HostNode({ data }: NodeProps<HostFlowNode>
             .map((p) => (
               <div
                 key={p.name}
-                className="hport hport--used"
+                className={p.granted ? "hport hport--used" : "hport hport--used hport--off"}
                 data-testid="host-port"
                 data-port-name={p.name}
                 data-used="true"
-                title={`${p.name}: ${p.description}`}
+                data-granted={p.granted}
+                title={`${p.name}: ${p.description}${p.granted ? "" : " — denied: calls fail until you grant it"}`}
               >
                 <span className="port-label">{p.label}</span>
+                {!p.granted && <span className="hport-off">off</span>}
+                <PortToggle port={p} />
                 <Handle
                   type="source"
                   position={Position.Right}
@@ -72,7 +119,9 @@ export const HostNode = memo(function HostNode({ data }: NodeProps<HostFlowNode>
                   data-testid="host-port"
                   data-port-name={p.name}
                   data-used="false"
-                  title={`${p.name}: ${p.description}`}
+                  data-granted={p.granted}
+                  className={p.granted ? undefined : "hport-more--off"}
+                  title={`${p.name}: ${p.description}${p.granted ? "" : " (denied)"}`}
                 >
                   {p.label}
                 </span>

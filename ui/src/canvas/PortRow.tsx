@@ -58,6 +58,7 @@ export const PortRow = memo(function PortRow(props: {
     `port--${port.kind}`,
     port.wasi ? "port--wasi" : "port--custom",
     port.open ? (port.hostProvided ? "port--host" : "port--unprovided") : "",
+    port.off ? "port--off" : "",
     port.missing ? "port--missing" : "",
     port.error ? "port--error" : "",
     selected ? "port--selected" : "",
@@ -73,6 +74,7 @@ export const PortRow = memo(function PortRow(props: {
       data-port-kind={port.kind}
       data-wasi={port.wasi}
       data-open={port.open}
+      data-off={port.off || undefined}
       data-drag={look}
       data-error={port.error || undefined}
       onClick={(event) => {
@@ -102,7 +104,9 @@ export const PortRow = memo(function PortRow(props: {
           {port.wasi ? " · WASI" : ""}
           {port.open
             ? port.hostProvided
-              ? " · from the host"
+              ? port.off
+                ? " · from the host, but its capability is OFF"
+                : " · from the host"
               : " · NOT provided by the host"
             : ""}
         </div>

@@ -15,10 +15,26 @@ export const WireEdge = memo(function WireEdge(props: EdgeProps<WireFlowEdge>) {
         data-from-port={data?.from.port}
         data-to-node={data?.to.node}
         data-to-port={data?.to.port}
-        className={selected ? "wire wire--selected" : "wire"}
+        data-broken={data?.problem ? "true" : undefined}
+        className={["wire", selected ? "wire--selected" : "", data?.problem ? "wire--broken" : ""]
+          .filter(Boolean)
+          .join(" ")}
       >
+        {data?.problem && <title>{`No longer fits: ${data.problem}`}</title>}
         <BaseEdge id={props.id} path={path} interactionWidth={24} />
       </g>
+      {data?.problem && !selected && (
+        <EdgeLabelRenderer>
+          <div
+            className="wire-problem nodrag nopan"
+            data-testid="wire-problem"
+            title={data.problem}
+            style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
+          >
+            ✗ no longer fits
+          </div>
+        </EdgeLabelRenderer>
+      )}
       {selected && data && (
         <EdgeLabelRenderer>
           <button
@@ -48,7 +64,14 @@ export const HostEdge = memo(function HostEdge(props: EdgeProps<HostFlowEdge>) {
       data-to-node={data?.to.node}
       data-to-port={data?.to.port}
       data-provided={data?.provided}
-      className={data?.provided ? "host-wire" : "host-wire host-wire--unprovided"}
+      data-off={data?.off}
+      className={[
+        "host-wire",
+        data?.provided ? "" : "host-wire--unprovided",
+        data?.off ? "host-wire--off" : "",
+      ]
+        .filter(Boolean)
+        .join(" ")}
     >
       <BaseEdge id={props.id} path={path} interactionWidth={0} />
     </g>

@@ -1,6 +1,18 @@
 import { describe, expect, it } from "vitest";
 
-import { CONSUMER, HOST, HOST_STDOUT, OPS, PROVIDER, STDOUT, seedProject } from "../fixtures";
+import {
+  CONSUMER,
+  HOST,
+  HOST_PREOPENS,
+  HOST_STDOUT,
+  OPS,
+  PREOPENS,
+  PROVIDER,
+  RUN,
+  STDOUT,
+  details,
+  seedProject,
+} from "../fixtures";
 import {
   buildEdges,
   componentData,
@@ -144,5 +156,67 @@ describe("WIT highlighting", () => {
     expect(kinds("version")).toEqual(["@0.1.0"]);
     expect(kinds("type")).toEqual(["string", "list", "u8"]);
     expect(kinds("comment")).toEqual(["// hi"]);
+  });
+});
+
+describe("grants on the canvas", () => {
+  const reader = details([PREOPENS, STDOUT], [RUN]);
+  function readerInput(project: Project): CanvasInput {
+    return seedInput({
+      project,
+      entries: {
+        "string-operations": { state: "ok", details: PROVIDER, problem: null, actualSha256: null },
+        "consumer-app": { state: "ok", details: reader, problem: null, actualSha256: null },
+      },
+    });
+  }
+  const granted = {
+    ...seedProject().capabilities,
+    dirs: [{ host: "/tmp", guest: "/data", "read-only": true }],
+  };
+
+  it("draws a host port, an import and its host wire off while their capability is denied", () => {
+    const project = seedProject();
+    const input = readerInput(project);
+    const host = hostData(input).groups.flatMap((g) => g.ports);
+    expect(host.find((p) => p.name === HOST_PREOPENS)).toMatchObject({
+      used: true,
+      granted: false,
+    });
+    expect(host.find((p) => p.name === HOST_STDOUT)).toMatchObject({ toggle: null, granted: true });
+    const data = componentData(nodeAt(project, 1), input);
+    const preopens = data.imports.flatMap((g) => g.ports).find((p) => p.name === PREOPENS);
+    expect(preopens?.off).toBe(true);
+    const wire = buildEdges(input, new Set()).find(
+      (e) => e.type === "host" && e.data?.to.port === PREOPENS,
+    );
+    expect(wire?.type === "host" && wire.data?.off).toBe(true);
+    expect(data.grants).toEqual({ own: false, chips: [] });
+
+    const on = readerInput({ ...project, capabilities: granted });
+    expect(
+      hostData(on)
+        .groups.flatMap((g) => g.ports)
+        .find((p) => p.name === HOST_PREOPENS)?.granted,
+    ).toBe(true);
+  });
+
+  it("uses a node's own grants for its ports and badge", () => {
+    const project = seedProject();
+    const own: Project = {
+      ...project,
+      nodes: project.nodes.map((n) =>
+        n.id === "consumer-app" ? { ...n, capabilities: granted } : n,
+      ),
+    };
+    const data = componentData(nodeAt(own, 1), readerInput(own));
+    expect(data.imports.flatMap((g) => g.ports).find((p) => p.name === PREOPENS)?.off).toBe(false);
+    expect(data.grants).toEqual({ own: true, chips: ["/data ro"] });
+    // The host still shows the project's (denied) default.
+    expect(
+      hostData(readerInput(own))
+        .groups.flatMap((g) => g.ports)
+        .find((p) => p.name === HOST_PREOPENS)?.granted,
+    ).toBe(false);
   });
 });

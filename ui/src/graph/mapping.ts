@@ -1,7 +1,9 @@
 // Pure mappers from the project and what the engine said about its components to what the canvas
 // draws. No rules about WebAssembly here: which imports the host provides, which ports exist and
 // what they carry all come from the engine.
+import { fullProfile, grantChips, grants } from "../capabilities/profile";
 import type { AppError } from "../ipc/bindings/AppError";
+import type { CapabilityProfile } from "../ipc/bindings/CapabilityProfile";
 import type { ComponentDetails } from "../ipc/bindings/ComponentDetails";
 import type { HostInterface } from "../ipc/bindings/HostInterface";
 import type { Node as ProjectNode } from "../ipc/bindings/Node";
@@ -13,6 +15,7 @@ import {
   hostHandleId,
   unprovidedHandleId,
   wireEdgeId,
+  wireKey,
   type AppEdge,
   type AppNode,
   type ComponentFlowNode,
@@ -39,7 +42,25 @@ export type CanvasInput = {
   entries: Record<string, NodeEntry | undefined>;
   hostInterfaces: HostInterface[];
   compileError: AppError | null;
+  /** Wires that no longer fit, by wire key (for edges). */
+  wireProblems?: Record<string, string | undefined>;
 };
+
+/** The grants that apply to `node`: its own, or the project's. */
+export function effectiveProfile(project: Project, node: ProjectNode): CapabilityProfile {
+  return fullProfile(node.capabilities ?? project.capabilities);
+}
+
+/** Whether the host interface `name` is governed by a capability that `profile` leaves off. */
+function interfaceOff(
+  hostInterfaces: HostInterface[],
+  name: string | null | undefined,
+  profile: CapabilityProfile,
+): boolean {
+  if (!name) return false;
+  const toggle = hostInterfaces.find((h) => h.name === name)?.toggle ?? null;
+  return toggle !== null && !grants(profile, toggle);
+}
 
 /** The file name of a path without its directory and `.wasm`. */
 export function componentName(path: string): string {
@@ -96,7 +117,7 @@ function groupPorts(ports: PortView[], wasiOf: (p: PortView) => boolean): PortGr
 function portView(
   port: Port,
   direction: Direction,
-  extra: Partial<PortView> & Pick<PortView, "open" | "hostProvided" | "exported" | "error">,
+  extra: Partial<PortView> & Pick<PortView, "open" | "hostProvided" | "exported" | "error" | "off">,
 ): PortView {
   return {
     name: port.name,
@@ -107,7 +128,7 @@ function portView(
     functions: port.functions.map((f) => ({ name: f.name, signature: f.signature })),
     missing: false,
     ...extra,
-    ...(direction === "export" ? { open: false, hostProvided: null } : {}),
+    ...(direction === "export" ? { open: false, hostProvided: null, off: false } : {}),
   };
 }
 
@@ -121,6 +142,7 @@ function missingPort(name: string, error: boolean): PortView {
     functions: [],
     open: false,
     hostProvided: null,
+    off: false,
     missing: true,
     exported: false,
     error,
@@ -139,19 +161,24 @@ export function componentData(node: ProjectNode, input: CanvasInput): ComponentN
     project.wires.filter((w) => w.from.node === node.id).map((w) => w.from.port),
   );
   const exported = new Set(project.exports.filter((e) => e.node === node.id).map((e) => e.export));
+  const profile = effectiveProfile(project, node);
 
-  const imports: PortView[] = (details?.info.imports ?? []).map((port) =>
-    portView(port, "import", {
-      open: isWireable(port) && !wiredIn.has(port.name),
-      hostProvided: details?.hostImports[port.name] ?? null,
+  const imports: PortView[] = (details?.info.imports ?? []).map((port) => {
+    const open = isWireable(port) && !wiredIn.has(port.name);
+    const hostProvided = details?.hostImports[port.name] ?? null;
+    return portView(port, "import", {
+      open,
+      hostProvided,
+      off: open && interfaceOff(input.hostInterfaces, hostProvided, profile),
       exported: false,
       error: errorPort === port.name,
-    }),
-  );
+    });
+  });
   const exports: PortView[] = (details?.info.exports ?? []).map((port) =>
     portView(port, "export", {
       open: false,
       hostProvided: null,
+      off: false,
       exported: exported.has(port.name),
       error: errorPort === port.name,
     }),
@@ -173,6 +200,7 @@ export function componentData(node: ProjectNode, input: CanvasInput): ComponentN
     imports: groupPorts(imports, (p) => p.wasi),
     exports: groupPorts(exports, (p) => p.wasi),
     error: errorHere,
+    grants: { own: Boolean(node.capabilities), chips: grantChips(profile) },
   };
 }
 
@@ -190,6 +218,7 @@ export function hostData(input: CanvasInput): HostNodeData {
     }
   }
   const groups: HostNodeData["groups"] = [];
+  const profile = fullProfile(input.project.capabilities);
   for (const iface of input.hostInterfaces) {
     let group = groups.find((g) => g.name === iface.package);
     if (!group) {
@@ -201,6 +230,8 @@ export function hostData(input: CanvasInput): HostNodeData {
       label: iface.interface,
       description: iface.description,
       used: used.has(iface.name),
+      toggle: iface.toggle,
+      granted: iface.toggle === null || grants(profile, iface.toggle),
     });
   }
   return { groups, unprovided: [...unprovided.values()] };
@@ -218,12 +249,17 @@ export function buildEdges(input: CanvasInput, selectedWires: ReadonlySet<string
       target: wire.to.node,
       targetHandle: handleId("import", wire.to.port),
       selected: selectedWires.has(id),
-      data: { from: wire.from, to: wire.to },
+      data: {
+        from: wire.from,
+        to: wire.to,
+        problem: input.wireProblems?.[wireKey(wire.from, wire.to)] ?? null,
+      },
     };
   });
   for (const node of input.project.nodes) {
     const details = input.entries[node.id]?.details;
     if (!details) continue;
+    const profile = effectiveProfile(input.project, node);
     for (const port of openImports(input.project, node.id, details)) {
       const host = details.hostImports[port.name];
       edges.push({
@@ -236,7 +272,11 @@ export function buildEdges(input: CanvasInput, selectedWires: ReadonlySet<string
         selectable: false,
         deletable: false,
         focusable: false,
-        data: { to: { node: node.id, port: port.name }, provided: host !== undefined },
+        data: {
+          to: { node: node.id, port: port.name },
+          provided: host !== undefined,
+          off: interfaceOff(input.hostInterfaces, host, profile),
+        },
       });
     }
   }

@@ -2,6 +2,7 @@
 // types, and the ids that tie handles to WIT port names.
 import type { Edge, Node } from "@xyflow/react";
 
+import type { CapabilityToggle } from "../ipc/bindings/CapabilityToggle";
 import type { ComponentRole } from "../ipc/bindings/ComponentRole";
 import type { PortKind } from "../ipc/bindings/PortKind";
 import type { WireEnd } from "../ipc/bindings/WireEnd";
@@ -28,6 +29,8 @@ export type PortView = {
   open: boolean;
   /** The host interface that provides this import, if any. */
   hostProvided: string | null;
+  /** Provided by the host, but the capability that governs it is off for this node. */
+  off: boolean;
   /** Named by a wire, but the component (missing, or changed) does not have it. */
   missing: boolean;
   /** Chosen as an export of the composition. */
@@ -58,6 +61,8 @@ export type ComponentNodeData = {
   exports: PortGroup[];
   /** The last compile failed on this node. */
   error: boolean;
+  /** What the node is granted: its own grants, or the project's it inherits. */
+  grants: { own: boolean; chips: string[] };
 };
 
 export type HostPortView = {
@@ -67,6 +72,10 @@ export type HostPortView = {
   description: string;
   /** Some open import uses it. */
   used: boolean;
+  /** The capability that governs it, if any (else every component gets it). */
+  toggle: CapabilityToggle | null;
+  /** Whether the project's grants turn that capability on. */
+  granted: boolean;
 };
 
 export type HostNodeData = {
@@ -79,8 +88,18 @@ export type ComponentFlowNode = Node<ComponentNodeData, "component">;
 export type HostFlowNode = Node<HostNodeData, "host">;
 export type AppNode = ComponentFlowNode | HostFlowNode;
 
-export type WireEdgeData = { from: WireEnd; to: WireEnd };
-export type HostEdgeData = { to: WireEnd; provided: boolean };
+export type WireEdgeData = {
+  from: WireEnd;
+  to: WireEnd;
+  /** Why the wire no longer fits (a component changed on disk), if it does not. */
+  problem: string | null;
+};
+export type HostEdgeData = {
+  to: WireEnd;
+  provided: boolean;
+  /** The capability behind the interface is off for the importing node. */
+  off: boolean;
+};
 export type WireFlowEdge = Edge<WireEdgeData, "wire">;
 export type HostFlowEdge = Edge<HostEdgeData, "host">;
 export type AppEdge = WireFlowEdge | HostFlowEdge;

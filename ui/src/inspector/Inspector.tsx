@@ -181,8 +181,7 @@ export function Inspector() {
         )
       : undefined;
   return (
-    <aside className="inspector panel" data-testid="inspector">
-      <div className="panel-title">Inspector</div>
+    <div className="inspector panel-body" data-testid="inspector">
       {selection.kind === "none" && (
         <p className="muted hint">
           Select a node to see its WIT, size and hash; click a port to see its functions, types and
@@ -193,6 +192,6 @@ export function Inspector() {
         <PortDetails node={selection.node} port={port} direction={selection.direction} />
       )}
       {selection.kind !== "none" && <NodeDetails node={selection.node} info={info} />}
-    </aside>
+    </div>
   );
 }

@@ -1,6 +1,6 @@
 // The one door between the window and the app: every command, dialog and window event goes
 // through here, so the store never touches Tauri directly (and tests can replace this module).
-import { invoke } from "@tauri-apps/api/core";
+import { Channel, invoke } from "@tauri-apps/api/core";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { getCurrentWindow } from "@tauri-apps/api/window";
 import { ask, open, save } from "@tauri-apps/plugin-dialog";
@@ -8,12 +8,22 @@ import { ask, open, save } from "@tauri-apps/plugin-dialog";
 import type { AppError } from "./bindings/AppError";
 import { EngineError, toAppError } from "./errors";
 import type { ComponentDetails } from "./bindings/ComponentDetails";
+import type { ComponentInfo } from "./bindings/ComponentInfo";
+import type { ComponentReload } from "./bindings/ComponentReload";
+import type { FilesChanged } from "./bindings/FilesChanged";
+import type { InvokeRequest } from "./bindings/InvokeRequest";
+import type { InvokeStarted } from "./bindings/InvokeStarted";
 import type { NodeLoad } from "./bindings/NodeLoad";
 import type { OpenedProject } from "./bindings/OpenedProject";
 import type { Project } from "./bindings/Project";
+import type { RunEvent } from "./bindings/RunEvent";
+import type { RunId } from "./bindings/RunId";
+import type { RunMode } from "./bindings/RunMode";
 import type { SampleLibrary } from "./bindings/SampleLibrary";
 import type { SavedProject } from "./bindings/SavedProject";
 import type { Startup } from "./bindings/Startup";
+import type { TestRequest } from "./bindings/TestRequest";
+import type { TestResponse } from "./bindings/TestResponse";
 import type { Wire } from "./bindings/Wire";
 import type { WireCheck } from "./bindings/WireCheck";
 
@@ -27,6 +37,16 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
     throw new EngineError(toAppError(error));
   }
 }
+
+/** A channel whose messages go to `listener`, in order. */
+function channel<T>(listener: (message: T) => void): Channel<T> {
+  const events = new Channel<T>();
+  events.onmessage = listener;
+  return events;
+}
+
+/** Receives a run's events, in order, ending with one terminal event. */
+export type RunListener = (event: RunEvent) => void;
 
 /** The engine's commands (src-tauri/src/commands). Each rejects with an AppError. */
 export const engine = {
@@ -48,6 +68,41 @@ export const engine = {
     call<ComponentDetails>("save_composition", { project, projectPath, path }),
   exportWac: (project: Project, projectPath: string | null, path: string) =>
     call<null>("export_wac", { project, projectPath, path }),
+  runProject: (project: Project, projectPath: string | null, mode: RunMode, on: RunListener) =>
+    call<RunId>("run_project", { project, projectPath, mode, events: channel(on) }),
+  serveProject: (
+    project: Project,
+    projectPath: string | null,
+    mode: RunMode,
+    address: string | null,
+    on: RunListener,
+  ) => call<RunId>("serve_project", { project, projectPath, mode, address, events: channel(on) }),
+  invokeFunction: (
+    project: Project,
+    projectPath: string | null,
+    mode: RunMode,
+    request: InvokeRequest,
+    on: RunListener,
+  ) =>
+    call<InvokeStarted>("invoke_function", {
+      project,
+      projectPath,
+      mode,
+      request,
+      events: channel(on),
+    }),
+  stopRun: (id: RunId) => call<null>("stop_run", { id }),
+  precompile: (node: string, path: string, on: RunListener) =>
+    call<RunId>("precompile", { node, path, events: channel(on) }),
+  sendRequest: (request: TestRequest) => call<TestResponse>("send_request", { request }),
+  watchComponents: (paths: string[], onChange: (changed: FilesChanged) => void) =>
+    call<null>("watch_components", { paths, events: channel(onChange) }),
+  reloadComponent: (
+    project: Project,
+    projectPath: string | null,
+    node: string,
+    before: ComponentInfo | null,
+  ) => call<ComponentReload>("reload_component", { project, projectPath, node, before }),
 };
 
 const PROJECT_FILTER = { name: "Plugboard project", extensions: ["json"] };
@@ -77,6 +132,10 @@ export const dialogs = {
       defaultPath: "composition.wac",
       filters: [{ name: "WAC document", extensions: ["wac"] }],
     }),
+  async pickFolder(): Promise<string | null> {
+    const picked = await open({ title: "Grant a folder", directory: true, multiple: false });
+    return picked ?? null;
+  },
   confirmDiscard: (what: string) =>
     ask(`${what}\n\nYour unsaved changes will be lost.`, {
       title: "Unsaved changes",

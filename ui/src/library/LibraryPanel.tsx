@@ -93,7 +93,7 @@ export function LibraryPanel() {
                   className="lib-item"
                   data-testid="library-project"
                   data-project-path={p.path}
-                  title={p.description}
+                  title={`${p.description}\n\nClick to open it.`}
                   onClick={() => {
                     void (async () => {
                       if (await s.mayDiscard(`Open “${p.title}”?`)) await s.open(p.path);
@@ -101,6 +101,7 @@ export function LibraryPanel() {
                   }}
                 >
                   <span className="lib-item-name">{p.title}</span>
+                  <span className="lib-item-desc">{p.description}</span>
                 </button>
               ))}
             </Section>

@@ -1,6 +1,7 @@
 import { useReactFlow } from "@xyflow/react";
 import { useShallow } from "zustand/react/shallow";
 
+import { isActive } from "../run/model";
 import { isDirty, useApp } from "../store";
 
 function ToolButton(props: {
@@ -11,11 +12,17 @@ function ToolButton(props: {
   onClick: () => unknown;
   disabled?: boolean;
   primary?: boolean;
+  tone?: "run" | "stop";
 }) {
   return (
     <button
       type="button"
-      className={["tool", props.primary ? "tool--primary" : "", props.label ? "" : "tool--icon"]
+      className={[
+        "tool",
+        props.primary ? "tool--primary" : "",
+        props.tone ? `tool--${props.tone}` : "",
+        props.label ? "" : "tool--icon",
+      ]
         .filter(Boolean)
         .join(" ")}
       aria-label={props.label || props.hint}
@@ -57,6 +64,14 @@ export function Toolbar() {
       help: s.setHelpOpen,
       panels: s.panels,
       togglePanel: s.togglePanel,
+      running: isActive(s.run),
+      serving: s.run?.kind === "serve" && isActive(s.run),
+      invoking: s.invoke?.state === "running",
+      mode: s.runMode,
+      setMode: s.setRunMode,
+      run: s.runProject,
+      serve: s.serveProject,
+      stop: s.stopRun,
     })),
   );
   // The file name without the `.plugboard.json` every project has (the window title has it all).
@@ -73,7 +88,7 @@ export function Toolbar() {
           <circle cx="10" cy="12" r="9" fill="#ffa94d" />
           <circle cx="38" cy="12" r="9" fill="#4dc6ff" />
         </svg>
-        Plugboard
+        <span className="brand-name">Plugboard</span>
       </div>
       <div className="project-name" data-testid="project-title" data-dirty={s.dirty}>
         <span className="project-file" title={[s.path, s.title].filter(Boolean).join("\n")}>
@@ -89,7 +104,7 @@ export function Toolbar() {
         <ToolButton
           testId="btn-new"
           icon="✚"
-          label="New"
+          label=""
           hint="New project (Ctrl+N)"
           onClick={() => s.newProject()}
         />
@@ -110,7 +125,7 @@ export function Toolbar() {
         <ToolButton
           testId="btn-add"
           icon="⊕"
-          label="Add component…"
+          label="Add…"
           hint="Add .wasm components (A)"
           onClick={s.requestAdd}
         />
@@ -121,8 +136,56 @@ export function Toolbar() {
           hint="Compose into one component (Ctrl+B)"
           onClick={s.compile}
           disabled={s.compiling || s.empty}
-          primary
         />
+        <span className="tool-gap" />
+        <ToolButton
+          testId="btn-run"
+          icon="▶"
+          label="Run"
+          hint="Run the composition's command (F5)"
+          onClick={() => s.run()}
+          disabled={s.running || s.empty}
+          tone="run"
+        />
+        <ToolButton
+          testId="btn-serve"
+          icon="⇄"
+          label="Serve"
+          hint="Serve the composition's HTTP proxy on a local port"
+          onClick={() => s.serve()}
+          disabled={s.running || s.empty}
+        />
+        <ToolButton
+          testId="btn-stop"
+          icon="■"
+          label="Stop"
+          hint={s.serving ? "Stop serving (Shift+F5)" : "Stop the run (Shift+F5)"}
+          onClick={s.stop}
+          disabled={!s.running && !s.invoking}
+          tone="stop"
+        />
+        <div className="mode-switch" role="radiogroup" data-testid="run-mode" data-mode={s.mode}>
+          {(["linked", "fused"] as const).map((mode) => (
+            <button
+              key={mode}
+              type="button"
+              role="radio"
+              aria-checked={s.mode === mode}
+              className={s.mode === mode ? "mode mode--on" : "mode"}
+              data-testid={`mode-${mode}`}
+              title={
+                mode === "linked"
+                  ? "Linked: each node compiled once and wired at run time; grants per node"
+                  : "Fused: the composed component, as Save and Export write it"
+              }
+              onClick={() => {
+                s.setMode(mode);
+              }}
+            >
+              {mode}
+            </button>
+          ))}
+        </div>
         <span className="tool-gap" />
         <ToolButton
           testId="btn-undo"

@@ -11,6 +11,9 @@ export const SHORTCUTS: { keys: string; what: string }[] = [
   { keys: "Ctrl+Shift+S", what: "Save the project as…" },
   { keys: "A", what: "Add components…" },
   { keys: "Ctrl+B", what: "Compile the composition" },
+  { keys: "F5", what: "Run the composition" },
+  { keys: "Shift+F5", what: "Stop the run, the server or the invocation" },
+  { keys: "`", what: "Hide or show the output and logs" },
   { keys: "Delete / Backspace", what: "Delete the selected wires and nodes" },
   { keys: "Ctrl+Z", what: "Undo" },
   { keys: "Ctrl+Shift+Z / Ctrl+Y", what: "Redo" },
@@ -34,14 +37,23 @@ export function useShortcuts(): void {
   const flow = useReactFlow();
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (typingInto(event.target)) return;
       const s = getAppStore().getState();
-      const ctrl = event.ctrlKey || event.metaKey;
       const key = event.key.toLowerCase();
       const run = (action: () => unknown) => {
         event.preventDefault();
         void action();
       };
+      // Run and Stop work from anywhere, even while typing grants.
+      if (key === "f5" && event.shiftKey) {
+        run(s.stopRun);
+        return;
+      }
+      if (key === "f5") {
+        run(s.runProject);
+        return;
+      }
+      if (typingInto(event.target)) return;
+      const ctrl = event.ctrlKey || event.metaKey;
       if (ctrl && key === "z" && event.shiftKey) run(s.redo);
       else if (ctrl && key === "z") run(s.undo);
       else if (ctrl && key === "y") run(s.redo);
@@ -72,6 +84,10 @@ export function useShortcuts(): void {
       } else if (key === "]") {
         run(() => {
           s.togglePanel("inspector");
+        });
+      } else if (key === "`") {
+        run(() => {
+          s.togglePanel("dock");
         });
       } else if (key === "+" || key === "=") run(() => flow.zoomIn({ duration: 150 }));
       else if (key === "-") run(() => flow.zoomOut({ duration: 150 }));

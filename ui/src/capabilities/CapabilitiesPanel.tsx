@@ -1,0 +1,468 @@
+import { useEffect, useRef, useState, type ReactNode } from "react";
+import { useShallow } from "zustand/react/shallow";
+
+import type { CapabilityProfile } from "../ipc/bindings/CapabilityProfile";
+import type { CapabilityToggle } from "../ipc/bindings/CapabilityToggle";
+import type { Limits } from "../ipc/bindings/Limits";
+import { useApp } from "../store";
+import {
+  PROJECT_SCOPE,
+  fullLimits,
+  grants,
+  hasOwnGrants,
+  scopeProfile,
+  sparseLimits,
+  withOwnGrants,
+  withProfile,
+  type GrantScope,
+} from "./profile";
+
+function scopeKey(scope: GrantScope): string {
+  return scope.kind === "project" ? "project" : `node:${scope.node}`;
+}
+
+function Section(props: {
+  id: CapabilityToggle | "limits" | "args";
+  title: string;
+  on?: boolean;
+  children: ReactNode;
+}) {
+  return (
+    <section
+      className="cap-section"
+      data-section={props.id}
+      data-granted={props.on === undefined ? undefined : props.on}
+    >
+      <h4>
+        {props.on !== undefined && (
+          <span className={props.on ? "cap-dot cap-dot--on" : "cap-dot"} aria-hidden />
+        )}
+        {props.title}
+        {props.on !== undefined && (
+          <span className={props.on ? "cap-state cap-state--on" : "cap-state"}>
+            {props.on ? "granted" : "denied"}
+          </span>
+        )}
+      </h4>
+      {props.children}
+    </section>
+  );
+}
+
+function parseHosts(text: string): string[] {
+  return text
+    .split(",")
+    .map((h) => h.trim())
+    .filter(Boolean);
+}
+
+/** The allow-list as typed (a trailing comma stays while typing), committed as a list. */
+function HostsInput(props: { hosts: string[]; onChange: (hosts: string[]) => void }) {
+  const [text, setText] = useState(props.hosts.join(", "));
+  // Edited elsewhere (undo, another project): show that instead.
+  if (parseHosts(text).join(",") !== props.hosts.join(",")) setText(props.hosts.join(", "));
+  return (
+    <input
+      data-testid="cap-http-hosts"
+      placeholder="example.com, 127.0.0.1:8080"
+      value={text}
+      spellCheck={false}
+      onChange={(e) => {
+        setText(e.target.value);
+        props.onChange(parseHosts(e.target.value));
+      }}
+    />
+  );
+}
+
+/** Whole numbers ≥ 0 typed into a limit field; empty means no limit. */
+function parseLimit(text: string, scale: number): number | null | undefined {
+  if (text.trim() === "") return null;
+  const n = Number(text);
+  return Number.isFinite(n) && n >= 0 ? Math.round(n * scale) : undefined;
+}
+
+export function CapabilitiesPanel() {
+  const s = useApp(
+    useShallow((s) => ({
+      project: s.project,
+      scope: s.grantScope,
+      focus: s.grantFocus,
+      edit: s.editProject,
+      openGrants: s.openGrants,
+      requestAddDir: s.requestAddDir,
+    })),
+  );
+  const body = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!s.focus) return;
+    body.current
+      ?.querySelector(`[data-section="${s.focus.section}"]`)
+      ?.scrollIntoView({ block: "start", behavior: "smooth" });
+  }, [s.focus]);
+
+  const wanted = s.scope;
+  const scope: GrantScope =
+    wanted.kind === "node" && !s.project.nodes.some((n) => n.id === wanted.node)
+      ? PROJECT_SCOPE
+      : wanted;
+  const own = scope.kind === "node" && hasOwnGrants(s.project, scope.node);
+  const editable = scope.kind === "project" || own;
+  const profile = scopeProfile(s.project, scope);
+  const key = scopeKey(scope);
+  const set = (next: CapabilityProfile, field?: string) => {
+    s.edit((p) => withProfile(p, scope, next), field ? `${key}:${field}` : undefined);
+  };
+  const limits = fullLimits(s.project.limits);
+  const setLimits = (next: Limits, field: string) => {
+    s.edit((p) => ({ ...p, limits: sparseLimits(next) }), `limits:${field}`);
+  };
+
+  return (
+    <div className="capabilities panel-body" data-testid="capabilities" data-scope={key} ref={body}>
+      <label className="field-row">
+        <span className="field-label">Grants of</span>
+        <select
+          data-testid="grant-scope"
+          value={key}
+          onChange={(e) => {
+            const v = e.target.value;
+            s.openGrants(v === "project" ? PROJECT_SCOPE : { kind: "node", node: v.slice(5) });
+          }}
+        >
+          <option value="project">the project (the Host’s defaults)</option>
+          {s.project.nodes.map((n) => (
+            <option key={n.id} value={`node:${n.id}`}>
+              node {n.id}
+              {n.capabilities ? " (own grants)" : ""}
+            </option>
+          ))}
+        </select>
+      </label>
+      {scope.kind === "node" && (
+        <label className="check own-grants">
+          <input
+            type="checkbox"
+            data-testid="own-grants"
+            checked={own}
+            onChange={(e) => {
+              s.edit((p) => withOwnGrants(p, scope.node, e.target.checked));
+            }}
+          />
+          <span>
+            <strong>{scope.node}</strong> has grants of its own
+            {!own && <span className="muted"> — now it inherits the project’s, shown below</span>}
+          </span>
+        </label>
+      )}
+      <p className="hint">
+        Everything is denied by default. A denied interface is still linked: the component runs and
+        the capability log shows what it tried.
+      </p>
+
+      <fieldset disabled={!editable} className="cap-fields">
+        <Section id="env" title="Environment variables" on={grants(profile, "env")}>
+          <label className="check">
+            <input
+              type="checkbox"
+              data-testid="cap-inherit-env"
+              checked={profile["inherit-env"]}
+              onChange={(e) => {
+                set({ ...profile, "inherit-env": e.target.checked });
+              }}
+            />
+            Pass Plugboard’s whole environment
+          </label>
+          {profile.env.map((v, i) => (
+            <div key={i} className="cap-row" data-testid="cap-env">
+              <input
+                className="cap-key"
+                data-testid="cap-env-key"
+                placeholder="NAME"
+                value={v.key}
+                spellCheck={false}
+                onChange={(e) => {
+                  const env = profile.env.map((x, j) =>
+                    j === i ? { ...x, key: e.target.value } : x,
+                  );
+                  set({ ...profile, env }, `env-key-${i}`);
+                }}
+              />
+              <span className="cap-eq">=</span>
+              <input
+                className="cap-value"
+                data-testid="cap-env-value"
+                placeholder="value"
+                value={v.value}
+                spellCheck={false}
+                onChange={(e) => {
+                  const env = profile.env.map((x, j) =>
+                    j === i ? { ...x, value: e.target.value } : x,
+                  );
+                  set({ ...profile, env }, `env-value-${i}`);
+                }}
+              />
+              <button
+                type="button"
+                className="small"
+                title="Remove this variable"
+                onClick={() => {
+                  set({ ...profile, env: profile.env.filter((_, j) => j !== i) });
+                }}
+              >
+                ✕
+              </button>
+            </div>
+          ))}
+          <button
+            type="button"
+            className="small"
+            data-testid="cap-env-add"
+            onClick={() => {
+              set({ ...profile, env: [...profile.env, { key: "", value: "" }] });
+            }}
+          >
+            + variable
+          </button>
+        </Section>
+
+        <Section id="args" title="Arguments">
+          {profile.args.map((arg, i) => (
+            <div key={i} className="cap-row">
+              <input
+                className="cap-value"
+                data-testid="cap-arg"
+                value={arg}
+                spellCheck={false}
+                onChange={(e) => {
+                  const args = profile.args.map((x, j) => (j === i ? e.target.value : x));
+                  set({ ...profile, args }, `arg-${i}`);
+                }}
+              />
+              <button
+                type="button"
+                className="small"
+                title="Remove this argument"
+                onClick={() => {
+                  set({ ...profile, args: profile.args.filter((_, j) => j !== i) });
+                }}
+              >
+                ✕
+              </button>
+            </div>
+          ))}
+          <button
+            type="button"
+            className="small"
+            data-testid="cap-arg-add"
+            onClick={() => {
+              set({ ...profile, args: [...profile.args, ""] });
+            }}
+          >
+            + argument
+          </button>
+        </Section>
+
+        <Section id="stdin" title="Standard input" on={grants(profile, "stdin")}>
+          <label className="check">
+            <input
+              type="checkbox"
+              data-testid="cap-stdin-on"
+              checked={profile.stdin.kind === "text"}
+              onChange={(e) => {
+                set({
+                  ...profile,
+                  stdin: e.target.checked ? { kind: "text", text: "" } : { kind: "none" },
+                });
+              }}
+            />
+            Feed this text to stdin
+          </label>
+          {profile.stdin.kind === "text" && (
+            <textarea
+              data-testid="cap-stdin"
+              rows={3}
+              value={profile.stdin.text}
+              spellCheck={false}
+              onChange={(e) => {
+                set({ ...profile, stdin: { kind: "text", text: e.target.value } }, "stdin");
+              }}
+            />
+          )}
+          {profile.stdin.kind === "file" && (
+            <p className="muted">
+              From the file <code>{profile.stdin.path}</code>
+            </p>
+          )}
+        </Section>
+
+        <Section id="dirs" title="Folders" on={grants(profile, "dirs")}>
+          {profile.dirs.map((dir, i) => (
+            <div key={i} className="cap-dir" data-testid="cap-dir" data-host={dir.host}>
+              <code className="cap-dir-host" title={dir.host}>
+                {dir.host}
+              </code>
+              <div className="cap-row">
+                <span className="muted">as</span>
+                <input
+                  className="cap-guest"
+                  data-testid="cap-dir-guest"
+                  value={dir.guest}
+                  spellCheck={false}
+                  onChange={(e) => {
+                    const dirs = profile.dirs.map((d, j) =>
+                      j === i ? { ...d, guest: e.target.value } : d,
+                    );
+                    set({ ...profile, dirs }, `dir-guest-${i}`);
+                  }}
+                />
+                <label className="check">
+                  <input
+                    type="checkbox"
+                    data-testid="cap-dir-ro"
+                    checked={dir["read-only"]}
+                    onChange={(e) => {
+                      const dirs = profile.dirs.map((d, j) =>
+                        j === i ? { ...d, "read-only": e.target.checked } : d,
+                      );
+                      set({ ...profile, dirs });
+                    }}
+                  />
+                  read-only
+                </label>
+                <button
+                  type="button"
+                  className="small"
+                  data-testid="cap-dir-remove"
+                  title="Stop granting this folder"
+                  onClick={() => {
+                    set({ ...profile, dirs: profile.dirs.filter((_, j) => j !== i) });
+                  }}
+                >
+                  ✕
+                </button>
+              </div>
+            </div>
+          ))}
+          <button
+            type="button"
+            className="small"
+            data-testid="cap-dir-add"
+            onClick={() => void s.requestAddDir(scope)}
+          >
+            + folder…
+          </button>
+        </Section>
+
+        <Section id="inherit-network" title="Network (TCP, UDP)" on={profile["inherit-network"]}>
+          <label className="check">
+            <input
+              type="checkbox"
+              data-testid="cap-network"
+              checked={profile["inherit-network"]}
+              onChange={(e) => {
+                set({ ...profile, "inherit-network": e.target.checked });
+              }}
+            />
+            Connect, listen and send to any address
+          </label>
+        </Section>
+
+        <Section
+          id="allow-ip-name-lookup"
+          title="Name lookup (DNS)"
+          on={profile["allow-ip-name-lookup"]}
+        >
+          <label className="check">
+            <input
+              type="checkbox"
+              data-testid="cap-name-lookup"
+              checked={profile["allow-ip-name-lookup"]}
+              onChange={(e) => {
+                set({ ...profile, "allow-ip-name-lookup": e.target.checked });
+              }}
+            />
+            Resolve host names
+          </label>
+        </Section>
+
+        <Section id="http" title="Outgoing HTTP" on={profile.http.allowed}>
+          <label className="check">
+            <input
+              type="checkbox"
+              data-testid="cap-http"
+              checked={profile.http.allowed}
+              onChange={(e) => {
+                set({ ...profile, http: { ...profile.http, allowed: e.target.checked } });
+              }}
+            />
+            Send HTTP requests
+          </label>
+          <label className="field-col">
+            <span className="muted">Only to these hosts (comma-separated; empty: any)</span>
+            <HostsInput
+              hosts={profile.http.hosts}
+              onChange={(hosts) => {
+                set({ ...profile, http: { ...profile.http, hosts } }, "hosts");
+              }}
+            />
+          </label>
+        </Section>
+      </fieldset>
+
+      {scope.kind === "project" && (
+        <Section id="limits" title="Limits (every node)">
+          <label className="field-row">
+            <span className="field-label">Timeout</span>
+            <input
+              type="number"
+              min={0}
+              step="any"
+              data-testid="limit-timeout"
+              placeholder="none"
+              value={limits["timeout-ms"] === null ? "" : limits["timeout-ms"] / 1000}
+              onChange={(e) => {
+                const ms = parseLimit(e.target.value, 1000);
+                if (ms !== undefined) setLimits({ ...limits, "timeout-ms": ms }, "timeout");
+              }}
+            />
+            <span className="muted">s</span>
+          </label>
+          <label className="field-row">
+            <span className="field-label">Memory</span>
+            <input
+              type="number"
+              min={0}
+              data-testid="limit-memory"
+              placeholder="none"
+              value={
+                limits["max-memory-bytes"] === null ? "" : limits["max-memory-bytes"] / 1048576
+              }
+              onChange={(e) => {
+                const bytes = parseLimit(e.target.value, 1048576);
+                if (bytes !== undefined)
+                  setLimits({ ...limits, "max-memory-bytes": bytes }, "memory");
+              }}
+            />
+            <span className="muted">MiB</span>
+          </label>
+          <label className="field-row">
+            <span className="field-label">Fuel</span>
+            <input
+              type="number"
+              min={0}
+              data-testid="limit-fuel"
+              placeholder="none"
+              value={limits.fuel ?? ""}
+              onChange={(e) => {
+                const fuel = parseLimit(e.target.value, 1);
+                if (fuel !== undefined) setLimits({ ...limits, fuel }, "fuel");
+              }}
+            />
+            <span className="muted">units</span>
+          </label>
+        </Section>
+      )}
+    </div>
+  );
+}

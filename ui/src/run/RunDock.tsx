@@ -1,0 +1,56 @@
+import { useShallow } from "zustand/react/shallow";
+
+import { OutputPane } from "../output/OutputPane";
+import { useApp } from "../store";
+import { CapabilityLog } from "./CapabilityLog";
+import { ServePanel } from "./ServePanel";
+
+/** Below the canvas: the output pane, and the capability log or the HTTP tester beside it. */
+export function RunDock() {
+  const s = useApp(
+    useShallow((s) => ({
+      open: s.panels.dock,
+      tab: s.dockTab,
+      setTab: s.setDockTab,
+      rows: s.capabilityLog.length,
+      denied: s.capabilityLog.filter((r) => !r.attempt.allowed).length,
+      requests: s.requestLog.length,
+    })),
+  );
+  // Folded, not unmounted: the terminal keeps what it showed.
+  return (
+    <div className={s.open ? "dock" : "dock dock--folded"} data-testid="run-dock">
+      <OutputPane />
+      <div className="dock-side">
+        <nav className="tabs" role="tablist">
+          <button
+            type="button"
+            role="tab"
+            aria-selected={s.tab === "log"}
+            className={s.tab === "log" ? "tab tab--active" : "tab"}
+            data-testid="tab-log"
+            onClick={() => {
+              s.setTab("log");
+            }}
+          >
+            Capability log {s.rows > 0 && <span className="count">{s.rows}</span>}
+            {s.denied > 0 && <span className="count count--bad">{s.denied} denied</span>}
+          </button>
+          <button
+            type="button"
+            role="tab"
+            aria-selected={s.tab === "http"}
+            className={s.tab === "http" ? "tab tab--active" : "tab"}
+            data-testid="tab-http"
+            onClick={() => {
+              s.setTab("http");
+            }}
+          >
+            HTTP {s.requests > 0 && <span className="count">{s.requests}</span>}
+          </button>
+        </nav>
+        <div className="dock-body">{s.tab === "log" ? <CapabilityLog /> : <ServePanel />}</div>
+      </div>
+    </div>
+  );
+}

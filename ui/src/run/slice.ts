@@ -1,0 +1,485 @@
+// The store's runs: Run, Serve, Invoke and Stop, the events they stream (batched into one store
+// update per frame), the capability and request logs, background compiles, the request tester
+// and hot reload. Part of the one store (see store.ts); only these actions call the run commands.
+import type { StoreApi } from "zustand/vanilla";
+
+import { wireKey } from "../graph/model";
+import { toAppError } from "../ipc/errors";
+import type { ComponentDetails } from "../ipc/bindings/ComponentDetails";
+import type { ComponentDiff } from "../ipc/bindings/ComponentDiff";
+import type { Project } from "../ipc/bindings/Project";
+import type { JsonValue } from "../ipc/bindings/serde_json/JsonValue";
+import type { RunEvent } from "../ipc/bindings/RunEvent";
+import type { RunMode } from "../ipc/bindings/RunMode";
+import type { TestRequest } from "../ipc/bindings/TestRequest";
+import type { TestResponse } from "../ipc/bindings/TestResponse";
+import type { AppStore, Deps } from "../store";
+import {
+  endText,
+  failedToStart,
+  formatBytes,
+  isActive,
+  isTerminal,
+  modeText,
+  newRun,
+  reduceRun,
+  type BackgroundCompile,
+  type InvokeInfo,
+  type InvokeTarget,
+  type LogRow,
+  type MainRunKind,
+  type RequestRow,
+  type RunInfo,
+} from "./model";
+
+/** Rows kept in the capability log and the request log. */
+const MAX_LOG_ROWS = 500;
+const MAX_REQUEST_ROWS = 200;
+
+export type DockTab = "log" | "http";
+
+/** What hot reload found when a node's file changed. */
+export type ReloadNotice = {
+  node: string;
+  diff: ComponentDiff;
+  /** Wires that no longer fit, with the reason. */
+  broken: { from: string; to: string; reason: string }[];
+  /** The file could not be read as a component. */
+  error: string | null;
+};
+
+export type TesterState =
+  | { state: "idle" }
+  | { state: "sending" }
+  | { state: "done"; response: TestResponse }
+  | { state: "failed"; error: string };
+
+export type RunState = {
+  runMode: RunMode;
+  run: RunInfo | null;
+  invoke: InvokeInfo | null;
+  capabilityLog: LogRow[];
+  requestLog: RequestRow[];
+  background: Record<string, BackgroundCompile | undefined>;
+  dockTab: DockTab;
+  tester: TesterState;
+  /** Wires that no longer fit after a component changed on disk, by wire key. */
+  wireProblems: Record<string, string | undefined>;
+  reload: ReloadNotice | null;
+  /** The component files being watched for hot reload. */
+  watching: string[];
+  /** The composed component's exports, for invoking them (for the project as it was then). */
+  composed: { project: Project; details: ComponentDetails | null; error: string | null } | null;
+};
+
+export type RunActions = {
+  setRunMode: (mode: RunMode) => void;
+  runProject: () => Promise<void>;
+  serveProject: (address?: string | null) => Promise<void>;
+  stopRun: () => Promise<void>;
+  restartRun: () => Promise<void>;
+  invokeFunction: (target: InvokeTarget, args: JsonValue[]) => Promise<void>;
+  precompileNodes: (nodes: { id: string; path: string }[]) => void;
+  sendTestRequest: (request: Omit<TestRequest, "address">) => Promise<void>;
+  setDockTab: (tab: DockTab) => void;
+  clearCapabilityLog: () => void;
+  watchFiles: (paths: string[]) => Promise<void>;
+  reloadChangedFiles: (paths: string[]) => Promise<void>;
+  dismissReload: () => void;
+  /** Composes the project (if it changed since) to list the composition's functions. */
+  loadComposed: () => Promise<void>;
+};
+
+type Set = StoreApi<AppStore>["setState"];
+type Get = () => AppStore;
+
+type Incoming =
+  | { to: "run"; seq: number; event: RunEvent }
+  | { to: "invoke"; seq: number; event: RunEvent }
+  | { to: "background"; path: string; event: RunEvent };
+
+let nextSeq = 1;
+let nextRow = 1;
+
+export function createRunSlice(set: Set, get: Get, deps: Deps): RunState & RunActions {
+  // Events arrive one IPC message at a time; the store takes them in one update per frame.
+  let queue: Incoming[] = [];
+  let flushTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Restart the run or server once the one being stopped has ended. */
+  let restart: { kind: MainRunKind; address: string | null } | null = null;
+
+  function receive(item: Incoming) {
+    const { event } = item;
+    // Output goes straight to the terminal: it is bounded there, not in the store.
+    if ((event.type === "stdout" || event.type === "stderr") && item.to !== "background") {
+      deps.output.write(event.type, event.data);
+      return;
+    }
+    queue.push(item);
+    flushTimer ??= setTimeout(flush, 16);
+  }
+
+  function flush() {
+    flushTimer = null;
+    const items = queue;
+    queue = [];
+    const now = Date.now();
+    const { requestLog } = get();
+    let { run, invoke, capabilityLog, background } = get();
+    const logRows: LogRow[] = [];
+    let requests = requestLog;
+    let ended: RunInfo | null = null;
+    for (const item of items) {
+      const { event } = item;
+      if (item.to === "background") {
+        background = { ...background, [item.path]: backgroundAfter(background[item.path], event) };
+        continue;
+      }
+      if (event.type === "capability") {
+        const origin = item.to === "invoke" ? "invoke" : (run?.kind ?? "run");
+        logRows.push({ key: nextRow++, origin, attempt: event });
+      }
+      if (item.to === "invoke") {
+        if (invoke?.seq === item.seq) invoke = invokeAfter(invoke, event);
+        continue;
+      }
+      if (run?.seq !== item.seq) continue;
+      const before: RunInfo = run;
+      run = reduceRun(before, event, now);
+      if (event.type === "request" || event.type === "response") {
+        requests = requestsAfter(requests, event);
+      }
+      if (event.type === "link-fallback") {
+        deps.output.note(`── fell back to a fused run: ${event.reason}`);
+      }
+      if (event.type === "output-dropped") {
+        deps.output.note(
+          `── ${formatBytes(event.bytes)} of ${event.stream} dropped (too fast to show)`,
+        );
+      }
+      if (before.phase !== "ended" && run.phase === "ended") ended = run;
+    }
+    if (logRows.length > 0) {
+      capabilityLog = [...logRows.reverse(), ...capabilityLog].slice(0, MAX_LOG_ROWS);
+    }
+    set({ run, invoke, capabilityLog, requestLog: requests, background });
+    if (ended?.end) {
+      deps.output.note(`── ${endText(ended.end)} (${modeText(ended)})`);
+      if (restart) void restartNow();
+    }
+  }
+
+  async function restartNow() {
+    const again = restart;
+    restart = null;
+    if (!again) return;
+    if (again.kind === "serve") await get().serveProject(again.address);
+    else await get().runProject();
+  }
+
+  async function startMain(kind: MainRunKind, address: string | null) {
+    if (isActive(get().run)) return;
+    const { project, projectPath, runMode } = get();
+    const seq = nextSeq++;
+    const run = newRun(seq, kind, runMode, project.nodes.length, Date.now());
+    deps.output.clear();
+    const title = project.title ?? projectPath?.split(/[\\/]/).pop() ?? "the project";
+    deps.output.note(`── ${kind === "serve" ? "serving" : "running"} ${title} (${runMode})`);
+    set({
+      run,
+      capabilityLog: [],
+      ...(kind === "serve"
+        ? { requestLog: [], dockTab: "http" as const }
+        : { dockTab: "log" as const }),
+      panels: { ...get().panels, dock: true },
+    });
+    const on = (event: RunEvent) => {
+      receive({ to: "run", seq, event });
+    };
+    try {
+      const id =
+        kind === "serve"
+          ? await deps.engine.serveProject(project, projectPath, runMode, address, on)
+          : await deps.engine.runProject(project, projectPath, runMode, on);
+      const current = get().run;
+      if (current?.seq !== seq) return;
+      set({ run: { ...current, id } });
+      if (current.stopRequested) await deps.engine.stopRun(id);
+    } catch (error) {
+      const current = get().run;
+      const message = toAppError(error).message;
+      if (current?.seq === seq) set({ run: failedToStart(current, message, Date.now()) });
+      deps.output.note(`── could not start: ${message}`);
+    }
+  }
+
+  return {
+    runMode: "linked",
+    run: null,
+    invoke: null,
+    capabilityLog: [],
+    requestLog: [],
+    background: {},
+    dockTab: "log",
+    tester: { state: "idle" },
+    wireProblems: {},
+    reload: null,
+    watching: [],
+    composed: null,
+
+    setRunMode(mode) {
+      set({ runMode: mode });
+    },
+
+    runProject: () => startMain("run", null),
+
+    serveProject: (address) => startMain("serve", address ?? null),
+
+    async stopRun() {
+      const { run, invoke } = get();
+      const ids: number[] = [];
+      if (run && isActive(run)) {
+        set({ run: { ...run, stopRequested: true } });
+        if (run.id !== null) ids.push(run.id);
+      }
+      if (invoke?.state === "running" && invoke.id !== null) ids.push(invoke.id);
+      await Promise.all(ids.map((id) => deps.engine.stopRun(id).catch(() => null)));
+    },
+
+    async restartRun() {
+      const { run } = get();
+      if (!run) return;
+      restart = { kind: run.kind, address: run.address };
+      set({ reload: null });
+      if (isActive(run)) await get().stopRun();
+      else await restartNow();
+    },
+
+    async invokeFunction(target, args) {
+      if (get().invoke?.state === "running") return;
+      const { project, projectPath, runMode } = get();
+      const seq = nextSeq++;
+      set({
+        invoke: {
+          seq,
+          id: null,
+          target,
+          state: "running",
+          call: null,
+          results: null,
+          values: null,
+          error: null,
+          fallback: null,
+        },
+      });
+      try {
+        const started = await deps.engine.invokeFunction(
+          project,
+          projectPath,
+          runMode,
+          { node: target.node, port: target.port, function: target.function, args },
+          (event) => {
+            receive({ to: "invoke", seq, event });
+          },
+        );
+        const current = get().invoke;
+        if (current?.seq === seq)
+          set({ invoke: { ...current, id: started.id, call: started.call } });
+        deps.output.note(`── invoke ${started.call}`);
+      } catch (error) {
+        const current = get().invoke;
+        if (current?.seq === seq) {
+          set({ invoke: { ...current, state: "done", error: toAppError(error).message } });
+        }
+      }
+    },
+
+    precompileNodes(nodes) {
+      const seen = new Set<string>();
+      for (const { id, path } of nodes) {
+        if (seen.has(path)) continue;
+        seen.add(path);
+        const name = path.split(/[\\/]/).pop() ?? id;
+        set({
+          background: {
+            ...get().background,
+            [path]: {
+              name,
+              state: "compiling",
+              bytes: 0,
+              cached: false,
+              optimized: false,
+              message: null,
+            },
+          },
+        });
+        deps.engine
+          .precompile(id, path, (event) => {
+            receive({ to: "background", path, event });
+          })
+          .catch((error: unknown) => {
+            const entry = get().background[path];
+            if (entry) {
+              set({
+                background: {
+                  ...get().background,
+                  [path]: { ...entry, state: "failed", message: toAppError(error).message },
+                },
+              });
+            }
+          });
+      }
+    },
+
+    async sendTestRequest(request) {
+      const address = get().run?.address;
+      if (!address || get().run?.phase !== "serving") {
+        set({ tester: { state: "failed", error: "Not serving: press Serve first." } });
+        return;
+      }
+      set({ tester: { state: "sending" } });
+      try {
+        const response = await deps.engine.sendRequest({ ...request, address });
+        set({ tester: { state: "done", response } });
+      } catch (error) {
+        set({ tester: { state: "failed", error: toAppError(error).message } });
+      }
+    },
+
+    setDockTab(tab) {
+      set({ dockTab: tab, panels: { ...get().panels, dock: true } });
+    },
+
+    clearCapabilityLog() {
+      set({ capabilityLog: [] });
+    },
+
+    async watchFiles(paths) {
+      try {
+        await deps.engine.watchComponents(paths, (changed) => {
+          void get().reloadChangedFiles(changed.paths);
+        });
+        set({ watching: paths });
+      } catch (error) {
+        get().showMessage("error", toAppError(error).message);
+      }
+    },
+
+    async reloadChangedFiles(paths) {
+      const changed = new Set(paths);
+      const nodes = get().project.nodes.filter((n) => changed.has(n.component));
+      if (nodes.length === 0) return;
+      const notices: ReloadNotice[] = [];
+      let problems: Record<string, string | undefined> | null = null;
+      for (const node of nodes) {
+        const { project, projectPath, entries } = get();
+        const before = entries[node.id]?.details?.info ?? null;
+        try {
+          const reload = await deps.engine.reloadComponent(project, projectPath, node.id, before);
+          problems = {};
+          const broken: ReloadNotice["broken"] = [];
+          for (const { wire, check } of reload.wires) {
+            if (check.verdict !== "refused") continue;
+            problems[wireKey(wire.from, wire.to)] = check.reason;
+            broken.push({
+              from: `${wire.from.node}.${wire.from.port}`,
+              to: `${wire.to.node}.${wire.to.port}`,
+              reason: check.reason,
+            });
+          }
+          notices.push({ node: node.id, diff: reload.diff, broken, error: null });
+        } catch (error) {
+          notices.push({
+            node: node.id,
+            diff: { imports: [], exports: [] },
+            broken: [],
+            error: toAppError(error).message,
+          });
+        }
+      }
+      // The nodes' ports and states as they are now (the engine's cache has the new files).
+      await get().recheckComponents();
+      get().precompileNodes(nodes.map((n) => ({ id: n.id, path: n.component })));
+      const last = notices[notices.length - 1] ?? null;
+      set({
+        reload: last,
+        ...(problems ? { wireProblems: problems } : {}),
+      });
+    },
+
+    dismissReload() {
+      set({ reload: null });
+    },
+
+    async loadComposed() {
+      const { project, projectPath, composed } = get();
+      if (composed?.project === project) return;
+      set({ composed: { project, details: null, error: null } });
+      try {
+        const details = await deps.engine.compile(project, projectPath);
+        if (get().composed?.project === project) {
+          set({ composed: { project, details, error: null } });
+        }
+      } catch (error) {
+        if (get().composed?.project === project) {
+          set({ composed: { project, details: null, error: toAppError(error).message } });
+        }
+      }
+    },
+  };
+}
+
+function backgroundAfter(entry: BackgroundCompile | undefined, event: RunEvent): BackgroundCompile {
+  const base: BackgroundCompile = entry ?? {
+    name: "component",
+    state: "compiling",
+    bytes: 0,
+    cached: false,
+    optimized: false,
+    message: null,
+  };
+  switch (event.type) {
+    case "compiling":
+      return { ...base, bytes: event.bytes };
+    case "compiled":
+      return { ...base, cached: event.cached, optimized: event.optimized };
+    case "failed":
+      return { ...base, state: "failed", message: event.message };
+    default:
+      return isTerminal(event) ? { ...base, state: "ready" } : base;
+  }
+}
+
+function invokeAfter(invoke: InvokeInfo, event: RunEvent): InvokeInfo {
+  switch (event.type) {
+    case "link-fallback":
+      return { ...invoke, fallback: event.reason };
+    case "returned":
+      return { ...invoke, state: "done", results: event.results, values: event.values };
+    default:
+      return isTerminal(event) ? { ...invoke, state: "done", error: endText(event) } : invoke;
+  }
+}
+
+function requestsAfter(rows: RequestRow[], event: RunEvent): RequestRow[] {
+  if (event.type === "request") {
+    const row: RequestRow = {
+      key: `${nextRow++}`,
+      id: event.id,
+      method: event.method,
+      uri: event.uri,
+      status: null,
+      millis: null,
+      error: null,
+    };
+    return [row, ...rows].slice(0, MAX_REQUEST_ROWS);
+  }
+  if (event.type === "response") {
+    return rows.map((r) =>
+      r.id === event.id && r.status === null
+        ? { ...r, status: event.status, millis: event.millis, error: event.error }
+        : r,
+    );
+  }
+  return rows;
+}
