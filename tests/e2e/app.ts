@@ -112,6 +112,7 @@ export type Snapshot = {
   dirty: boolean;
   title: string;
   compile: string;
+  watching: string[];
 };
 
 /** The store's project and status, through the app's test hook. */
