@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the real app under its own Xvfb (:99) and photographs it into docs/: the seed project, the
-# inspector, a wire being dragged (refusing imports dimmed), a refused wire, a compile result.
-# Look at them before committing.
+# inspector, a wire being dragged (refusing imports dimmed), a refused wire, a compile result, a
+# run with its output, grants per node with the capability log, an invocation through a form and
+# the HTTP proxy with the request tester. Look at them before committing.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/app-lib.sh"

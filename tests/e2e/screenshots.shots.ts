@@ -1,7 +1,7 @@
 // Not a test: scripts/screenshots.sh runs this to put the app into the states the README shows
 // and photograph the whole Xvfb screen (`import -window root`) into docs/.
 import { execFileSync } from "node:child_process";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 
 import type { Browser } from "webdriverio";
 import { afterAll, beforeAll, it } from "vitest";
@@ -10,9 +10,12 @@ import {
   LOG,
   OPS,
   ROOT,
+  SAMPLES,
   SEED,
   WAIT,
+  hook,
   nodeSel,
+  snapshot,
   portSel,
   startApp,
   waitForView,
@@ -42,11 +45,12 @@ async function settle(): Promise<void> {
   );
 }
 
-/** Moves the mouse to an empty corner of the canvas, so no hover card shows. */
+/** Moves the mouse to an empty corner of the canvas, so no hover card or tooltip shows. */
 async function mouseAway(): Promise<void> {
+  const canvas = await browser.$('[data-testid="canvas"]').getLocation();
   await browser
     .action("pointer", { id: "mouse", parameters: { pointerType: "mouse" } })
-    .move({ origin: browser.$('[data-testid="canvas"]'), x: 0, y: 300 })
+    .move({ origin: "viewport", x: Math.round(canvas.x + 12), y: Math.round(canvas.y + 12) })
     .perform();
 }
 
@@ -54,6 +58,58 @@ beforeAll(async () => {
   browser = await startApp([SEED]);
   await browser.$(nodeSel("consumer-app")).waitForExist({ timeout: WAIT });
 });
+
+/** Opens a bundled project and waits until its view is fitted. */
+async function openProject(name: string): Promise<void> {
+  const path = resolve(ROOT, "projects", `${name}.plugboard.json`);
+  await hook(browser, "openProject", path);
+  await browser.waitUntil(async () => (await snapshot(browser)).projectPath === path, {
+    timeout: WAIT,
+  });
+  await settle();
+}
+
+/** Waits until the run or server is in one of `states` (after run number `after`). */
+async function waitForRun(after: number, states: string[]): Promise<void> {
+  await browser.waitUntil(
+    async () => {
+      const bar = browser.$('[data-testid="run-status"]');
+      const run = Number(await bar.getAttribute("data-run"));
+      return run > after && states.includes((await bar.getAttribute("data-state")) ?? "");
+    },
+    { timeout: WAIT, interval: 200 },
+  );
+}
+
+async function runNumber(): Promise<number> {
+  return Number(await browser.$('[data-testid="run-status"]').getAttribute("data-run"));
+}
+
+/** Clicks `button` and waits until the run it starts ends. */
+async function runWith(button: string): Promise<void> {
+  const before = await runNumber();
+  await browser.$(`[data-testid="${button}"]`).click();
+  await waitForRun(before, ["exited", "trapped", "failed", "stopped"]);
+  // The terminal draws on the next frames.
+  await browser.waitUntil(
+    async () =>
+      (
+        await browser.execute(
+          () => document.querySelector('[data-testid="output-text"]')?.textContent ?? "",
+        )
+      ).includes("── exited"),
+    { timeout: WAIT },
+  );
+}
+
+/** Types `text` into `selector`, adding the field first with `add` when it is not there. */
+async function type(selector: string, text: string, add?: string): Promise<void> {
+  if (add && !(await browser.$(selector).isExisting())) await browser.$(add).click();
+  const input = browser.$(selector);
+  await input.waitForDisplayed({ timeout: WAIT });
+  await input.clearValue();
+  await input.setValue(text);
+}
 
 afterAll(async () => {
   await browser?.deleteSession();
@@ -63,13 +119,16 @@ it("photographs the seed project, the inspector and a refused wire", async () =>
   await settle();
   shoot("seed");
 
-  // For a projector: both side panels hidden, the canvas takes the whole width.
+  // For a projector: side panels and output folded, the canvas takes the whole window.
   await browser.$('[data-testid="btn-toggle-library"]').click();
   await browser.$('[data-testid="btn-toggle-inspector"]').click();
+  await browser.$('[data-testid="btn-toggle-dock"]').click();
   await settle();
   shoot("projector");
+  // The canvas shots that follow keep the output folded and the description closed.
   await browser.$('[data-testid="btn-toggle-library"]').click();
   await browser.$('[data-testid="btn-toggle-inspector"]').click();
+  await browser.$('[data-testid="project-description"] .panel-close').click();
 
   await browser.$(`${nodeSel("consumer-app")} .cnode-header`).click();
   await browser.$(portSel("consumer-app", OPS, "import")).click();
@@ -113,4 +172,66 @@ it("photographs the seed project, the inspector and a refused wire", async () =>
   await mouseAway();
   await settle();
   shoot("compiled");
+  await browser.$('[data-testid="compile-close"]').click();
+  await browser.$('[data-testid="btn-toggle-dock"]').click();
+});
+
+it("photographs a run, the grants and the log, an invocation and the HTTP proxy", async () => {
+  // A run with output: the chain's logger writes to stderr (red), the app to stdout.
+  await openProject("greeter-chain");
+  await browser.$('[data-testid="tab-capabilities"]').click();
+  await type('[data-testid="cap-arg"]', "workshop", '[data-testid="cap-arg-add"]');
+  await runWith("btn-run");
+  await mouseAway();
+  await settle();
+  shoot("run");
+
+  // Grants per node and the capability log naming the node behind each attempt.
+  await openProject("per-node-grants");
+  await browser.$(`${nodeSel("net-probe")} [data-testid="node-grants"]`).click();
+  await runWith("btn-run");
+  await browser.$('[data-testid="tab-log"]').click();
+  await mouseAway();
+  await settle();
+  shoot("capabilities");
+
+  // An invocation through a form built from the WIT types.
+  await hook(browser, "openProject", `${ROOT}/projects/seed.plugboard.json`);
+  await hook(browser, "addComponent", join(SAMPLES, "types-demo.wasm"));
+  await browser.$(nodeSel("types-demo")).waitForExist({ timeout: WAIT });
+  await browser.$('[data-testid="project-description"] .panel-close').click();
+  await browser.$('[data-testid="btn-clear-output"]').click();
+  await browser.$('[data-testid="tab-invoke"]').click();
+  await browser.$('[data-testid="invoke-target"]').selectByAttribute("value", "types-demo");
+  await browser.$('[data-testid="invoke-fn"][data-function="translate"]').click();
+  await type('[data-testid="invoke-input"][data-path="p.x"]', "10");
+  await type('[data-testid="invoke-input"][data-path="p.y"]', "20");
+  await type('[data-testid="invoke-input"][data-path="dx"]', "5");
+  await type('[data-testid="invoke-input"][data-path="dy"]', "-8");
+  await browser.$('[data-testid="btn-invoke"]').click();
+  await browser
+    .$('[data-testid="invoke-result"][data-state="returned"]')
+    .waitForExist({ timeout: WAIT });
+  await mouseAway();
+  await settle();
+  shoot("invoke");
+
+  // The HTTP proxy world served, a request from outside and one from the tester.
+  await openProject("wasi-world-proxy");
+  await browser.$('[data-testid="project-description"] .panel-close').click();
+  const before = await runNumber();
+  await browser.$('[data-testid="btn-serve"]').click();
+  await waitForRun(before, ["serving"]);
+  const url = (await browser.$('[data-testid="serve-url"]').getText()).trim();
+  await fetch(`${url}hello/world`);
+  await type('[data-testid="tester-path"]', "/plugboard");
+  await browser.$('[data-testid="btn-send-request"]').click();
+  await browser.$('[data-testid="tester-response"]').waitForExist({ timeout: WAIT });
+  // The side panel folded: the HTTP tab gets the width.
+  await browser.$('[data-testid="btn-toggle-inspector"]').click();
+  await mouseAway();
+  await settle();
+  shoot("proxy");
+  await browser.$('[data-testid="btn-stop"]').click();
+  await browser.$('[data-testid="btn-toggle-inspector"]').click();
 });

@@ -150,8 +150,12 @@ export function CapabilitiesPanel() {
             }}
           />
           <span>
-            <strong>{scope.node}</strong> has grants of its own
-            {!own && <span className="muted"> — now it inherits the project’s, shown below</span>}
+            Give <strong>{scope.node}</strong> grants of its own
+            <span className="muted own-note">
+              {own
+                ? "In a linked run its WASI calls use these, not the project’s."
+                : "Now it inherits the project’s grants, shown below."}
+            </span>
           </span>
         </label>
       )}

@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useShallow } from "zustand/react/shallow";
 
 import type { FunctionInfo } from "../ipc/bindings/FunctionInfo";
@@ -206,11 +206,17 @@ function InvokeForm(props: {
 
 function InvokeResult() {
   const invoke = useApp((s) => s.invoke);
+  const box = useRef<HTMLElement>(null);
+  const done = invoke?.state === "done";
+  useEffect(() => {
+    if (done) box.current?.scrollIntoView({ block: "nearest" });
+  }, [done, invoke?.seq]);
   if (!invoke) return null;
   const state =
     invoke.state === "running" ? "running" : invoke.error !== null ? "error" : "returned";
   return (
     <section
+      ref={box}
       className={`invoke-result invoke-result--${state}`}
       data-testid="invoke-result"
       data-state={state}

@@ -28,68 +28,50 @@ export function CapabilityLog() {
           allowed or denied, by which node.
         </p>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th>time</th>
-              <th>node</th>
-              <th>interface</th>
-              <th>target</th>
-              <th>verdict</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {s.rows.map(({ key, attempt, origin }) => {
-              const node = attempt.node;
-              // The grants that decided it: the node's own, else the project's.
-              const scope: GrantScope =
-                node !== null && hasOwnGrants(s.project, node)
-                  ? { kind: "node", node }
-                  : { kind: "project" };
-              const toggle = isToggle(attempt.toggle) ? attempt.toggle : null;
-              const on = toggle !== null && grants(scopeProfile(s.project, scope), toggle);
-              return (
-                <tr
-                  key={key}
-                  className={attempt.allowed ? "allowed" : "denied"}
-                  data-testid="capability-row"
-                  data-node={node ?? ""}
-                  data-interface={attempt.interface}
-                  data-target={attempt.target}
-                  data-allowed={attempt.allowed}
-                  data-origin={origin}
-                >
-                  <td className="num">{(attempt.atMs / 1000).toFixed(3)} s</td>
-                  <td>{node ?? <span className="muted">—</span>}</td>
-                  <td>
-                    <code>{attempt.interface.replace(/^wasi:/, "")}</code>
-                  </td>
-                  <td className="target">
-                    <code>{attempt.target}</code>
-                  </td>
-                  <td className="verdict">{attempt.allowed ? "✔ allowed" : "✗ denied"}</td>
-                  <td>
-                    {toggle && (
-                      <button
-                        type="button"
-                        className="small"
-                        data-testid="capability-flip"
-                        title={`${on ? "Deny" : "Grant"} ${TOGGLE_LABEL[toggle]} in ${scope.kind === "node" ? `${scope.node}'s own grants` : "the project's grants"}; run again to see it`}
-                        onClick={() => {
-                          s.toggle(scope, toggle);
-                        }}
-                      >
-                        {on ? "deny" : "grant"} {TOGGLE_LABEL[toggle]}
-                        {scope.kind === "node" ? ` (${scope.node})` : ""}
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <ul className="cap-rows">
+          {s.rows.map(({ key, attempt, origin }) => {
+            const node = attempt.node;
+            // The grants that decided it: the node's own, else the project's.
+            const scope: GrantScope =
+              node !== null && hasOwnGrants(s.project, node)
+                ? { kind: "node", node }
+                : { kind: "project" };
+            const toggle = isToggle(attempt.toggle) ? attempt.toggle : null;
+            const on = toggle !== null && grants(scopeProfile(s.project, scope), toggle);
+            return (
+              <li
+                key={key}
+                className={attempt.allowed ? "cap-row-item allowed" : "cap-row-item denied"}
+                data-testid="capability-row"
+                data-node={node ?? ""}
+                data-interface={attempt.interface}
+                data-target={attempt.target}
+                data-allowed={attempt.allowed}
+                data-origin={origin}
+              >
+                <span className="verdict">{attempt.allowed ? "✔ allowed" : "✗ denied"}</span>
+                {node !== null && <span className="cap-node">{node}</span>}
+                <code className="cap-interface">{attempt.interface.replace(/^wasi:/, "")}</code>
+                <code className="cap-target">{attempt.target}</code>
+                <span className="num">+{(attempt.atMs / 1000).toFixed(3)} s</span>
+                {toggle && (
+                  <button
+                    type="button"
+                    className="small"
+                    data-testid="capability-flip"
+                    title={`${on ? "Deny" : "Grant"} ${TOGGLE_LABEL[toggle]} in ${scope.kind === "node" ? `${scope.node}'s own grants` : "the project's grants"}; run again to see it`}
+                    onClick={() => {
+                      s.toggle(scope, toggle);
+                    }}
+                  >
+                    {on ? "deny" : "grant"} {TOGGLE_LABEL[toggle]}
+                    {scope.kind === "node" ? ` (${scope.node})` : ""}
+                  </button>
+                )}
+              </li>
+            );
+          })}
+        </ul>
       )}
       {s.rows.length > 0 && (
         <button type="button" className="small cap-log-clear" onClick={s.clear}>

@@ -103,11 +103,18 @@ export function ServePanel() {
             <span className={s.tester.response.status < 400 ? "status-ok" : "status-bad"}>
               {s.tester.response.status}
             </span>{" "}
-            <span className="muted">in {s.tester.response.millis} ms</span>{" "}
-            <span className="muted">
-              {s.tester.response.headers.map(([k, v]) => `${k}: ${v}`).join(" · ")}
-            </span>
+            <span className="muted">in {s.tester.response.millis} ms</span>
           </div>
+          <details className="tester-headers">
+            <summary>{s.tester.response.headers.length} headers</summary>
+            {s.tester.response.headers.map(([k, v], i) => (
+              <div key={i}>
+                <code>
+                  {k}: {v}
+                </code>
+              </div>
+            ))}
+          </details>
           <pre data-testid="tester-body-received">{s.tester.response.body}</pre>
         </div>
       )}

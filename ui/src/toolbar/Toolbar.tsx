@@ -117,7 +117,7 @@ export function Toolbar() {
         <ToolButton testId="btn-save" label="Save" hint="Save (Ctrl+S)" onClick={s.save} />
         <ToolButton
           testId="btn-save-as"
-          label="Save As…"
+          label="Save as…"
           hint="Save as (Ctrl+Shift+S)"
           onClick={s.saveAs}
         />
