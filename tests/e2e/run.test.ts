@@ -193,7 +193,11 @@ describe("running", () => {
     // The folder picker answers through the test hook, as the dialog would.
     const folder = mkdtempSync(join(dir, "data-"));
     writeFileSync(join(folder, "hello.txt"), "hello from the host\n");
-    await sideTab("capabilities");
+    // The host's switch opens the folders of the project's grants (a folder needs picking).
+    await toggle.click();
+    await browser
+      .$('[data-testid="capabilities"][data-scope="project"]')
+      .waitForExist({ timeout: WAIT });
     await hook(browser, "addDir", folder);
     await browser
       .$(`[data-testid="cap-dir"][data-host="${folder}"]`)
@@ -361,6 +365,12 @@ describe("invoking", () => {
     expect(await browser.$('[data-testid="invoke-call"]').getText()).toBe(
       `${OPS}#reverse("hello plugboard")`,
     );
+
+    // The composition's own exports are listed too: the seed exports the command's run.
+    await browser.$('[data-testid="invoke-target"]').selectByIndex(2);
+    await browser
+      .$('[data-testid="invoke-fn"][data-port="wasi:cli/run@0.2.0"][data-function="run"]')
+      .waitForExist({ timeout: WAIT });
   });
 
   it("builds forms for records and numbers, and says which argument does not fit", async () => {
