@@ -402,6 +402,7 @@ export function createAppStore(deps: Deps): StoreApi<AppStore> {
           const entries: Record<string, NodeEntry> = {};
           for (const load of opened.nodes) entries[load.node] = entryOf(load);
           replaceProject(opened.project, opened.path, entries);
+          set({ background: {} });
           get().precompileNodes(
             opened.nodes
               .filter((n) => entries[n.node]?.details)

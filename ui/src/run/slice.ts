@@ -132,7 +132,9 @@ export function createRunSlice(set: Set, get: Get, deps: Deps): RunState & RunAc
     for (const item of items) {
       const { event } = item;
       if (item.to === "background") {
-        background = { ...background, [item.path]: backgroundAfter(background[item.path], event) };
+        // Compiles for a project no longer open are not shown.
+        const entry = background[item.path];
+        if (entry) background = { ...background, [item.path]: backgroundAfter(entry, event) };
         continue;
       }
       if (event.type === "capability") {
@@ -429,15 +431,7 @@ export function createRunSlice(set: Set, get: Get, deps: Deps): RunState & RunAc
   };
 }
 
-function backgroundAfter(entry: BackgroundCompile | undefined, event: RunEvent): BackgroundCompile {
-  const base: BackgroundCompile = entry ?? {
-    name: "component",
-    state: "compiling",
-    bytes: 0,
-    cached: false,
-    optimized: false,
-    message: null,
-  };
+function backgroundAfter(base: BackgroundCompile, event: RunEvent): BackgroundCompile {
   switch (event.type) {
     case "compiling":
       return { ...base, bytes: event.bytes };
