@@ -65,6 +65,8 @@ async function closeMessage(): Promise<void> {
 
 beforeAll(async () => {
   browser = await startApp([SEED]);
+  // Clicks aim at nodes: wait until the view has fitted the project and stopped gliding.
+  await waitForView(browser);
 });
 
 afterAll(async () => {
@@ -103,6 +105,7 @@ describe("the canvas", () => {
   });
 
   it("shows a node's WIT and a port's functions in the inspector", async () => {
+    await waitUntilStill(browser.$(`${nodeSel("consumer-app")} .cnode-header`));
     await browser.$(`${nodeSel("consumer-app")} .cnode-header`).click();
     const inspector = browser.$('[data-testid="inspector"]');
     await browser.waitUntil(
@@ -271,7 +274,10 @@ describe("the canvas", () => {
     expect(await count(browser, `${nodeSel("greeter")} [data-testid="port"]`)).toBeGreaterThan(3);
     expect(await browser.$(portSel("greeter", GREET, "export")).getText()).toContain("★");
 
-    // Ctrl+S saves to the same file, without a dialog.
+    // Ctrl+S saves to the same file, without a dialog. (Aim once the view has fitted the
+    // reopened project and stopped gliding.)
+    await waitForView(browser);
+    await waitUntilStill(browser.$(portSel("greeter", GREET, "export")));
     await browser.$(portSel("greeter", GREET, "export")).click();
     await browser.$('[data-testid="toggle-export"]').click();
     await browser.waitUntil(async () => (await snapshot(browser)).dirty, { timeout: WAIT });
@@ -309,6 +315,8 @@ describe("the canvas", () => {
 
     // consumer-app's file is not the one the project recorded: flagged, and can be accepted.
     expect(await browser.$(nodeSel("consumer-app")).getAttribute("data-state")).toBe("changed");
+    await waitForView(browser);
+    await waitUntilStill(browser.$(`${nodeSel("consumer-app")} .cnode-header`));
     await browser.$(`${nodeSel("consumer-app")} .cnode-header`).click();
     await browser.$('[data-testid="accept-changed"]').click();
     await browser.$(`${nodeSel("consumer-app")}[data-state="ok"]`).waitForExist({ timeout: WAIT });
