@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use plugboard_core::compose::{ComponentCache, Composer};
+use plugboard_core::inspect::WitDocs;
 use plugboard_core::run::{RunError, RunEvent, RunHandle, Runtime, RuntimeOptions, Stopper};
 use serde::{Deserialize, Serialize};
 use tauri::ipc::Channel;
@@ -49,7 +50,11 @@ impl Engine {
     /// When wasmtime's engine or the runtime's threads cannot be created.
     pub fn new(root: Option<PathBuf>, startup_project: Option<PathBuf>) -> Result<Self, RunError> {
         Ok(Self {
-            cache: ComponentCache::new(),
+            // The samples' binaries carry no doc comments; their WIT sources in the repository do.
+            cache: match &root {
+                Some(root) => ComponentCache::with_wit_docs(WitDocs::from_dir(&root.join("wit"))),
+                None => ComponentCache::new(),
+            },
             composer: Mutex::new(Composer::new()),
             runtime: Runtime::new(RuntimeOptions::with_default_cache())?,
             runs: Mutex::new(HashMap::new()),

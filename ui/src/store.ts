@@ -297,6 +297,10 @@ export function createAppStore(deps: Deps): StoreApi<AppStore> {
           lastEdit: null,
           wireProblems: {},
           reload: null,
+          // What the last project's runs did says nothing about this one.
+          capabilityLog: [],
+          requestLog: [],
+          invoke: null,
         }),
       );
     }
