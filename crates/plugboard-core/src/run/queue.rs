@@ -289,13 +289,16 @@ fn output_data(event: &mut RunEvent) -> Option<(OutputStream, &mut Vec<u8>)> {
 }
 
 /// Merges neighbouring output events of the same stream (a held-back character and the bytes
-/// that complete it).
+/// that complete it), never beyond [`MAX_CHUNK`]: the watcher's channel holds a bounded number
+/// of events, so their size is what bounds its memory.
 fn coalesce(events: Vec<RunEvent>) -> Vec<RunEvent> {
     let mut out: Vec<RunEvent> = Vec::with_capacity(events.len());
     for event in events {
         match (out.last_mut(), event) {
             (Some(RunEvent::Stdout { data }), RunEvent::Stdout { data: more })
-            | (Some(RunEvent::Stderr { data }), RunEvent::Stderr { data: more }) => {
+            | (Some(RunEvent::Stderr { data }), RunEvent::Stderr { data: more })
+                if data.len() + more.len() <= MAX_CHUNK =>
+            {
                 data.extend(more)
             }
             (_, event) => out.push(event),
@@ -369,6 +372,35 @@ mod tests {
         assert!(events.contains(&RunEvent::Stderr {
             data: b"err".to_vec()
         }));
+    }
+
+    #[test]
+    fn coalescing_keeps_events_small() {
+        let chunk = || RunEvent::Stdout {
+            data: vec![b'x'; MAX_CHUNK],
+        };
+        let merged = coalesce(vec![
+            chunk(),
+            chunk(),
+            RunEvent::Stdout {
+                data: b"y".to_vec(),
+            },
+        ]);
+        assert_eq!(merged.len(), 3);
+        let small = coalesce(vec![
+            RunEvent::Stdout {
+                data: b"a".to_vec(),
+            },
+            RunEvent::Stdout {
+                data: b"b".to_vec(),
+            },
+        ]);
+        assert_eq!(
+            small,
+            vec![RunEvent::Stdout {
+                data: b"ab".to_vec()
+            }]
+        );
     }
 
     #[tokio::test]

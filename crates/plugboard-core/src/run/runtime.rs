@@ -234,7 +234,9 @@ impl Runtime {
         Fut: Future<Output = RunEvent> + Send + 'static,
     {
         let handle = self.handle();
-        let (sender, events) = mpsc::channel(64);
+        // Events carry at most 64 KiB of output each: 16 of them bound what waits for a slow
+        // watcher to about a megabyte.
+        let (sender, events) = mpsc::channel(16);
         let queue = EventQueue::start(output, sender, &handle);
         let (stop, stopped) = watch::channel(false);
         let context = RunContext {
