@@ -10,7 +10,19 @@ import { join, resolve } from "node:path";
 import type { Browser } from "webdriverio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { OPS, ROOT, SAMPLES, SEED, WAIT, hook, nodeSel, snapshot, startApp } from "./app";
+import {
+  OPS,
+  ROOT,
+  SAMPLES,
+  SEED,
+  WAIT,
+  hook,
+  nodeSel,
+  snapshot,
+  startApp,
+  waitForView,
+  waitUntilStill,
+} from "./app";
 
 /** Compiling an 18 MB Python component on a cold cache takes a while on 2 cores. */
 const SLOW = 240_000;
@@ -101,6 +113,15 @@ async function open(path: string): Promise<void> {
     timeout: WAIT,
   });
   await browser.$('[data-testid="host-node"]').waitForExist({ timeout: WAIT });
+  // Clicks may aim at nodes: wait until the view has fitted the project and stopped gliding.
+  await waitForView(browser);
+}
+
+/** Clicks something on the canvas once it stands still (the view may still be gliding). */
+async function clickOnCanvas(selector: string): Promise<void> {
+  const element = browser.$(selector);
+  await waitUntilStill(element);
+  await element.click();
 }
 
 async function sideTab(tab: "inspector" | "capabilities" | "invoke"): Promise<void> {
@@ -293,7 +314,7 @@ describe("grants per node", () => {
     try {
       await open(project("per-node-grants"));
       // probe-app has grants of its own: point its argument at the test's listener.
-      await browser.$(`${nodeSel("probe-app")} [data-testid="node-grants"]`).click();
+      await clickOnCanvas(`${nodeSel("probe-app")} [data-testid="node-grants"]`);
       await browser
         .$('[data-testid="capabilities"][data-scope="node:probe-app"]')
         .waitForExist({ timeout: WAIT });
@@ -317,7 +338,7 @@ describe("grants per node", () => {
       await waitForOutput(`app connect ${address}: ok`);
 
       // net-probe inherits the project's grants (none): give it its own, with the network.
-      await browser.$(`${nodeSel("net-probe")} [data-testid="node-grants"]`).click();
+      await clickOnCanvas(`${nodeSel("net-probe")} [data-testid="node-grants"]`);
       await browser
         .$('[data-testid="capabilities"][data-scope="node:net-probe"]')
         .waitForExist({ timeout: WAIT });

@@ -166,57 +166,40 @@ impl Bench {
 
     fn inspect(&mut self, label: &str, file: &Path, target: Option<f64>) -> Result<()> {
         let cache = self.work("cache-inspect");
-        let ours = measure(self.runs, !self.quick, || {
-            let mut c = self.plugboard(&cache);
+        let ours = self.ours(&cache, !self.quick, |c| {
             c.args(["inspect", "--wit"]).arg(file);
-            c
         })?;
-        let peer = match &self.peers.wasm_tools {
-            Some(tool) => Some((
-                "wasm-tools component wit".to_string(),
-                summary(&measure(self.runs, !self.quick, || {
-                    let mut c = Command::new(tool);
-                    c.args(["component", "wit"]).arg(file);
-                    c
-                })?)?,
-            )),
-            None => None,
-        };
+        let peer = self.peer(
+            &self.peers.wasm_tools,
+            "wasm-tools component wit",
+            !self.quick,
+            |c| {
+                c.args(["component", "wit"]).arg(file);
+            },
+        )?;
         self.push("inspect", label, &ours, peer, Metric::Wall, target)
     }
 
     fn plug(&mut self, label: &str, socket: &Path, plug: &Path, target: Option<f64>) -> Result<()> {
         let cache = self.work("cache-plug");
         let out = self.work("plugged.wasm");
-        let ours = measure(self.runs, !self.quick, || {
-            let mut c = self.plugboard(&cache);
+        let ours = self.ours(&cache, !self.quick, |c| {
             c.arg("plug")
                 .arg(socket)
                 .arg("--plug")
                 .arg(plug)
                 .arg("-o")
                 .arg(&out);
-            c
         })?;
-        let peer = match &self.peers.wac {
-            Some(tool) => {
-                let out = self.work("wac-plugged.wasm");
-                Some((
-                    "wac plug".to_string(),
-                    summary(&measure(self.runs, !self.quick, || {
-                        let mut c = Command::new(tool);
-                        c.arg("plug")
-                            .arg(socket)
-                            .arg("--plug")
-                            .arg(plug)
-                            .arg("-o")
-                            .arg(&out);
-                        c
-                    })?)?,
-                ))
-            }
-            None => None,
-        };
+        let wac_out = self.work("wac-plugged.wasm");
+        let peer = self.peer(&self.peers.wac, "wac plug", !self.quick, |c| {
+            c.arg("plug")
+                .arg(socket)
+                .arg("--plug")
+                .arg(plug)
+                .arg("-o")
+                .arg(&wac_out);
+        })?;
         self.push("plug", label, &ours, peer, Metric::Wall, target)
     }
 
@@ -229,61 +212,38 @@ impl Bench {
             c.arg("run").arg(file);
             c
         })?;
-        let peer = match &self.peers.wasmtime {
-            Some(tool) => Some((
-                "wasmtime run -C cache=n".to_string(),
-                summary(&measure(self.runs, !self.quick, || {
-                    let mut c = Command::new(tool);
-                    c.args(["run", "-C", "cache=n"]).arg(file);
-                    c
-                })?)?,
-            )),
-            None => None,
-        };
+        let peer = self.peer(
+            &self.peers.wasmtime,
+            "wasmtime run -C cache=n",
+            !self.quick,
+            |c| {
+                c.args(["run", "-C", "cache=n"]).arg(file);
+            },
+        )?;
         self.push("run, cold", label, &ours, peer, Metric::FirstByte, target)
     }
 
     /// Both caches warm: the warm-up run fills them.
     fn run_warm(&mut self, label: &str, file: &Path, target: Option<f64>) -> Result<()> {
         let cache = self.work("cache-warm");
-        let ours = measure(self.runs, true, || {
-            let mut c = self.plugboard(&cache);
+        let ours = self.ours(&cache, true, |c| {
             c.arg("run").arg(file);
-            c
         })?;
-        let peer = match &self.peers.wasmtime {
-            Some(tool) => Some((
-                "wasmtime run".to_string(),
-                summary(&measure(self.runs, true, || {
-                    let mut c = Command::new(tool);
-                    c.arg("run").arg(file);
-                    c
-                })?)?,
-            )),
-            None => None,
-        };
+        let peer = self.peer(&self.peers.wasmtime, "wasmtime run", true, |c| {
+            c.arg("run").arg(file);
+        })?;
         self.push("run, warm", label, &ours, peer, Metric::Wall, target)
     }
 
     fn invoke(&mut self, label: &str, file: &Path) -> Result<()> {
         let cache = self.work("cache-warm");
         let call = r#"reverse("Hello WebAssembly")"#;
-        let ours = measure(self.runs, true, || {
-            let mut c = self.plugboard(&cache);
+        let ours = self.ours(&cache, true, |c| {
             c.arg("invoke").arg(file).arg(call);
-            c
         })?;
-        let peer = match &self.peers.wasmtime {
-            Some(tool) => Some((
-                "wasmtime run --invoke".to_string(),
-                summary(&measure(self.runs, true, || {
-                    let mut c = Command::new(tool);
-                    c.args(["run", "--invoke", call]).arg(file);
-                    c
-                })?)?,
-            )),
-            None => None,
-        };
+        let peer = self.peer(&self.peers.wasmtime, "wasmtime run --invoke", true, |c| {
+            c.args(["run", "--invoke", call]).arg(file);
+        })?;
         self.push("invoke, warm", label, &ours, peer, Metric::Wall, None)
     }
 
@@ -292,24 +252,47 @@ impl Bench {
         let mib = if self.quick { "16" } else { "1024" };
         let file = self.sample("hostile-flood");
         let cache = self.work("cache-warm");
-        let ours = measure(self.runs, true, || {
-            let mut c = self.plugboard(&cache);
+        let ours = self.ours(&cache, true, |c| {
             c.arg("run").arg(&file).arg("--").arg(mib);
-            c
         })?;
-        let peer = match &self.peers.wasmtime {
-            Some(tool) => Some((
-                "wasmtime run".to_string(),
-                summary(&measure(self.runs, true, || {
-                    let mut c = Command::new(tool);
-                    c.arg("run").arg(&file).arg(mib);
-                    c
-                })?)?,
-            )),
-            None => None,
-        };
+        let peer = self.peer(&self.peers.wasmtime, "wasmtime run", true, |c| {
+            c.arg("run").arg(&file).arg(mib);
+        })?;
         let label = format!("{mib} MiB to stdout");
         self.push("stdout flood", &label, &ours, peer, Metric::Wall, None)
+    }
+
+    /// Measures `plugboard` with the compile cache `cache`: `args` adds the arguments.
+    fn ours(
+        &self,
+        cache: &Path,
+        warmup: bool,
+        args: impl Fn(&mut Command),
+    ) -> Result<Vec<crate::measure::Sample>> {
+        measure(self.runs, warmup, || {
+            let mut command = self.plugboard(cache);
+            args(&mut command);
+            command
+        })
+    }
+
+    /// Measures a peer tool (when it is installed) on the same input: `args` adds the arguments.
+    fn peer(
+        &self,
+        tool: &Option<PathBuf>,
+        label: &str,
+        warmup: bool,
+        args: impl Fn(&mut Command),
+    ) -> Result<Option<(String, Summary)>> {
+        let Some(tool) = tool else {
+            return Ok(None);
+        };
+        let samples = measure(self.runs, warmup, || {
+            let mut command = Command::new(tool);
+            args(&mut command);
+            command
+        })?;
+        Ok(Some((label.to_string(), summary(&samples)?)))
     }
 
     fn push(

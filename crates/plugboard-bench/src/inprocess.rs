@@ -162,10 +162,7 @@ fn rerun_after_rewire(
     provider: &str,
 ) -> Result<()> {
     let cache = tempfile::TempDir::new()?;
-    let runtime = Runtime::new(RuntimeOptions {
-        cache_dir: Some(cache.path().to_path_buf()),
-        quick_first: false,
-    })?;
+    let runtime = optimized_runtime(&cache)?;
     let mut project = project.clone();
     start(&runtime, &project, components, RunMode::Linked)?;
     let mut linked = Vec::new();
@@ -179,10 +176,7 @@ fn rerun_after_rewire(
     for _ in 0..bench.runs.max(1) {
         rewire(&mut project, "consumer-app")?;
         let cold = tempfile::TempDir::new()?;
-        let fresh = Runtime::new(RuntimeOptions {
-            cache_dir: Some(cold.path().to_path_buf()),
-            quick_first: false,
-        })?;
+        let fresh = optimized_runtime(&cold)?;
         let started = Instant::now();
         start(&fresh, &project, components, RunMode::Fused)?;
         fused.push(started.elapsed());
@@ -208,10 +202,7 @@ fn cross_node_calls(
     calls: &str,
 ) -> Result<()> {
     let cache = tempfile::TempDir::new()?;
-    let runtime = Runtime::new(RuntimeOptions {
-        cache_dir: Some(cache.path().to_path_buf()),
-        quick_first: false,
-    })?;
+    let runtime = optimized_runtime(&cache)?;
     let times = |mode| -> Result<Spread> {
         start(&runtime, project, components, mode)?;
         let mut samples = Vec::new();
@@ -233,4 +224,12 @@ fn cross_node_calls(
     });
     eprintln!("measured cross-node calls");
     Ok(())
+}
+
+/// A runtime compiling optimized code only, with its compile cache in `cache`.
+fn optimized_runtime(cache: &tempfile::TempDir) -> Result<Runtime> {
+    Ok(Runtime::new(RuntimeOptions {
+        cache_dir: Some(cache.path().to_path_buf()),
+        quick_first: false,
+    })?)
 }

@@ -58,29 +58,37 @@ fn strip_component(whole: &[u8], base: u64) -> Result<Vec<u8>, InspectError> {
             Payload::ModuleSection {
                 unchecked_range, ..
             } => {
-                let nested = slice(whole, base, &unchecked_range)?;
-                let module = strip_module(nested, unchecked_range.start)?;
-                out.section(&RawSection {
-                    id: wasm_encoder::ComponentSectionId::CoreModule as u8,
-                    data: &module,
-                });
-                pos = (unchecked_range.end - base) as usize;
+                let id = wasm_encoder::ComponentSectionId::CoreModule;
+                pos = nested(&mut out, id, whole, base, &unchecked_range, strip_module)?;
             }
             Payload::ComponentSection {
                 unchecked_range, ..
             } => {
-                let nested = slice(whole, base, &unchecked_range)?;
-                let component = strip_component(nested, unchecked_range.start)?;
-                out.section(&RawSection {
-                    id: wasm_encoder::ComponentSectionId::Component as u8,
-                    data: &component,
-                });
-                pos = (unchecked_range.end - base) as usize;
+                let id = wasm_encoder::ComponentSectionId::Component;
+                pos = nested(&mut out, id, whole, base, &unchecked_range, strip_component)?;
             }
             Payload::End(_) => return Ok(out.finish()),
             other => copy(&mut out, &other, whole, base)?,
         }
     }
+}
+
+/// Strips the nested module or component at `range` with `strip`, adds it to `out` as a section
+/// of kind `id`, and returns where the enclosing component continues.
+fn nested(
+    out: &mut Component,
+    id: wasm_encoder::ComponentSectionId,
+    whole: &[u8],
+    base: u64,
+    range: &std::ops::Range<u64>,
+    strip: fn(&[u8], u64) -> Result<Vec<u8>, InspectError>,
+) -> Result<usize, InspectError> {
+    let stripped = strip(slice(whole, base, range)?, range.start)?;
+    out.section(&RawSection {
+        id: id as u8,
+        data: &stripped,
+    });
+    Ok((range.end - base) as usize)
 }
 
 /// Walks one core module: its code becomes one `unreachable` stub per function (valid for any

@@ -6,7 +6,7 @@ use std::net::{TcpListener, TcpStream};
 use plugboard_core::compose::{Composer, NodeComponents, load_components};
 use plugboard_core::project::{Node, NodeId, Project, Wire, WireEnd, parent_dir};
 use plugboard_core::run::{
-    LinkPlan, Operation, OutputPolicy, ProjectRun, RunEvent, RunMode, Runtime,
+    LinkPlan, Operation, OutputPolicy, ProjectRun, RunEvent, RunHandle, RunMode, Runtime,
 };
 use tempfile::TempDir;
 
@@ -21,14 +21,15 @@ fn load(name: &str) -> (Project, NodeComponents) {
     (project, components)
 }
 
-fn start(
+/// Starts `operation` on the project, rooted at `root` (or the default root).
+fn begin(
     runtime: &Runtime,
-    project: &Project,
-    components: &NodeComponents,
+    (project, components): (&Project, &NodeComponents),
     mode: RunMode,
     operation: Operation,
-) -> Outcome {
-    let handle = runtime
+    root: Option<NodeId>,
+) -> RunHandle {
+    runtime
         .start_project(
             &mut Composer::new(),
             ProjectRun {
@@ -36,12 +37,24 @@ fn start(
                 components,
                 mode,
                 operation,
-                root: None,
+                root,
                 output: OutputPolicy::default(),
             },
         )
-        .expect("starts");
-    Outcome::from_events(handle.collect_blocking())
+        .expect("starts")
+}
+
+/// Runs `operation` on the project to its end.
+fn start(
+    runtime: &Runtime,
+    project: &Project,
+    components: &NodeComponents,
+    mode: RunMode,
+    operation: Operation,
+) -> Outcome {
+    Outcome::from_events(
+        begin(runtime, (project, components), mode, operation, None).collect_blocking(),
+    )
 }
 
 /// Everything but compile events, which differ by design.
@@ -299,21 +312,15 @@ fn a_resource_crossing_between_nodes_falls_back_to_fused_and_says_why() {
     assert!(err.to_string().contains("resource type `tally`"), "{err}");
 
     let (runtime, _cache) = runtime();
-    let handle = runtime
-        .start_project(
-            &mut Composer::new(),
-            ProjectRun {
-                project: &project,
-                components: &components,
-                mode: RunMode::Linked,
-                operation: Operation::Invoke {
-                    call: "run()".into(),
-                },
-                root: None,
-                output: OutputPolicy::default(),
-            },
-        )
-        .expect("starts fused");
+    let handle = begin(
+        &runtime,
+        (&project, &components),
+        RunMode::Linked,
+        Operation::Invoke {
+            call: "run()".into(),
+        },
+        None,
+    );
     let events = handle.collect_blocking();
     assert!(
         matches!(&events[0], RunEvent::LinkFallback { reason } if reason.contains("tally")),
@@ -326,21 +333,15 @@ fn a_resource_crossing_between_nodes_falls_back_to_fused_and_says_why() {
 fn a_linked_project_is_invoked_at_any_node_and_served() {
     let (runtime, _cache) = runtime();
     let (project, components) = load("greeter-chain.plugboard.json");
-    let handle = runtime
-        .start_project(
-            &mut Composer::new(),
-            ProjectRun {
-                project: &project,
-                components: &components,
-                mode: RunMode::Linked,
-                operation: Operation::Invoke {
-                    call: r#"greet("Linus")"#.into(),
-                },
-                root: Some(NodeId::new("greeter")),
-                output: OutputPolicy::default(),
-            },
-        )
-        .expect("starts");
+    let handle = begin(
+        &runtime,
+        (&project, &components),
+        RunMode::Linked,
+        Operation::Invoke {
+            call: r#"greet("Linus")"#.into(),
+        },
+        Some(NodeId::new("greeter")),
+    );
     let outcome = Outcome::from_events(handle.collect_blocking());
     assert_eq!(
         outcome.terminal(),
@@ -356,21 +357,15 @@ fn a_linked_project_is_invoked_at_any_node_and_served() {
     );
 
     let (project, components) = load("wasi-world-proxy.plugboard.json");
-    let mut handle = runtime
-        .start_project(
-            &mut Composer::new(),
-            ProjectRun {
-                project: &project,
-                components: &components,
-                mode: RunMode::Linked,
-                operation: Operation::Serve {
-                    address: "127.0.0.1:0".parse().expect("addr"),
-                },
-                root: None,
-                output: OutputPolicy::default(),
-            },
-        )
-        .expect("starts");
+    let mut handle = begin(
+        &runtime,
+        (&project, &components),
+        RunMode::Linked,
+        Operation::Serve {
+            address: "127.0.0.1:0".parse().expect("addr"),
+        },
+        None,
+    );
     let address = loop {
         match handle.next_blocking().expect("serving") {
             RunEvent::Serving { address } => break address,

@@ -5,7 +5,9 @@ use plugboard_core::run::{
     RuntimeOptions, StdinSource,
 };
 
-use crate::support::{Outcome, request, run, runtime};
+use crate::support::{
+    Outcome, quick_first_runtime, request, run, runtime, stop_after_first_output,
+};
 
 #[test]
 fn output_arrives_line_by_line_while_the_guest_runs() {
@@ -277,12 +279,7 @@ fn a_flood_with_backpressure_loses_nothing() {
 
 #[test]
 fn a_first_run_starts_on_quick_code_and_the_next_gets_optimized_code() {
-    let cache = tempfile::TempDir::new().expect("temp dir");
-    let runtime = Runtime::new(RuntimeOptions {
-        cache_dir: Some(cache.path().to_path_buf()),
-        quick_first: true,
-    })
-    .expect("runtime");
+    let (runtime, _cache) = quick_first_runtime();
     let first = run(&runtime, request("clocks-demo"));
     assert!(
         first.events.iter().any(|e| matches!(
@@ -322,21 +319,8 @@ fn a_first_run_starts_on_quick_code_and_the_next_gets_optimized_code() {
 
 #[test]
 fn quick_code_can_be_stopped_in_a_loop() {
-    let cache = tempfile::TempDir::new().expect("temp dir");
-    let runtime = Runtime::new(RuntimeOptions {
-        cache_dir: Some(cache.path().to_path_buf()),
-        quick_first: true,
-    })
-    .expect("runtime");
-    let mut handle = runtime.run(request("hostile-loop"));
-    let mut events = Vec::new();
-    while let Some(event) = handle.next_blocking() {
-        let printed = matches!(&event, RunEvent::Stdout { .. });
-        events.push(event);
-        if printed {
-            handle.stop();
-        }
-    }
+    let (runtime, _cache) = quick_first_runtime();
+    let events = stop_after_first_output(runtime.run(request("hostile-loop"))).events;
     assert!(events.iter().any(|e| matches!(
         e,
         RunEvent::Compiled {

@@ -2,7 +2,7 @@
 
 use plugboard_core::run::RunEvent;
 
-use crate::support::{Outcome, request, run, runtime};
+use crate::support::{request, run, runtime, stop_after_first_output};
 
 #[test]
 fn an_infinite_loop_ends_at_the_timeout() {
@@ -17,17 +17,7 @@ fn an_infinite_loop_ends_at_the_timeout() {
 #[test]
 fn stop_ends_an_infinite_loop() {
     let (runtime, _cache) = runtime();
-    let mut handle = runtime.run(request("hostile-loop"));
-    let mut events = Vec::new();
-    // Stop once the guest is certainly spinning: after its first line.
-    while let Some(event) = handle.next_blocking() {
-        let printed = matches!(&event, RunEvent::Stdout { .. });
-        events.push(event);
-        if printed {
-            handle.stop();
-        }
-    }
-    let outcome = Outcome::from_events(events);
+    let outcome = stop_after_first_output(runtime.run(request("hostile-loop")));
     assert_eq!(outcome.terminal(), &RunEvent::Stopped);
 }
 
@@ -36,17 +26,9 @@ fn stop_ends_a_guest_waiting_in_a_host_call() {
     let (runtime, _cache) = runtime();
     let mut req = request("ticker");
     req.capabilities.args = vec!["1000000".to_string()];
-    let mut handle = runtime.run(req);
-    let mut events = Vec::new();
-    while let Some(event) = handle.next_blocking() {
-        let printed = matches!(&event, RunEvent::Stdout { .. });
-        events.push(event);
-        if printed {
-            // The ticker now spends almost all its time asleep in the host.
-            handle.stop();
-        }
-    }
-    assert_eq!(Outcome::from_events(events).terminal(), &RunEvent::Stopped);
+    // After its first line the ticker spends almost all its time asleep in the host.
+    let outcome = stop_after_first_output(runtime.run(req));
+    assert_eq!(outcome.terminal(), &RunEvent::Stopped);
 }
 
 #[test]

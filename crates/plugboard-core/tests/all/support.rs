@@ -145,3 +145,28 @@ pub fn shared_runtime() -> Runtime {
     })
     .expect("runtime")
 }
+
+/// Follows a run and stops it as soon as the guest has printed something (so it is certainly
+/// running: spinning, or waiting in a host call); returns every event.
+pub fn stop_after_first_output(mut handle: plugboard_core::run::RunHandle) -> Outcome {
+    let mut events = Vec::new();
+    while let Some(event) = handle.next_blocking() {
+        let printed = matches!(&event, RunEvent::Stdout { .. });
+        events.push(event);
+        if printed {
+            handle.stop();
+        }
+    }
+    Outcome::from_events(events)
+}
+
+/// A runtime with its own empty compile cache and quick-first compilation on.
+pub fn quick_first_runtime() -> (Runtime, TempDir) {
+    let cache = TempDir::new().expect("temp dir");
+    let runtime = Runtime::new(RuntimeOptions {
+        cache_dir: Some(cache.path().to_path_buf()),
+        quick_first: true,
+    })
+    .expect("runtime");
+    (runtime, cache)
+}
