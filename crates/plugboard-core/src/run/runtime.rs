@@ -128,52 +128,30 @@ impl Runtime {
 
     /// Runs a command (`wasi:cli/run`).
     pub fn run(&self, request: RunRequest) -> RunHandle {
-        self.start_job(
-            Job::single(&request),
-            request.limits,
-            request.output,
-            Operation::Run,
-            Vec::new(),
-        )
+        self.start_single(request, Operation::Run)
     }
 
     /// Calls one exported function, written as a WAVE call: `reverse("abc")`. The function may be
     /// named plainly when unambiguous, or as `interface#name` / `ns:pkg/iface@1.0.0#name`.
     pub fn invoke(&self, request: RunRequest, call: String) -> RunHandle {
-        let operation = Operation::Invoke { call };
-        self.start_job(
-            Job::single(&request),
-            request.limits,
-            request.output,
-            operation,
-            Vec::new(),
-        )
+        self.start_single(request, Operation::Invoke { call })
     }
 
     /// Serves a `wasi:http/proxy` component on `address` until stopped.
     pub fn serve(&self, request: RunRequest, address: SocketAddr) -> RunHandle {
-        let operation = Operation::Serve { address };
-        self.start_job(
-            Job::single(&request),
-            request.limits,
-            request.output,
-            operation,
-            Vec::new(),
-        )
+        self.start_single(request, Operation::Serve { address })
     }
 
     /// Compiles (or loads from the cache) without running, so a later run starts at once. Only
     /// compiles: a component importing what another node provides precompiles too, and a run of
     /// it later reports what is missing.
     pub fn precompile(&self, component: ComponentSource) -> RunHandle {
-        let request = RunRequest::new(component);
-        self.start_job(
-            Job::single(&request),
-            request.limits,
-            request.output,
-            Operation::Prepare,
-            Vec::new(),
-        )
+        self.start_single(RunRequest::new(component), Operation::Prepare)
+    }
+
+    fn start_single(&self, request: RunRequest, operation: Operation) -> RunHandle {
+        let job = Job::single(&request);
+        self.start_job(job, request.limits, request.output, operation, Vec::new())
     }
 
     /// Runs, invokes or serves a linked project (see [`super::LinkPlan`]).

@@ -57,6 +57,24 @@ fn start(
     )
 }
 
+/// The project run linked, then fused.
+fn linked_and_fused(
+    runtime: &Runtime,
+    project: &Project,
+    components: &NodeComponents,
+) -> (Outcome, Outcome) {
+    (
+        start(
+            runtime,
+            project,
+            components,
+            RunMode::Linked,
+            Operation::Run,
+        ),
+        start(runtime, project, components, RunMode::Fused, Operation::Run),
+    )
+}
+
 /// Everything but compile events, which differ by design.
 fn observable(outcome: &Outcome) -> (String, String, RunEvent) {
     (
@@ -89,20 +107,7 @@ fn every_bundled_command_project_runs_the_same_linked_and_fused() {
             // Grants per node exist only linked; clocks and randomness differ on every run.
             continue;
         }
-        let linked = start(
-            &runtime,
-            &project,
-            &components,
-            RunMode::Linked,
-            Operation::Run,
-        );
-        let fused = start(
-            &runtime,
-            &project,
-            &components,
-            RunMode::Fused,
-            Operation::Run,
-        );
+        let (linked, fused) = linked_and_fused(&runtime, &project, &components);
         assert!(
             !linked
                 .events
@@ -133,20 +138,7 @@ fn a_chain_with_two_instances_of_one_component_runs_the_same_linked_and_fused() 
     }
     let components = load_components(&project, &root().join("projects")).expect("components");
     let (runtime, _cache) = runtime();
-    let linked = start(
-        &runtime,
-        &project,
-        &components,
-        RunMode::Linked,
-        Operation::Run,
-    );
-    let fused = start(
-        &runtime,
-        &project,
-        &components,
-        RunMode::Fused,
-        Operation::Run,
-    );
+    let (linked, fused) = linked_and_fused(&runtime, &project, &components);
     assert!(
         linked.stdout.contains("Messages logged: 2"),
         "{}",
