@@ -54,6 +54,8 @@ pub enum ErrorKind {
     InvalidAddress,
     /// The request tester's request got no answer.
     RequestFailed,
+    /// The run to act on has ended.
+    RunEnded,
     /// Component files cannot be watched for changes.
     Watch,
     /// A bug: a background task failed.

@@ -56,6 +56,7 @@ fn main() {
             commands::run::serve_project,
             commands::run::invoke_function,
             commands::run::stop_run,
+            commands::run::swap_served_project,
             commands::run::precompile,
             commands::http::send_request,
             commands::reload::watch_components,

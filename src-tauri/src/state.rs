@@ -8,7 +8,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use plugboard_core::compose::{ComponentCache, Composer};
 use plugboard_core::inspect::WitDocs;
-use plugboard_core::run::{RunError, RunEvent, RunHandle, Runtime, RuntimeOptions, Stopper};
+use plugboard_core::run::{
+    RunError, RunEvent, RunHandle, Runtime, RuntimeOptions, Stopper, Swapper,
+};
 use serde::{Deserialize, Serialize};
 use tauri::ipc::Channel;
 use ts_rs::TS;
@@ -25,8 +27,8 @@ pub struct Engine {
     /// Runs, invocations, servers and background compiles: one runtime with its own threads and
     /// compile caches.
     pub runtime: Runtime,
-    /// How to stop each run in flight.
-    runs: Mutex<HashMap<RunId, Stopper>>,
+    /// How to stop each run in flight, and give a server new code.
+    runs: Mutex<HashMap<RunId, (Stopper, Swapper)>>,
     next_run: AtomicU64,
     /// The watch on the open project's component files (hot reload).
     watcher: Mutex<Option<ComponentWatcher>>,
@@ -76,7 +78,7 @@ impl Engine {
     /// the returned id meanwhile. A window that stops listening (closed, reloaded) stops the run.
     pub fn follow(self: &Arc<Self>, mut handle: RunHandle, events: Channel<RunEvent>) -> RunId {
         let id = RunId(self.next_run.fetch_add(1, Ordering::Relaxed));
-        self.runs().insert(id, handle.stopper());
+        self.runs().insert(id, (handle.stopper(), handle.swapper()));
         let engine = Arc::clone(self);
         tauri::async_runtime::spawn(async move {
             while let Some(event) = handle.next().await {
@@ -91,9 +93,14 @@ impl Engine {
 
     /// Asks run `id` to stop; nothing if it is over already.
     pub fn stop(&self, id: RunId) {
-        if let Some(stopper) = self.runs().get(&id) {
+        if let Some((stopper, _)) = self.runs().get(&id) {
             stopper.stop();
         }
+    }
+
+    /// How to give run `id` new code, while it is in flight (only a server takes it).
+    pub fn swapper(&self, id: RunId) -> Option<Swapper> {
+        self.runs().get(&id).map(|(_, swapper)| swapper.clone())
     }
 
     /// Replaces the watch on component files (`None` stops watching).
@@ -101,7 +108,7 @@ impl Engine {
         *self.watcher.lock().unwrap_or_else(|e| e.into_inner()) = watcher;
     }
 
-    fn runs(&self) -> MutexGuard<'_, HashMap<RunId, Stopper>> {
+    fn runs(&self) -> MutexGuard<'_, HashMap<RunId, (Stopper, Swapper)>> {
         // Only inserts and removes happen under this lock: a poisoned map is still consistent.
         self.runs.lock().unwrap_or_else(|e| e.into_inner())
     }

@@ -13,6 +13,7 @@ export const SEED = resolve(ROOT, "projects/seed.plugboard.json");
 export const OPS = "example:stringoperations/operations@0.1.0";
 export const LOG = "example:logger/log@0.1.0";
 export const GREET = "example:greeter/greet@0.1.0";
+export const LEN = "example:string-operations/len@0.1.0";
 export const RUN = "wasi:cli/run@0.2.0";
 
 /** Long enough for a cold debug build on a slow 2-core CI machine. */

@@ -1,7 +1,8 @@
 // Running through the real app: Run and the output pane, Stop on an infinite loop, grants (a
 // folder through the folder picker's test hook, the network per node on the canvas) and the
 // capability log, invoke forms, serving the HTTP proxy and fetching it from the test, the WASI
-// worlds library, polyglot projects, the 1 GiB flood, and hot reload of a rebuilt component.
+// worlds library, polyglot projects, the 1 GiB flood, and hot reload of a rebuilt component
+// (swapped into a running server).
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
@@ -11,6 +12,7 @@ import type { Browser } from "webdriverio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import {
+  LEN,
   OPS,
   ROOT,
   SAMPLES,
@@ -39,13 +41,19 @@ async function output(): Promise<string> {
 /** Waits until the output pane shows `text`; returns all it shows. */
 async function waitForOutput(text: string): Promise<string> {
   let last = "";
-  await browser.waitUntil(
-    async () => {
-      last = await output();
-      return last.includes(text);
-    },
-    { timeout: WAIT, timeoutMsg: `the output never showed ${JSON.stringify(text)}` },
-  );
+  await browser
+    .waitUntil(
+      async () => {
+        last = await output();
+        return last.includes(text);
+      },
+      { timeout: WAIT },
+    )
+    .catch(() => {
+      throw new Error(
+        `the output never showed ${JSON.stringify(text)}; it ends ${last.slice(-400)}`,
+      );
+    });
   return last;
 }
 
@@ -519,8 +527,68 @@ describe("hot reload", () => {
       .$$('[data-testid="reload-change"]')
       .map(async (c) => [await c.getAttribute("data-change"), await c.getAttribute("data-port")]);
     expect(changes).toContainEqual(["removed", OPS]);
+    // The node shows the new component's ports.
+    await browser
+      .$(`${nodeSel("provider")} [data-testid="port"][data-port-name="${LEN}"]`)
+      .waitForExist({ timeout: WAIT });
     await browser.$('[data-testid="wire"][data-broken="true"]').waitForExist({ timeout: WAIT });
     expect(await panel.$('[data-testid="reload-broken"]').getText()).toContain(OPS);
     expect(await panel.$('[data-testid="btn-restart"]').isExisting()).toBe(true);
+  });
+
+  it("swaps a rebuilt provider into a running server on the same address", async () => {
+    const provider = join(dir, "served-provider.wasm");
+    copyFileSync(join(SAMPLES, "string-operations.wasm"), provider);
+    const path = join(dir, "swap.plugboard.json");
+    writeFileSync(
+      path,
+      JSON.stringify({
+        format: 1,
+        nodes: [
+          { id: "provider", component: provider, position: { x: 0, y: 0 } },
+          {
+            id: "http-proxy-demo",
+            component: join(SAMPLES, "http-proxy-demo.wasm"),
+            position: { x: 560, y: 0 },
+          },
+        ],
+        wires: [
+          { from: { node: "provider", port: OPS }, to: { node: "http-proxy-demo", port: OPS } },
+        ],
+      }),
+    );
+    await open(path);
+    await browser.waitUntil(async () => (await snapshot(browser)).watching.includes(provider), {
+      timeout: WAIT,
+    });
+    const before = (await status()).run;
+    await browser.$('[data-testid="btn-serve"]').click();
+    await waitForRun(before, ["serving"]);
+    const url = (await browser.$('[data-testid="serve-url"]').getText()).trim();
+    expect(await (await fetch(`${url}first`)).text()).toBe("tsrif/\n");
+    const swap = async () => {
+      const button = browser.$(
+        '[data-testid="hot-reload"][data-node="provider"] [data-testid="btn-swap"]',
+      );
+      await button.waitForExist({ timeout: WAIT });
+      await button.click();
+    };
+
+    // A rebuild that no longer fits is refused: the server goes on answering with its code.
+    copyFileSync(join(SAMPLES, "string-len.wasm"), provider);
+    await swap();
+    await waitForOutput("── could not swap");
+    expect(await (await fetch(`${url}still`)).text()).toBe("llits/\n");
+
+    // A rebuild that fits is swapped in for new requests, on the same address.
+    copyFileSync(join(SAMPLES, "string-operations.wasm"), provider);
+    await swap();
+    await waitForOutput("── new code swapped in");
+    expect(await statusText()).toContain("new code swapped in");
+    expect((await status()).state).toBe("serving");
+    expect(await (await fetch(`${url}again`)).text()).toBe("niaga/\n");
+
+    await browser.$('[data-testid="btn-stop"]').click();
+    expect((await waitForRun(before, ENDED)).state).toBe("stopped");
   });
 });

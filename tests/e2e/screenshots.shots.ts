@@ -1,6 +1,8 @@
 // Not a test: scripts/screenshots.sh runs this to put the app into the states the README shows
 // and photograph the whole Xvfb screen (`import -window root`) into docs/.
 import { execFileSync } from "node:child_process";
+import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 import type { Browser } from "webdriverio";
@@ -234,4 +236,51 @@ it("photographs a run, the grants and the log, an invocation and the HTTP proxy"
   shoot("proxy");
   await browser.$('[data-testid="btn-stop"]').click();
   await browser.$('[data-testid="btn-toggle-inspector"]').click();
+});
+
+it("photographs a component rebuilt under a running server", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "plugboard-shots-"));
+  const provider = join(dir, "string-operations.wasm");
+  copyFileSync(join(SAMPLES, "string-operations.wasm"), provider);
+  const path = join(dir, "hot-reload.plugboard.json");
+  writeFileSync(
+    path,
+    JSON.stringify({
+      format: 1,
+      title: "Hot reload",
+      nodes: [
+        { id: "string-operations", component: provider, position: { x: 0, y: 0 } },
+        {
+          id: "http-proxy-demo",
+          component: join(SAMPLES, "http-proxy-demo.wasm"),
+          position: { x: 560, y: 0 },
+        },
+      ],
+      wires: [
+        {
+          from: { node: "string-operations", port: OPS },
+          to: { node: "http-proxy-demo", port: OPS },
+        },
+      ],
+    }),
+  );
+  await hook(browser, "openProject", path);
+  await browser.waitUntil(async () => (await snapshot(browser)).watching.includes(provider), {
+    timeout: WAIT,
+  });
+  const before = await runNumber();
+  await browser.$('[data-testid="btn-serve"]').click();
+  await waitForRun(before, ["serving"]);
+  const url = (await browser.$('[data-testid="serve-url"]').getText()).trim();
+  await fetch(`${url}before/the/rebuild`);
+  // "Rebuilt" into a component that exports another interface: the wire no longer fits.
+  copyFileSync(join(SAMPLES, "string-len.wasm"), provider);
+  await browser.$('[data-testid="hot-reload"] [data-testid="btn-swap"]').waitForExist({
+    timeout: WAIT,
+  });
+  await browser.$('[data-testid="wire"][data-broken="true"]').waitForExist({ timeout: WAIT });
+  await mouseAway();
+  await settle();
+  shoot("hot-reload");
+  await browser.$('[data-testid="btn-stop"]').click();
 });

@@ -84,6 +84,7 @@ function fakeDeps() {
     serveProject: vi.fn(() => Promise.resolve(8)),
     invokeFunction: vi.fn(() => Promise.resolve({ id: 9, call: "f()" })),
     stopRun: vi.fn(() => Promise.resolve(null)),
+    swapServedProject: vi.fn(() => Promise.resolve(null)),
     precompile: vi.fn(() => Promise.resolve(10)),
     sendRequest: vi.fn(() => Promise.reject(new Error("not serving"))),
     watchComponents: vi.fn(() => Promise.resolve(null)),
@@ -324,6 +325,37 @@ describe("running", () => {
       expect(s.capabilityLog).toHaveLength(1);
       expect(s.capabilityLog[0]?.attempt.node).toBe("consumer-app");
       expect(deps.output.note).toHaveBeenLastCalledWith("── exited with code 0 (linked)");
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("swaps new code into a running server on the server's own events", async () => {
+    vi.useFakeTimers();
+    try {
+      const { store, deps } = await openedSeed();
+      let send: RunListener = () => undefined;
+      deps.engine.serveProject = vi.fn((_p, _path, _m, _a, on: RunListener) => {
+        send = on;
+        return Promise.resolve(8);
+      });
+      await store.getState().serveProject();
+      send({ type: "serving", address: "127.0.0.1:9000" });
+      vi.advanceTimersByTime(50);
+      await store.getState().swapServer();
+      expect(deps.engine.swapServedProject).toHaveBeenCalledWith(
+        8,
+        store.getState().project,
+        "/p/seed.plugboard.json",
+        "linked",
+      );
+      expect(store.getState().run?.swapping).toBe(true);
+      send({ type: "swapped", millis: 5 });
+      vi.advanceTimersByTime(50);
+      expect(store.getState().run).toMatchObject({ phase: "serving", swapping: false, swaps: 1 });
+      expect(deps.output.note).toHaveBeenLastCalledWith(
+        "── new code swapped in (prepared in 5 ms): new requests get it",
+      );
     } finally {
       vi.useRealTimers();
     }

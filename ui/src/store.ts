@@ -566,7 +566,9 @@ export function createAppStore(deps: Deps): StoreApi<AppStore> {
         for (const load of loads) {
           const next = entryOf(load);
           const before = entries[load.node];
-          if (before?.state !== next.state || before.problem !== next.problem) {
+          // A file rebuilt in place (hot reload) keeps its state but not its ports.
+          const rebuilt = before?.details?.info.sha256 !== next.details?.info.sha256;
+          if (before?.state !== next.state || before.problem !== next.problem || rebuilt) {
             entries[load.node] = next;
             changed = true;
           }

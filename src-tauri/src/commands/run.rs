@@ -98,6 +98,47 @@ pub async fn serve_project(
     start.run(engine.inner(), events).await
 }
 
+/// Gives server `id` the project as it is now (hot reload, on the same address): it prepares
+/// the new code while it answers with the old, then serves new requests with the new code and
+/// grants (`swapped`); requests in flight finish on the old code. New code that cannot be served
+/// leaves the server as it was (`swap-failed`). The events arrive on the server's channel.
+#[tauri::command]
+pub async fn swap_served_project(
+    engine: State<'_, Arc<Engine>>,
+    id: RunId,
+    project: Project,
+    project_path: Option<PathBuf>,
+    mode: RunMode,
+) -> Result<(), AppError> {
+    blocking(engine.inner(), move |engine| {
+        let swapper = engine.swapper(id).ok_or_else(|| {
+            AppError::new(
+                ErrorKind::RunEnded,
+                "the server has stopped: press Serve to start it again",
+            )
+        })?;
+        let components = components(engine, &project, project_path)?;
+        let mut composer = engine.composer();
+        engine.runtime.swap_project(
+            &swapper,
+            &mut composer,
+            ProjectRun {
+                project: &project,
+                components: &components,
+                mode,
+                // Chooses the proxy node as root; the server keeps its address.
+                operation: Operation::Serve {
+                    address: SocketAddr::from(([127, 0, 0, 1], 0)),
+                },
+                root: None,
+                output: WINDOW_OUTPUT,
+            },
+        )?;
+        Ok(())
+    })
+    .await
+}
+
 /// Calls one exported function of a node (the project linked with that node as root) or of
 /// the composed component, with the form's values.
 #[tauri::command]

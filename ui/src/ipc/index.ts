@@ -92,6 +92,8 @@ export const engine = {
       events: channel(on),
     }),
   stopRun: (id: RunId) => call<null>("stop_run", { id }),
+  swapServedProject: (id: RunId, project: Project, projectPath: string | null, mode: RunMode) =>
+    call<null>("swap_served_project", { id, project, projectPath, mode }),
   precompile: (node: string, path: string, on: RunListener) =>
     call<RunId>("precompile", { node, path, events: channel(on) }),
   sendRequest: (request: TestRequest) => call<TestResponse>("send_request", { request }),

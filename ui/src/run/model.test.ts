@@ -52,4 +52,21 @@ describe("a run's status", () => {
     ]);
     expect(statusOf(run, 2000).text).toBe("Serving on http://127.0.0.1:8080/ · 1.0 s · 1 request");
   });
+
+  it("keeps serving while new code compiles, and counts the swaps", () => {
+    const serving = after(newRun(1, "serve", "linked", 2, 0), [
+      { type: "serving", address: "127.0.0.1:8080" },
+    ]);
+    const swapping = { ...serving, swapping: true };
+    const compiling = after(swapping, [{ type: "compiling", bytes: 1000 }]);
+    expect(compiling.phase).toBe("serving");
+    expect(statusOf(compiling, 1000).text).toContain("swapping in new code…");
+    const failed = after(compiling, [{ type: "swap-failed", message: "no incoming-handler" }]);
+    expect(failed).toMatchObject({ phase: "serving", swapping: false, swaps: 0 });
+    const swapped = after(swapping, [{ type: "swapped", millis: 12 }]);
+    expect(swapped).toMatchObject({ phase: "serving", swapping: false, swaps: 1 });
+    expect(statusOf(swapped, 2000).text).toBe(
+      "Serving on http://127.0.0.1:8080/ · 1.0 s · 0 requests · new code swapped in",
+    );
+  });
 });

@@ -47,6 +47,10 @@ export type RunInfo = {
   /** Where it serves. */
   address: string | null;
   requests: number;
+  /** A server is preparing new code (hot reload) while it answers with the old. */
+  swapping: boolean;
+  /** How many times a server took new code. */
+  swaps: number;
   /** Bytes of output the engine dropped. */
   dropped: number;
 };
@@ -132,6 +136,8 @@ export function newRun(
     stopRequested: false,
     address: null,
     requests: 0,
+    swapping: false,
+    swaps: 0,
     dropped: 0,
   };
 }
@@ -143,7 +149,15 @@ export function isActive(run: RunInfo | null): boolean {
 /** `run` after `event`. */
 export function reduceRun(run: RunInfo, event: RunEvent, now: number): RunInfo {
   if (run.phase === "ended") return run;
+  // A server compiling new code goes on serving the old.
+  if (run.phase === "serving" && (event.type === "compiling" || event.type === "compiled")) {
+    return run;
+  }
   switch (event.type) {
+    case "swapped":
+      return { ...run, swapping: false, swaps: run.swaps + 1 };
+    case "swap-failed":
+      return { ...run, swapping: false };
     case "compiling":
       return {
         ...run,
@@ -259,10 +273,15 @@ export function statusOf(run: RunInfo | null, now: number): RunStatusView {
       const where = run.address ? ` on http://${run.address}/` : "";
       const requests =
         run.kind === "serve" ? ` · ${run.requests} request${run.requests === 1 ? "" : "s"}` : "";
+      const swaps = run.swapping
+        ? " · swapping in new code…"
+        : run.swaps > 0
+          ? ` · new code swapped in${run.swaps > 1 ? ` ${run.swaps}×` : ""}`
+          : "";
       return {
         state: run.phase,
         tone: "busy",
-        text: run.stopRequested ? "Stopping…" : `${noun}${where} · ${elapsed}${requests}`,
+        text: run.stopRequested ? "Stopping…" : `${noun}${where} · ${elapsed}${requests}${swaps}`,
         progress: null,
       };
     }

@@ -78,6 +78,8 @@ export type RunActions = {
   serveProject: (address?: string | null) => Promise<void>;
   stopRun: () => Promise<void>;
   restartRun: () => Promise<void>;
+  /** Gives the running server the project as it is now: new requests get the new code. */
+  swapServer: () => Promise<void>;
   invokeFunction: (target: InvokeTarget, args: JsonValue[]) => Promise<void>;
   precompileNodes: (nodes: { id: string; path: string }[]) => void;
   sendTestRequest: (request: Omit<TestRequest, "address">) => Promise<void>;
@@ -151,6 +153,14 @@ export function createRunSlice(set: Set, get: Get, deps: Deps): RunState & RunAc
       if (event.type === "request" || event.type === "response") {
         requests = requestsAfter(requests, event);
       }
+      if (event.type === "swapped") {
+        deps.output.note(
+          `── new code swapped in (prepared in ${event.millis} ms): new requests get it`,
+        );
+      }
+      if (event.type === "swap-failed") {
+        deps.output.note(`── could not swap: ${event.message}`);
+      }
       if (event.type === "link-fallback") {
         deps.output.note(`── fell back to a fused run: ${event.reason}`);
       }
@@ -191,7 +201,7 @@ export function createRunSlice(set: Set, get: Get, deps: Deps): RunState & RunAc
       run,
       capabilityLog: [],
       ...(kind === "serve"
-        ? { requestLog: [], dockTab: "http" as const }
+        ? { requestLog: [], tester: { state: "idle" as const }, dockTab: "http" as const }
         : { dockTab: "log" as const }),
       panels: { ...get().panels, dock: true },
     });
@@ -255,6 +265,20 @@ export function createRunSlice(set: Set, get: Get, deps: Deps): RunState & RunAc
       set({ reload: null });
       if (isActive(run)) await get().stopRun();
       else await restartNow();
+    },
+
+    async swapServer() {
+      const { run, project, projectPath, runMode } = get();
+      if (run?.kind !== "serve" || run.phase !== "serving" || run.id === null) return;
+      set({ reload: null, run: { ...run, swapping: true } });
+      deps.output.note("── swapping in the new code: requests in flight finish on the old");
+      try {
+        await deps.engine.swapServedProject(run.id, project, projectPath, runMode);
+      } catch (error) {
+        const current = get().run;
+        if (current?.seq === run.seq) set({ run: { ...current, swapping: false } });
+        deps.output.note(`── could not swap: ${toAppError(error).message}`);
+      }
     },
 
     async invokeFunction(target, args) {

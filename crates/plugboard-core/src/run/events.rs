@@ -90,6 +90,18 @@ pub enum RunEvent {
         /// Why the guest failed, when it did.
         error: Option<String>,
     },
+    /// A server took new code (hot reload): new requests get it, requests in flight finish on
+    /// the code they started with.
+    Swapped {
+        /// How long preparing the new code took.
+        #[ts(type = "number")]
+        millis: u64,
+    },
+    /// New code for a server could not be prepared: it goes on answering with the code it had.
+    SwapFailed {
+        /// What went wrong and what to do.
+        message: String,
+    },
     /// An invoked function returned (terminal).
     Returned {
         /// Each result as WAVE text.

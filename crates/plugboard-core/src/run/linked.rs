@@ -17,8 +17,8 @@ use super::RunError;
 use super::engine::ComponentSource;
 use super::host::HostState;
 use crate::compose::NodeComponents;
-use crate::inspect::{Port, PortKind, TypeShape};
-use crate::project::{NodeId, Project};
+use crate::inspect::{FunctionInfo, Port, PortKind, TypeShape};
+use crate::project::{NodeId, Project, Wire};
 use crate::run::CapabilityProfile;
 
 /// A project laid out for a linked run: nodes in instantiation order (providers first), and one
@@ -114,6 +114,16 @@ impl LinkPlan {
                     ))
                 })?;
             check_forwardable(import, &wire.to.node)?;
+            let export = components
+                .get(&wire.from.node)
+                .and_then(|c| c.info.export(&wire.from.port))
+                .ok_or_else(|| {
+                    LinkError(format!(
+                        "node `{}` has no export `{}`",
+                        wire.from.node, wire.from.port
+                    ))
+                })?;
+            check_fits(import, export, wire)?;
             let functions: Vec<Option<String>> = match import.kind {
                 PortKind::Function => vec![None],
                 _ => import
@@ -263,6 +273,41 @@ fn exported_func(
         None => outer,
     };
     instance.get_func(&mut *store, index)
+}
+
+/// Refuses a wire whose export lacks a function the import needs, or has it with other types:
+/// forwarding would only fail at call time. (The fused fallback's composer then says precisely
+/// why, and accepts the subtypes this plain comparison cannot.)
+fn check_fits(import: &Port, export: &Port, wire: &Wire) -> Result<(), LinkError> {
+    for needed in &import.functions {
+        // A function imported on its own is wired to a function exported under any name.
+        let offered = match import.kind {
+            PortKind::Function => export.functions.first(),
+            _ => export.functions.iter().find(|f| f.name == needed.name),
+        };
+        match offered {
+            Some(offered) if signature(offered) == signature(needed) => {}
+            Some(offered) => {
+                return Err(LinkError(format!(
+                    "on the wire {wire}, `{}` is exported as `{}` but imported as `{}`",
+                    needed.name, offered.signature, needed.signature
+                )));
+            }
+            None => {
+                return Err(LinkError(format!(
+                    "on the wire {wire}, `{}` exports no `{}`",
+                    wire.from.node, needed.name
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A function's parameter and result types, without names.
+fn signature(function: &FunctionInfo) -> (Vec<&TypeShape>, Option<&TypeShape>) {
+    let params = function.params.iter().map(|p| &p.ty.shape).collect();
+    (params, function.result.as_ref().map(|r| &r.shape))
 }
 
 /// Refuses wires whose values would carry resource handles between nodes: a handle means

@@ -43,6 +43,6 @@ pub use linked::{LinkError, LinkPlan};
 pub use project::{ProjectRun, RunMode};
 pub use queue::OutputPolicy;
 pub use runtime::{
-    Operation, RunHandle, RunRequest, Runtime, RuntimeOptions, Stopper, default_cache_dir,
+    Operation, RunHandle, RunRequest, Runtime, RuntimeOptions, Stopper, Swapper, default_cache_dir,
 };
 pub use values::{wave_call, wave_value};

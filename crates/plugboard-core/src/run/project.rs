@@ -1,6 +1,8 @@
 //! Running a project: linked (each node compiled once, wired by the host) or fused (composed
 //! into one component), with linked falling back to fused when a wire cannot be forwarded.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -8,7 +10,7 @@ use super::engine::ComponentSource;
 use super::events::RunEvent;
 use super::linked::LinkPlan;
 use super::queue::OutputPolicy;
-use super::runtime::{Job, Operation, RunHandle, RunRequest, Runtime};
+use super::runtime::{Job, Operation, RunHandle, RunRequest, Runtime, Swapper};
 use crate::compose::{ComposeError, Composer, NodeComponents};
 use crate::inspect::ComponentRole;
 use crate::project::{ExportChoice, NodeId, Project};
@@ -56,66 +58,81 @@ impl Runtime {
         composer: &mut Composer,
         run: ProjectRun<'_>,
     ) -> Result<RunHandle, ComposeError> {
-        let project = run.project;
-        let root = run
-            .root
-            .clone()
-            .or_else(|| default_root(project, run.components, &run.operation));
-        let mut notices = Vec::new();
-        if run.mode == RunMode::Linked
-            && let Some(root) = &root
-        {
-            match LinkPlan::new(project, run.components, root) {
-                Ok(plan) => {
-                    return Ok(self.start_job(
-                        Job::Linked(std::sync::Arc::new(plan)),
-                        project.limits,
-                        run.output,
-                        run.operation,
-                        notices,
-                    ));
-                }
-                Err(reason) => notices.push(RunEvent::LinkFallback {
-                    reason: reason.to_string(),
-                }),
-            }
-        }
-        // A fused run of a chosen node exports what that node exports.
-        let fused_project;
-        let project = match &run.root {
-            Some(node) => {
-                fused_project = exporting_only(project, run.components, node);
-                &fused_project
-            }
-            None => project,
-        };
-        let composition = composer.compose(project, run.components)?;
-        // The composition runs as its root: with the root node's own grants, if it has any.
-        let capabilities = root
-            .as_ref()
-            .and_then(|id| project.node(id))
-            .and_then(|node| node.capabilities.clone())
-            .unwrap_or_else(|| project.capabilities.clone());
-        let request = RunRequest {
-            component: ComponentSource::new(
-                project
-                    .title
-                    .clone()
-                    .unwrap_or_else(|| "composition.wasm".to_string()),
-                composition.bytes,
-            ),
-            capabilities,
-            limits: project.limits,
-            output: run.output,
-        };
-        Ok(self.start_job(
-            Job::single(&request),
-            request.limits,
-            request.output,
-            run.operation,
-            notices,
-        ))
+        let (job, notices) = project_job(composer, &run)?;
+        Ok(self.start_job(job, run.project.limits, run.output, run.operation, notices))
     }
+
+    /// Gives the server `swapper` belongs to the project as `run` describes it now (hot reload):
+    /// it prepares the new code while it goes on answering with the old, then answers new
+    /// requests with the new code and the new grants, announced by [`RunEvent::Swapped`];
+    /// requests in flight finish on the old. Code that cannot be prepared leaves the server as it
+    /// was, with a [`RunEvent::SwapFailed`]. The server keeps the limits it started with.
+    ///
+    /// # Errors
+    /// A [`ComposeError`] when the project has to be composed and cannot be.
+    pub fn swap_project(
+        &self,
+        swapper: &Swapper,
+        composer: &mut Composer,
+        run: ProjectRun<'_>,
+    ) -> Result<(), ComposeError> {
+        let (job, notices) = project_job(composer, &run)?;
+        swapper.send(job, notices);
+        Ok(())
+    }
+}
+
+/// The job that runs `run` (linked, or composed when it is fused or cannot be linked), with the
+/// events to announce before it.
+fn project_job(
+    composer: &mut Composer,
+    run: &ProjectRun<'_>,
+) -> Result<(Job, Vec<RunEvent>), ComposeError> {
+    let project = run.project;
+    let root = run
+        .root
+        .clone()
+        .or_else(|| default_root(project, run.components, &run.operation));
+    let mut notices = Vec::new();
+    if run.mode == RunMode::Linked
+        && let Some(root) = &root
+    {
+        match LinkPlan::new(project, run.components, root) {
+            Ok(plan) => return Ok((Job::Linked(Arc::new(plan)), notices)),
+            Err(reason) => notices.push(RunEvent::LinkFallback {
+                reason: reason.to_string(),
+            }),
+        }
+    }
+    // A fused run of a chosen node exports what that node exports.
+    let fused_project;
+    let project = match &run.root {
+        Some(node) => {
+            fused_project = exporting_only(project, run.components, node);
+            &fused_project
+        }
+        None => project,
+    };
+    let composition = composer.compose(project, run.components)?;
+    // The composition runs as its root: with the root node's own grants, if it has any.
+    let capabilities = root
+        .as_ref()
+        .and_then(|id| project.node(id))
+        .and_then(|node| node.capabilities.clone())
+        .unwrap_or_else(|| project.capabilities.clone());
+    let request = RunRequest {
+        component: ComponentSource::new(
+            project
+                .title
+                .clone()
+                .unwrap_or_else(|| "composition.wasm".to_string()),
+            composition.bytes,
+        ),
+        capabilities,
+        limits: project.limits,
+        output: run.output,
+    };
+    Ok((Job::single(&request), notices))
 }
 
 /// The one node that exports what the operation needs, among the nodes the composition would

@@ -217,12 +217,14 @@ impl Runtime {
         let (sender, events) = mpsc::channel(16);
         let queue = EventQueue::start(output, sender, &handle);
         let (stop, stopped) = watch::channel(false);
+        let (swap, swaps) = watch::channel(None);
         let context = RunContext {
             engines: self.engines.clone(),
-            job,
+            job: Arc::new(job),
             limits,
             queue: queue.clone(),
             stopped,
+            swaps,
         };
         handle.spawn(async move {
             let terminal = body(context).await;
@@ -231,6 +233,7 @@ impl Runtime {
         RunHandle {
             events,
             stop: Stopper(Arc::new(stop)),
+            swap: Swapper(Arc::new(swap)),
         }
     }
 }
@@ -250,6 +253,7 @@ impl Drop for Runtime {
 pub struct RunHandle {
     events: mpsc::Receiver<RunEvent>,
     stop: Stopper,
+    swap: Swapper,
 }
 
 impl RunHandle {
@@ -281,6 +285,12 @@ impl RunHandle {
     pub fn stopper(&self) -> Stopper {
         self.stop.clone()
     }
+
+    /// A handle that can give a server new code from elsewhere (see
+    /// [`Runtime::swap_project`]).
+    pub fn swapper(&self) -> Swapper {
+        self.swap.clone()
+    }
 }
 
 /// Stops one run; cloneable and usable from any thread.
@@ -292,6 +302,33 @@ impl Stopper {
     pub fn stop(&self) {
         self.0.send_replace(true);
     }
+}
+
+/// Gives a running server new code: hot reload without closing its port. Only servers take a
+/// swap; runs and invocations ignore it. Cloneable and usable from any thread.
+#[derive(Clone)]
+pub struct Swapper(Arc<watch::Sender<Option<Arc<Swap>>>>);
+
+impl std::fmt::Debug for Swapper {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Swapper")
+    }
+}
+
+impl Swapper {
+    /// Hands `job` to the server, announcing `notices` when it is swapped in.
+    pub(crate) fn send(&self, job: Job, notices: Vec<RunEvent>) {
+        self.0.send_replace(Some(Arc::new(Swap {
+            job: Arc::new(job),
+            notices,
+        })));
+    }
+}
+
+/// New code for a server, with what to announce when it takes over.
+pub(crate) struct Swap {
+    pub(crate) job: Arc<Job>,
+    pub(crate) notices: Vec<RunEvent>,
 }
 
 /// What to do with a job.
@@ -330,6 +367,13 @@ impl Job {
             capabilities: Box::new(request.capabilities.clone()),
         }
     }
+
+    fn sources(&self) -> Vec<&ComponentSource> {
+        match self {
+            Self::Single { component, .. } => vec![component],
+            Self::Linked(plan) => plan.nodes.iter().map(|n| &n.source).collect(),
+        }
+    }
 }
 
 /// A job compiled and type-checked, ready to instantiate in any number of stores of its tier.
@@ -337,6 +381,8 @@ impl Job {
 pub(crate) struct Prepared {
     tier: Tier,
     code: PreparedCode,
+    /// The job, for the grants of each store made for it.
+    job: Arc<Job>,
 }
 
 #[derive(Clone)]
@@ -370,10 +416,11 @@ impl Prepared {
 /// What a run's task works with.
 pub(crate) struct RunContext {
     engines: Arc<Engines>,
-    job: Job,
+    job: Arc<Job>,
     pub(crate) limits: Limits,
     pub(crate) queue: Arc<EventQueue>,
     stopped: watch::Receiver<bool>,
+    swaps: watch::Receiver<Option<Arc<Swap>>>,
 }
 
 /// How a guarded future ended.
@@ -388,11 +435,16 @@ impl RunContext {
     /// against its linker, on the tier [`Engines::pick`] chooses. Code the quick compiler cannot
     /// handle is compiled optimized instead.
     pub(crate) async fn prepare(&self) -> Result<Prepared, RunError> {
-        let sources = self.sources();
+        self.prepare_job(&self.job).await
+    }
+
+    /// [`Self::prepare`] for another job under this run's limits: a server's new code.
+    pub(crate) async fn prepare_job(&self, job: &Arc<Job>) -> Result<Prepared, RunError> {
+        let sources = job.sources();
         let tier = self.engines.pick(self.limits.fuel.is_some(), &sources);
-        let prepared = match self.prepare_on(tier).await {
+        let prepared = match self.prepare_on(tier, job).await {
             Err(RunError::Compile { .. }) if tier == Tier::Quick => {
-                self.prepare_on(Tier::Optimized).await
+                self.prepare_on(Tier::Optimized, job).await
             }
             other => other,
         }?;
@@ -406,7 +458,7 @@ impl RunContext {
     /// a component whose imports other nodes provide (which no linker has yet) is ready for the
     /// linked run that wires it. Code the quick compiler cannot handle is compiled optimized.
     pub(crate) async fn compile(&self) -> Result<(), RunError> {
-        let sources = self.sources();
+        let sources = self.job.sources();
         let tier = self.engines.pick(self.limits.fuel.is_some(), &sources);
         for source in &sources {
             match self
@@ -430,15 +482,8 @@ impl RunContext {
         Ok(())
     }
 
-    fn sources(&self) -> Vec<&ComponentSource> {
-        match &self.job {
-            Job::Single { component, .. } => vec![component],
-            Job::Linked(plan) => plan.nodes.iter().map(|n| &n.source).collect(),
-        }
-    }
-
-    async fn prepare_on(&self, tier: Tier) -> Result<Prepared, RunError> {
-        let code = match &self.job {
+    async fn prepare_on(&self, tier: Tier, job: &Arc<Job>) -> Result<Prepared, RunError> {
+        let code = match job.as_ref() {
             Job::Single { component, .. } => {
                 PreparedCode::Single(self.engines.prepare(tier, component, &self.queue).await?)
             }
@@ -467,12 +512,16 @@ impl RunContext {
                 }))
             }
         };
-        Ok(Prepared { tier, code })
+        Ok(Prepared {
+            tier,
+            code,
+            job: job.clone(),
+        })
     }
 
-    /// A fresh store for `prepared`'s tier with the job's grants and the limits.
+    /// A fresh store for `prepared`'s tier with its job's grants and the run's limits.
     pub(crate) fn store(&self, prepared: &Prepared) -> Result<Store<HostState>, RunError> {
-        let grants: Vec<NodeGrant<'_>> = match &self.job {
+        let grants: Vec<NodeGrant<'_>> = match prepared.job.as_ref() {
             Job::Single {
                 component,
                 capabilities,
@@ -519,6 +568,11 @@ impl RunContext {
             () = wait_stopped(&mut self.stopped) => Guarded::Stopped,
             () = deadline => Guarded::TimedOut(timeout.map(|t| t.as_millis() as u64).unwrap_or_default()),
         }
+    }
+
+    /// New code for a server, as [`Swapper`]s send it: the latest only.
+    pub(crate) fn swaps(&self) -> watch::Receiver<Option<Arc<Swap>>> {
+        self.swaps.clone()
     }
 
     /// A signal that resolves when the run is asked to stop.

@@ -1,8 +1,9 @@
-//! Serving a `wasi:http/proxy` component on a local port: one fresh instance per request.
+//! Serving a `wasi:http/proxy` component on a local port: one fresh instance per request, and
+//! new code swapped in without closing the port.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
 use hyper::server::conn::http1;
@@ -17,12 +18,20 @@ use wasmtime_wasi_http::p2::body::HyperOutgoingBody;
 use super::RunError;
 use super::events::RunEvent;
 use super::outcome;
-use super::runtime::{Prepared, RunContext};
+use super::runtime::{Prepared, RunContext, Swap};
 
 struct Server {
     ctx: RunContext,
-    prepared: Prepared,
+    /// The code new requests get; a request keeps the code it started with.
+    current: RwLock<Current>,
     next_id: AtomicU64,
+}
+
+struct Current {
+    prepared: Prepared,
+    /// Which swap it came from (0: the code the server started with), so a slow swap never
+    /// replaces a later one.
+    generation: u64,
 }
 
 pub(crate) async fn serve(ctx: RunContext, address: SocketAddr) -> RunEvent {
@@ -30,12 +39,8 @@ pub(crate) async fn serve(ctx: RunContext, address: SocketAddr) -> RunEvent {
         Ok(prepared) => prepared,
         Err(e) => return outcome::failed(e),
     };
-    if ProxyPre::new(prepared.root().clone()).is_err() {
-        return outcome::failed(RunError::WrongKind {
-            message: "this component does not export `wasi:http/incoming-handler`, so it cannot \
-                      be served: run it, or invoke one of its functions"
-                .to_string(),
-        });
+    if let Err(e) = check_proxy(&prepared) {
+        return outcome::failed(e);
     }
     let listener = match TcpListener::bind(address).await {
         Ok(listener) => listener,
@@ -52,12 +57,18 @@ pub(crate) async fn serve(ctx: RunContext, address: SocketAddr) -> RunEvent {
         .unwrap_or_default();
     ctx.queue.push(RunEvent::Serving { address: local });
     let mut stop = ctx.stop_signal();
+    let mut swaps = ctx.swaps();
     let server = Arc::new(Server {
         ctx,
-        prepared,
+        current: RwLock::new(Current {
+            prepared,
+            generation: 0,
+        }),
         next_id: AtomicU64::new(1),
     });
     let mut connections = JoinSet::new();
+    let mut generation = 0;
+    let mut swappable = true;
     loop {
         tokio::select! {
             accepted = listener.accept() => {
@@ -75,6 +86,17 @@ pub(crate) async fn serve(ctx: RunContext, address: SocketAddr) -> RunEvent {
                         .await;
                 });
             }
+            changed = swaps.changed(), if swappable => {
+                // An error means every handle was dropped: nobody can send a swap any more.
+                if changed.is_err() {
+                    swappable = false;
+                    continue;
+                }
+                let Some(swap) = swaps.borrow_and_update().clone() else { continue };
+                generation += 1;
+                // Preparing may compile for seconds: the old code answers meanwhile.
+                connections.spawn(server.clone().take(swap, generation));
+            }
             () = stop.stopped() => break,
         }
         // Reap finished connections so the set does not grow with every client.
@@ -84,7 +106,64 @@ pub(crate) async fn serve(ctx: RunContext, address: SocketAddr) -> RunEvent {
     RunEvent::Stopped
 }
 
+/// Whether `prepared` is a proxy: exports `wasi:http/incoming-handler`.
+fn check_proxy(prepared: &Prepared) -> Result<(), RunError> {
+    match ProxyPre::new(prepared.root().clone()) {
+        Ok(_) => Ok(()),
+        Err(_) => Err(RunError::WrongKind {
+            message: "this component does not export `wasi:http/incoming-handler`, so it cannot \
+                      be served: run it, or invoke one of its functions"
+                .to_string(),
+        }),
+    }
+}
+
 impl Server {
+    /// Prepares `swap`'s code and, unless a later swap got there first, answers new requests
+    /// with it.
+    async fn take(self: Arc<Self>, swap: Arc<Swap>, generation: u64) {
+        let started = Instant::now();
+        let prepared = match self.ctx.prepare_job(&swap.job).await {
+            Ok(prepared) => prepared,
+            Err(e) => {
+                self.ctx.queue.push(RunEvent::SwapFailed {
+                    message: format!("{e}; still serving the previous code"),
+                });
+                return;
+            }
+        };
+        if let Err(e) = check_proxy(&prepared) {
+            self.ctx.queue.push(RunEvent::SwapFailed {
+                message: format!("{e}; still serving the previous code"),
+            });
+            return;
+        }
+        let mut current = self.current.write().unwrap_or_else(|e| e.into_inner());
+        if current.generation > generation {
+            return;
+        }
+        *current = Current {
+            prepared,
+            generation,
+        };
+        drop(current);
+        for notice in &swap.notices {
+            self.ctx.queue.push(notice.clone());
+        }
+        self.ctx.queue.push(RunEvent::Swapped {
+            millis: started.elapsed().as_millis() as u64,
+        });
+    }
+
+    /// The code a request arriving now gets.
+    fn code(&self) -> Prepared {
+        self.current
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .prepared
+            .clone()
+    }
+
     async fn handle(
         &self,
         request: hyper::Request<hyper::body::Incoming>,
@@ -116,17 +195,14 @@ impl Server {
         &self,
         request: hyper::Request<hyper::body::Incoming>,
     ) -> wasmtime::Result<hyper::Response<HyperOutgoingBody>> {
-        let mut store = self
-            .ctx
-            .store(&self.prepared)
-            .map_err(wasmtime::Error::new)?;
+        let prepared = self.code();
+        let mut store = self.ctx.store(&prepared).map_err(wasmtime::Error::new)?;
         let (sender, receiver) = tokio::sync::oneshot::channel();
         let incoming = store
             .data_mut()
             .http()
             .new_incoming_request(Scheme::Http, request)?;
         let outparam = store.data_mut().http().new_response_outparam(sender)?;
-        let prepared = self.prepared.clone();
         let fuel = self.ctx.limits.fuel;
         let timeout = self.ctx.timeout();
         // The guest may keep writing the body after it sent the head, so it runs on its own task.

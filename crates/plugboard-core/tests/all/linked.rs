@@ -1,48 +1,16 @@
 //! Linked runs: the same results as fused, nothing compiled twice, grants per node, fallback.
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 
-use plugboard_core::compose::{Composer, NodeComponents, load_components};
-use plugboard_core::project::{Node, NodeId, Project, Wire, WireEnd, parent_dir};
-use plugboard_core::run::{
-    LinkPlan, Operation, OutputPolicy, ProjectRun, RunEvent, RunHandle, RunMode, Runtime,
-};
+use plugboard_core::compose::{NodeComponents, load_components};
+use plugboard_core::project::{Node, NodeId, Project, Wire, WireEnd};
+use plugboard_core::run::{LinkPlan, Operation, RunEvent, RunMode, Runtime};
 use tempfile::TempDir;
 
 use crate::support::{
-    Outcome, component_from_wit, project_file, root, runtime, shared_runtime, write_file,
+    Outcome, begin, component_from_wit, http_get, load_project, root, runtime, sample,
+    serving_address, shared_runtime, write_file,
 };
-
-fn load(name: &str) -> (Project, NodeComponents) {
-    let path = project_file(name);
-    let project = Project::load(&path).expect("loads");
-    let components = load_components(&project, &parent_dir(&path)).expect("components");
-    (project, components)
-}
-
-/// Starts `operation` on the project, rooted at `root` (or the default root).
-fn begin(
-    runtime: &Runtime,
-    (project, components): (&Project, &NodeComponents),
-    mode: RunMode,
-    operation: Operation,
-    root: Option<NodeId>,
-) -> RunHandle {
-    runtime
-        .start_project(
-            &mut Composer::new(),
-            ProjectRun {
-                project,
-                components,
-                mode,
-                operation,
-                root,
-                output: OutputPolicy::default(),
-            },
-        )
-        .expect("starts")
-}
 
 /// Runs `operation` on the project to its end.
 fn start(
@@ -98,7 +66,7 @@ fn every_bundled_command_project_runs_the_same_linked_and_fused() {
         if !name.ends_with(".plugboard.json") {
             continue;
         }
-        let (project, components) = load(&name);
+        let (project, components) = load_project(&name);
         let own_grants = project.nodes.iter().any(|n| n.capabilities.is_some());
         let is_command = project.nodes.iter().any(|n| {
             components[&n.id].info.role == plugboard_core::inspect::ComponentRole::Command
@@ -123,7 +91,7 @@ fn every_bundled_command_project_runs_the_same_linked_and_fused() {
 
 #[test]
 fn a_chain_with_two_instances_of_one_component_runs_the_same_linked_and_fused() {
-    let (mut project, _) = load("greeter-chain.plugboard.json");
+    let (mut project, _) = load_project("greeter-chain.plugboard.json");
     let mut second = project.nodes[0].clone();
     second.id = NodeId::new("logger-2");
     project.nodes.push(second);
@@ -150,7 +118,7 @@ fn a_chain_with_two_instances_of_one_component_runs_the_same_linked_and_fused() 
 #[test]
 fn rewiring_and_adding_nodes_compiles_nothing() {
     let (runtime, _cache) = runtime();
-    let (mut project, components) = load("greeter-chain.plugboard.json");
+    let (mut project, components) = load_project("greeter-chain.plugboard.json");
     let first = start(
         &runtime,
         &project,
@@ -209,7 +177,7 @@ fn listener() -> String {
 #[test]
 fn each_node_is_served_with_its_own_grants_and_named_in_the_log() {
     let (runtime, _cache) = runtime();
-    let (mut project, components) = load("per-node-grants.plugboard.json");
+    let (mut project, components) = load_project("per-node-grants.plugboard.json");
     let address = listener();
     let data = TempDir::new().expect("temp dir");
     std::fs::write(data.path().join("a.txt"), "a").expect("write");
@@ -322,9 +290,42 @@ fn a_resource_crossing_between_nodes_falls_back_to_fused_and_says_why() {
 }
 
 #[test]
+fn a_wire_whose_provider_no_longer_fits_is_not_linked() {
+    let dir = TempDir::new().expect("temp dir");
+    let other_types = component_from_wit(
+        "package example:stringoperations@0.1.0;
+         interface operations { reverse: func(s: string) -> u32; word-count: func(s: string) -> u32; }
+         world provider { export operations; }",
+        "provider",
+    );
+    let (mut project, _) = load_project("seed.plugboard.json");
+    let provider = NodeId::new("string-operations");
+    let consumer = NodeId::new("consumer-app");
+    let cases = [
+        (sample("string-len"), "has no export"),
+        (
+            write_file(dir.path(), "other-types.wasm", &other_types),
+            "`reverse` is exported as `reverse: func(s: string) -> u32` but imported as \
+             `reverse: func(s: string) -> string`",
+        ),
+    ];
+    for (path, expected) in cases {
+        project
+            .nodes
+            .iter_mut()
+            .find(|n| n.id == provider)
+            .expect("provider")
+            .component = path;
+        let components = load_components(&project, &root().join("projects")).expect("components");
+        let err = LinkPlan::new(&project, &components, &consumer).expect_err("does not fit");
+        assert!(err.to_string().contains(expected), "{err}");
+    }
+}
+
+#[test]
 fn a_linked_project_is_invoked_at_any_node_and_served() {
     let (runtime, _cache) = runtime();
-    let (project, components) = load("greeter-chain.plugboard.json");
+    let (project, components) = load_project("greeter-chain.plugboard.json");
     let handle = begin(
         &runtime,
         (&project, &components),
@@ -348,7 +349,7 @@ fn a_linked_project_is_invoked_at_any_node_and_served() {
         outcome.stderr
     );
 
-    let (project, components) = load("wasi-world-proxy.plugboard.json");
+    let (project, components) = load_project("wasi-world-proxy.plugboard.json");
     let mut handle = begin(
         &runtime,
         (&project, &components),
@@ -358,22 +359,8 @@ fn a_linked_project_is_invoked_at_any_node_and_served() {
         },
         None,
     );
-    let address = loop {
-        match handle.next_blocking().expect("serving") {
-            RunEvent::Serving { address } => break address,
-            RunEvent::Failed { message } => panic!("{message}"),
-            RunEvent::LinkFallback { reason } => panic!("should link: {reason}"),
-            _ => {}
-        }
-    };
-    let mut stream = TcpStream::connect(&address).expect("connect");
-    write!(
-        stream,
-        "GET /linked HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n"
-    )
-    .expect("send");
-    let mut response = String::new();
-    stream.read_to_string(&mut response).expect("read");
+    let address = serving_address(&mut handle);
+    let response = http_get(&address, "/linked");
     assert!(response.contains("deknil/"), "{response}");
     handle.stop();
     assert_eq!(handle.collect_blocking().last(), Some(&RunEvent::Stopped));
@@ -405,7 +392,7 @@ fn a_linked_loop_stops() {
 #[test]
 fn a_node_precompiles_alone_and_its_linked_run_compiles_nothing_more() {
     let (runtime, _cache) = runtime();
-    let (project, components) = load("seed.plugboard.json");
+    let (project, components) = load_project("seed.plugboard.json");
     // consumer-app imports the string operations, which only the other node provides.
     for component in components.values() {
         let source = plugboard_core::run::ComponentSource::new(

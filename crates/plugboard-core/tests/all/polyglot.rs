@@ -1,13 +1,12 @@
 //! What componentize-py and componentize-js produce: inspected, composed, run, invoked, served.
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
-
 use plugboard_core::inspect::{ComponentRole, PortKind, inspect_file};
 use plugboard_core::run::{DirGrant, EnvVar, RunEvent, StdinSource};
 use tempfile::TempDir;
 
-use crate::support::{Outcome, project_request, request, run, sample, shared_runtime};
+use crate::support::{
+    Outcome, http_get, project_request, request, run, sample, serving_address, shared_runtime,
+};
 
 const SEED_LINES: &str = "Original: Hello WebAssembly Component Model\n\
                           Reversed: ledoM tnenopmoC ylbmessAbeW olleH\n\
@@ -162,21 +161,8 @@ fn the_python_proxy_is_served() {
         request("py-http-proxy"),
         "127.0.0.1:0".parse().expect("addr"),
     );
-    let address = loop {
-        match handle.next_blocking().expect("serving") {
-            RunEvent::Serving { address } => break address,
-            RunEvent::Failed { message } => panic!("{message}"),
-            _ => {}
-        }
-    };
-    let mut stream = TcpStream::connect(&address).expect("connect");
-    write!(
-        stream,
-        "GET /from/python HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n"
-    )
-    .expect("send");
-    let mut response = String::new();
-    stream.read_to_string(&mut response).expect("read");
+    let address = serving_address(&mut handle);
+    let response = http_get(&address, "/from/python");
     assert!(
         response.contains("hello from python: GET /from/python"),
         "{response}"

@@ -1,25 +1,17 @@
-//! Serving the HTTP proxy sample on loopback and fetching from it.
+//! Serving the HTTP proxy sample on loopback, fetching from it, and swapping its code.
 
-use std::io::{Read, Write};
 use std::net::TcpStream;
+use std::path::Path;
 
-use plugboard_core::compose::{Composer, load_components};
+use plugboard_core::compose::{Composer, NodeComponents, load_components};
 use plugboard_core::project::{Node, NodeId, Project, Wire, WireEnd};
-use plugboard_core::run::{ComponentSource, RunEvent, RunRequest};
+use plugboard_core::run::{
+    ComponentSource, Operation, OutputPolicy, ProjectRun, RunEvent, RunHandle, RunMode, RunRequest,
+};
 
-use crate::support::{request, runtime, sample};
-
-fn get(address: &str, path: &str) -> String {
-    let mut stream = TcpStream::connect(address).expect("connect");
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nhost: {address}\r\nconnection: close\r\n\r\n"
-    )
-    .expect("send");
-    let mut response = String::new();
-    stream.read_to_string(&mut response).expect("read");
-    response
-}
+use crate::support::{
+    begin, http_get, load_project, request, runtime, sample, serving_address, shared_runtime,
+};
 
 fn proxy_composition() -> Vec<u8> {
     let mut project = Project::default();
@@ -55,18 +47,12 @@ fn the_proxy_is_served_on_loopback_and_stops_cleanly() {
     let (runtime, _cache) = runtime();
     let request = RunRequest::new(ComponentSource::new("proxy.wasm", proxy_composition()));
     let mut handle = runtime.serve(request, "127.0.0.1:0".parse().expect("addr"));
-    let address = loop {
-        match handle.next_blocking().expect("serving") {
-            RunEvent::Serving { address } => break address,
-            RunEvent::Failed { message } => panic!("{message}"),
-            _ => {}
-        }
-    };
-    let response = get(&address, "/hello/world");
+    let address = serving_address(&mut handle);
+    let response = http_get(&address, "/hello/world");
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     assert!(response.contains("dlrow/olleh/"), "{response}");
     assert!(response.contains("x-path-words: 2"), "{response}");
-    assert!(get(&address, "/abc").contains("cba/"));
+    assert!(http_get(&address, "/abc").contains("cba/"));
 
     handle.stop();
     let events = handle.collect_blocking();
@@ -96,4 +82,86 @@ fn a_command_cannot_be_served() {
     assert!(
         matches!(events.last(), Some(RunEvent::Failed { message }) if message.contains("incoming-handler"))
     );
+}
+
+/// The next event matching `wanted`; fails if the run ends first.
+fn wait_for(handle: &mut RunHandle, wanted: impl Fn(&RunEvent) -> bool) -> RunEvent {
+    loop {
+        let event = handle.next_blocking().expect("an event");
+        assert!(!event.is_terminal(), "ended early: {event:?}");
+        if wanted(&event) {
+            return event;
+        }
+    }
+}
+
+fn serve_here() -> Operation {
+    Operation::Serve {
+        address: "127.0.0.1:0".parse().expect("addr"),
+    }
+}
+
+#[test]
+fn new_code_is_swapped_in_without_closing_the_port() {
+    let runtime = shared_runtime();
+    let (project, components) = load_project("wasi-world-proxy.plugboard.json");
+    let mut handle = begin(
+        &runtime,
+        (&project, &components),
+        RunMode::Linked,
+        serve_here(),
+        None,
+    );
+    let address = serving_address(&mut handle);
+    assert!(http_get(&address, "/before").contains("erofeb/"));
+
+    // A command is no proxy: the server says so and keeps answering with the code it had.
+    let (command, command_components) = load_project("wasi-cli.plugboard.json");
+    let swapper = handle.swapper();
+    let swap = |project: &Project, components: &NodeComponents| {
+        runtime
+            .swap_project(
+                &swapper,
+                &mut Composer::new(),
+                ProjectRun {
+                    project,
+                    components,
+                    mode: RunMode::Linked,
+                    operation: serve_here(),
+                    root: None,
+                    output: OutputPolicy::default(),
+                },
+            )
+            .expect("swaps");
+    };
+    swap(&command, &command_components);
+    let failed = wait_for(&mut handle, |e| {
+        matches!(e, RunEvent::SwapFailed { .. } | RunEvent::Swapped { .. })
+    });
+    assert!(
+        matches!(&failed, RunEvent::SwapFailed { message } if message.contains("incoming-handler") && message.contains("still serving")),
+        "{failed:?}"
+    );
+    assert!(http_get(&address, "/still").contains("llits/"));
+
+    // The Python proxy takes over on the same port.
+    let mut python = Project::default();
+    python.nodes.push(Node {
+        id: NodeId::new("py-http-proxy"),
+        component: sample("py-http-proxy"),
+        sha256: None,
+        position: Default::default(),
+        capabilities: None,
+    });
+    let python_components = load_components(&python, Path::new("/")).expect("components");
+    swap(&python, &python_components);
+    wait_for(&mut handle, |e| matches!(e, RunEvent::Swapped { .. }));
+    let response = http_get(&address, "/after");
+    assert!(
+        response.contains("hello from python: GET /after"),
+        "{response}"
+    );
+
+    handle.stop();
+    assert_eq!(handle.collect_blocking().last(), Some(&RunEvent::Stopped));
 }

@@ -1,10 +1,15 @@
 //! Shared helpers: where the samples are, and running a request to its end.
 
+use std::io::{Read, Write};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 
-use plugboard_core::compose::{Composer, load_components};
-use plugboard_core::project::{Project, parent_dir};
-use plugboard_core::run::{ComponentSource, RunEvent, RunRequest, Runtime, RuntimeOptions};
+use plugboard_core::compose::{Composer, NodeComponents, load_components};
+use plugboard_core::project::{NodeId, Project, parent_dir};
+use plugboard_core::run::{
+    ComponentSource, Operation, OutputPolicy, ProjectRun, RunEvent, RunHandle, RunMode, RunRequest,
+    Runtime, RuntimeOptions,
+};
 use tempfile::TempDir;
 
 /// The repository root.
@@ -26,6 +31,62 @@ pub fn sample(name: &str) -> PathBuf {
 /// A bundled project file.
 pub fn project_file(name: &str) -> PathBuf {
     root().join("projects").join(name)
+}
+
+/// A bundled project and its nodes' components.
+pub fn load_project(name: &str) -> (Project, NodeComponents) {
+    let path = project_file(name);
+    let project = Project::load(&path).expect("loads");
+    let components = load_components(&project, &parent_dir(&path)).expect("components");
+    (project, components)
+}
+
+/// Starts `operation` on the project, rooted at `root` (or the default root).
+pub fn begin(
+    runtime: &Runtime,
+    (project, components): (&Project, &NodeComponents),
+    mode: RunMode,
+    operation: Operation,
+    root: Option<NodeId>,
+) -> RunHandle {
+    runtime
+        .start_project(
+            &mut Composer::new(),
+            ProjectRun {
+                project,
+                components,
+                mode,
+                operation,
+                root,
+                output: OutputPolicy::default(),
+            },
+        )
+        .expect("starts")
+}
+
+/// Waits for a server to listen and returns its address; fails if it ends instead.
+pub fn serving_address(handle: &mut RunHandle) -> String {
+    loop {
+        match handle.next_blocking().expect("serving") {
+            RunEvent::Serving { address } => return address,
+            RunEvent::Failed { message } => panic!("{message}"),
+            RunEvent::LinkFallback { reason } => panic!("should link: {reason}"),
+            _ => {}
+        }
+    }
+}
+
+/// The whole response (head and body) to `GET path` from `address`.
+pub fn http_get(address: &str, path: &str) -> String {
+    let mut stream = TcpStream::connect(address).expect("connect");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nhost: {address}\r\nconnection: close\r\n\r\n"
+    )
+    .expect("send");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("read");
+    response
 }
 
 /// A runtime with its own empty compile cache (kept alive by the returned directory).

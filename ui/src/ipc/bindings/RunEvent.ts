@@ -77,7 +77,15 @@ millis: number,
 /**
  * Why the guest failed, when it did.
  */
-error: string | null, } | { "type": "returned", 
+error: string | null, } | { "type": "swapped", 
+/**
+ * How long preparing the new code took.
+ */
+millis: number, } | { "type": "swap-failed", 
+/**
+ * What went wrong and what to do.
+ */
+message: string, } | { "type": "returned", 
 /**
  * Each result as WAVE text.
  */
