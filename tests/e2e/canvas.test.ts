@@ -249,6 +249,21 @@ describe("the canvas", () => {
     await browser.$(portSel("greeter", GREET, "export")).click();
     await browser.$('[data-testid="toggle-export"]').click();
     await browser.waitUntil(async () => (await snapshot(browser)).project.exports.length === 1);
+    // The Host node, dragged by its header, keeps its place too.
+    const header = browser.$('[data-testid="host-node"] .hnode-header');
+    await waitForView(browser);
+    await waitUntilStill(header);
+    await browser
+      .action("pointer", { id: "mouse", parameters: { pointerType: "mouse" } })
+      .move({ origin: header })
+      .down({ button: 0 })
+      .move({ origin: header, x: 20, y: 10, duration: 100 })
+      .move({ origin: header, x: 0, y: 160, duration: 200 })
+      .up({ button: 0 })
+      .perform();
+    await browser.waitUntil(async () => (await snapshot(browser)).project.hostPosition != null, {
+      timeout: WAIT,
+    });
     await hook(browser, "saveProjectAs", path);
     await browser.waitUntil(async () => !(await snapshot(browser)).dirty, { timeout: WAIT });
     const before = await snapshot(browser);
@@ -261,6 +276,7 @@ describe("the canvas", () => {
     expect(saved.nodes.every((n) => !n.component.startsWith("/"))).toBe(true);
     expect(saved.nodes[2]?.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(saved.exports).toEqual([{ node: "greeter", export: GREET }]);
+    expect(saved.hostPosition).toEqual(before.project.hostPosition);
 
     await browser.$('[data-testid="btn-new"]').click();
     await waitForCount(browser, NODES, 0);
@@ -270,6 +286,12 @@ describe("the canvas", () => {
     await waitForCount(browser, WIRES, 2);
     const after = await snapshot(browser);
     expect(after.project).toEqual(before.project);
+    const hostAt = await browser.execute(
+      () =>
+        document.querySelector('.react-flow__node[data-id="host"]')?.getAttribute("style") ?? "",
+    );
+    const { x, y } = before.project.hostPosition ?? { x: NaN, y: NaN };
+    expect(hostAt).toContain(`translate(${x}px, ${y}px)`);
     expect(after.dirty).toBe(false);
     expect(await count(browser, `${nodeSel("greeter")} [data-testid="port"]`)).toBeGreaterThan(3);
     expect(await browser.$(portSel("greeter", GREET, "export")).getText()).toContain("★");

@@ -277,10 +277,27 @@ describe("nodes, layout and compile", () => {
     expect(store.getState().project.nodes[1]?.position).toEqual({ x: 500, y: 0 });
   });
 
+  it("keeps the Host node where it was dragged in the project, undoably", async () => {
+    const { store } = await openedSeed();
+    expect(store.getState().project.hostPosition).toBeUndefined();
+    store
+      .getState()
+      .onNodesChange([
+        { type: "position", id: HOST_ID, position: { x: -700.6, y: 120 }, dragging: false },
+      ]);
+    expect(store.getState().project.hostPosition).toEqual({ x: -701, y: 120 });
+    expect(isDirty(store.getState())).toBe(true);
+    const host = store.getState().nodes.find((n) => n.id === HOST_ID);
+    expect(host?.position).toEqual({ x: -701, y: 120 });
+    store.getState().undo();
+    expect(store.getState().project.hostPosition).toBeUndefined();
+    expect(isDirty(store.getState())).toBe(false);
+  });
+
   it("lays out every node, the host first", async () => {
     const { store } = await openedSeed();
     await store.getState().autoLayout();
-    expect(store.getState().hostPosition).toEqual({ x: 0, y: 0 });
+    expect(store.getState().project.hostPosition).toEqual({ x: 0, y: 0 });
     expect(store.getState().project.nodes.map((n) => n.position.x)).toEqual([500, 1000]);
   });
 

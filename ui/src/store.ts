@@ -82,6 +82,7 @@ export type AppState = {
 
   /** React Flow's nodes: positions, measured sizes, selection. Rebuilt from the project. */
   nodes: AppNode[];
+  /** Where the Host node sits while the project has no place saved for it. */
   hostPosition: Point;
   selectedWires: string[];
   selection: Selection;
@@ -230,6 +231,11 @@ function entryOf(load: NodeLoad): NodeEntry {
   return { state: "ok", details, problem: null, actualSha256: null };
 }
 
+/** A canvas position in whole units, as the project file keeps it. */
+function rounded(p: Point): Point {
+  return { x: Math.round(p.x), y: Math.round(p.y) };
+}
+
 function sameEnd(a: WireEnd, b: WireEnd): boolean {
   return a.node === b.node && a.port === b.port;
 }
@@ -247,7 +253,8 @@ export function createAppStore(deps: Deps): StoreApi<AppStore> {
         hostInterfaces: state.hostInterfaces,
         compileError: state.compile.state === "failed" ? state.compile.error : null,
       };
-      return { ...patch, nodes: syncFlowNodes(state.nodes, input, state.hostPosition) };
+      const host = state.project.hostPosition ?? state.hostPosition;
+      return { ...patch, nodes: syncFlowNodes(state.nodes, input, host) };
     }
 
     /** Replaces the project with an edited one, as one undo step (or, with the same `coalesce`
@@ -597,17 +604,25 @@ export function createAppStore(deps: Deps): StoreApi<AppStore> {
         }
         // A drag ended: record the new positions in the project, as one undo step.
         const moved = new Map(nodes.map((n) => [n.id, n.position]));
-        const host = moved.get(HOST_ID);
         const { project } = get();
         const positions = project.nodes.map((n) => {
           const p = moved.get(n.id);
           return p && (p.x !== n.position.x || p.y !== n.position.y)
-            ? { ...n, position: { x: Math.round(p.x), y: Math.round(p.y) } }
+            ? { ...n, position: rounded(p) }
             : n;
         });
-        set({ nodes, selection, ...(host ? { hostPosition: host } : {}) });
-        if (positions.some((n, i) => n !== project.nodes[i])) {
-          commit({ ...project, nodes: positions }, { compile: get().compile });
+        // The Host node's place is saved with the project too, once it was moved.
+        const host = ended.some((c) => c.id === HOST_ID) ? moved.get(HOST_ID) : undefined;
+        set({ nodes, selection });
+        if (host || positions.some((n, i) => n !== project.nodes[i])) {
+          commit(
+            {
+              ...project,
+              nodes: positions,
+              ...(host ? { hostPosition: rounded(host) } : {}),
+            },
+            { compile: get().compile },
+          );
         }
       },
 
@@ -812,14 +827,11 @@ export function createAppStore(deps: Deps): StoreApi<AppStore> {
             ...project,
             nodes: project.nodes.map((n) => {
               const p = positions.get(n.id);
-              return p ? { ...n, position: { x: Math.round(p.x), y: Math.round(p.y) } } : n;
+              return p ? { ...n, position: rounded(p) } : n;
             }),
+            ...(host ? { hostPosition: rounded(host) } : {}),
           },
-          {
-            ...(host ? { hostPosition: host } : {}),
-            compile: get().compile,
-            fitRequest: get().fitRequest + 1,
-          },
+          { compile: get().compile, fitRequest: get().fitRequest + 1 },
         );
       },
 

@@ -37,6 +37,9 @@ pub struct Project {
     /// Time and memory limits of a run.
     #[serde(default)]
     pub limits: Limits,
+    /// Where the Host node sits on the canvas; `None` puts it left of the nodes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_position: Option<Position>,
 }
 
 impl Default for Project {
@@ -50,6 +53,7 @@ impl Default for Project {
             exports: Vec::new(),
             capabilities: CapabilityProfile::default(),
             limits: Limits::default(),
+            host_position: None,
         }
     }
 }

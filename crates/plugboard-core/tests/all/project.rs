@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use plugboard_core::project::{ComponentStatus, NodeId, Project, ProjectError};
+use plugboard_core::project::{ComponentStatus, NodeId, Position, Project, ProjectError};
 use tempfile::TempDir;
 
 use crate::support::{project_file, sample};
@@ -60,7 +60,9 @@ fn malformed_projects_get_precise_errors() {
 fn saving_is_atomic_relative_and_round_trips() {
     let dir = TempDir::new().expect("temp dir");
     let source = project_file("seed.plugboard.json");
-    let project = Project::load(&source).expect("loads");
+    let mut project = Project::load(&source).expect("loads");
+    assert_eq!(project.host_position, None);
+    project.host_position = Some(Position { x: -600.0, y: 40.0 });
     let target = dir.path().join("nested-save.plugboard.json");
     let saved = project
         .save(&target, &plugboard_core::project::parent_dir(&source))
@@ -74,6 +76,10 @@ fn saving_is_atomic_relative_and_round_trips() {
         "{statuses:?}"
     );
     assert!(reloaded.nodes[0].component.is_relative());
+    assert_eq!(
+        reloaded.host_position,
+        Some(Position { x: -600.0, y: 40.0 })
+    );
     // Nothing but the project file is left in the directory: no temporary files.
     let entries: Vec<_> = std::fs::read_dir(dir.path()).expect("dir").collect();
     assert_eq!(entries.len(), 1);

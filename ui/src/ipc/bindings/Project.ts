@@ -3,6 +3,7 @@ import type { CapabilityProfile } from "./CapabilityProfile";
 import type { ExportChoice } from "./ExportChoice";
 import type { Limits } from "./Limits";
 import type { Node } from "./Node";
+import type { Position } from "./Position";
 import type { Wire } from "./Wire";
 
 /**
@@ -40,4 +41,8 @@ capabilities: CapabilityProfile,
 /**
  * Time and memory limits of a run.
  */
-limits: Limits, };
+limits: Limits, 
+/**
+ * Where the Host node sits on the canvas; `None` puts it left of the nodes.
+ */
+hostPosition?: Position | null, };
