@@ -250,6 +250,26 @@ describe("running", () => {
     );
   });
 
+  it("feeds a host file to stdin, picked in the grants", async () => {
+    await open(project("wasi-cli"));
+    expect(await run()).toMatchObject({ state: "exited", code: "0" });
+    await waitForOutput("stdin: empty (nothing granted)");
+
+    const input = join(dir, "stdin.txt");
+    writeFileSync(input, "first line\nsecond line\n");
+    await sideTab("capabilities");
+    // The file picker answers through the test hook, as the dialog would.
+    await hook(browser, "setStdinFile", input);
+    await browser
+      .$(`[data-testid="cap-stdin-path"][data-path="${input}"]`)
+      .waitForExist({ timeout: WAIT });
+    expect(await browser.$('[data-testid="cap-stdin-file"]').isSelected()).toBe(true);
+    expect(await run()).toMatchObject({ state: "exited", code: "0" });
+    const text = await waitForOutput("stdin: 23 byte(s)");
+    expect(text).toContain("> first line");
+    expect(text).toContain("> second line");
+  });
+
   it("stops an infinite loop, the window answering meanwhile", async () => {
     const path = join(dir, "loop.plugboard.json");
     writeFileSync(

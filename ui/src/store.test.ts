@@ -97,6 +97,7 @@ function fakeDeps() {
     pickComponentDestination: () => Promise.resolve(null),
     pickWacDestination: () => Promise.resolve(null),
     pickFolder: vi.fn(() => Promise.resolve("/home/me/photos")),
+    pickStdinFile: vi.fn(() => Promise.resolve("/home/me/input.txt")),
     confirmDiscard: vi.fn(() => Promise.resolve(true)),
   };
   const output = { clear: vi.fn(), write: vi.fn(), note: vi.fn() };
@@ -417,6 +418,19 @@ describe("running", () => {
     expect(node?.capabilities?.dirs).toEqual([
       { host: "/home/me/photos", guest: "/data", "read-only": true },
     ]);
+  });
+
+  it("feeds a picked file to stdin, and nothing when the picker is cancelled", async () => {
+    const { store, deps } = await openedSeed();
+    await store.getState().requestStdinFile({ kind: "project" });
+    expect(store.getState().project.capabilities.stdin).toEqual({
+      kind: "file",
+      path: "/home/me/input.txt",
+    });
+    deps.dialogs.pickStdinFile = vi.fn(() => Promise.resolve(null));
+    const before = store.getState().project;
+    await store.getState().requestStdinFile({ kind: "project" });
+    expect(store.getState().project).toBe(before);
   });
 
   it("extends one undo step while typing into one field", async () => {

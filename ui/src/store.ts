@@ -168,6 +168,9 @@ export type AppActions = {
   /** Grants the host folder `host` to `scope`, read-only, at the next free guest path. */
   addDir: (scope: GrantScope, host: string) => void;
   requestAddDir: (scope: GrantScope) => Promise<void>;
+  /** Feeds the host file `path` to stdin in `scope`'s grants. */
+  setStdinFile: (scope: GrantScope, path: string) => void;
+  requestStdinFile: (scope: GrantScope) => Promise<void>;
   dismissDescription: () => void;
 };
 
@@ -963,6 +966,17 @@ export function createAppStore(deps: Deps): StoreApi<AppStore> {
       async requestAddDir(scope) {
         const host = await deps.dialogs.pickFolder();
         if (host) get().addDir(scope, host);
+      },
+
+      setStdinFile(scope, path) {
+        const { project } = get();
+        const profile = scopeProfile(project, scope);
+        commit(withProfile(project, scope, { ...profile, stdin: { kind: "file", path } }));
+      },
+
+      async requestStdinFile(scope) {
+        const path = await deps.dialogs.pickStdinFile();
+        if (path) get().setStdinFile(scope, path);
       },
 
       dismissDescription() {

@@ -30,6 +30,8 @@ export type PlugboardTestHook = {
   exportWac: (path: string) => void;
   /** The folder picker of the capabilities panel answering `path`. */
   addDir: (path: string) => void;
+  /** The stdin file picker of the capabilities panel answering `path`. */
+  setStdinFile: (path: string) => void;
   snapshot: () => TestSnapshot;
 };
 
@@ -54,6 +56,9 @@ export function installTestHook(store: StoreApi<AppStore>): void {
     exportWac: (path) => void actions().exportWac(path),
     addDir: (path) => {
       actions().addDir(actions().grantScope, path);
+    },
+    setStdinFile: (path) => {
+      actions().setStdinFile(actions().grantScope, path);
     },
     snapshot: () => {
       const state = store.getState();

@@ -91,6 +91,7 @@ export function CapabilitiesPanel() {
       edit: s.editProject,
       openGrants: s.openGrants,
       requestAddDir: s.requestAddDir,
+      requestStdinFile: s.requestStdinFile,
     })),
   );
   const body = useRef<HTMLDivElement>(null);
@@ -268,20 +269,42 @@ export function CapabilitiesPanel() {
         </Section>
 
         <Section id="stdin" title="Standard input" on={grants(profile, "stdin")}>
-          <label className="check">
-            <input
-              type="checkbox"
-              data-testid="cap-stdin-on"
-              checked={profile.stdin.kind === "text"}
-              onChange={(e) => {
-                set({
-                  ...profile,
-                  stdin: e.target.checked ? { kind: "text", text: "" } : { kind: "none" },
-                });
-              }}
-            />
-            Feed this text to stdin
-          </label>
+          <div className="cap-choice" role="radiogroup" aria-label="Standard input">
+            <label className="check">
+              <input
+                type="radio"
+                name={`stdin-${key}`}
+                data-testid="cap-stdin-none"
+                checked={profile.stdin.kind === "none"}
+                onChange={() => {
+                  set({ ...profile, stdin: { kind: "none" } });
+                }}
+              />
+              Nothing (end of file)
+            </label>
+            <label className="check">
+              <input
+                type="radio"
+                name={`stdin-${key}`}
+                data-testid="cap-stdin-on"
+                checked={profile.stdin.kind === "text"}
+                onChange={() => {
+                  set({ ...profile, stdin: { kind: "text", text: "" } });
+                }}
+              />
+              This text
+            </label>
+            <label className="check">
+              <input
+                type="radio"
+                name={`stdin-${key}`}
+                data-testid="cap-stdin-file"
+                checked={profile.stdin.kind === "file"}
+                onChange={() => void s.requestStdinFile(scope)}
+              />
+              A file…
+            </label>
+          </div>
           {profile.stdin.kind === "text" && (
             <textarea
               data-testid="cap-stdin"
@@ -294,9 +317,19 @@ export function CapabilitiesPanel() {
             />
           )}
           {profile.stdin.kind === "file" && (
-            <p className="muted">
-              From the file <code>{profile.stdin.path}</code>
-            </p>
+            <div className="cap-row" data-testid="cap-stdin-path" data-path={profile.stdin.path}>
+              <code className="cap-dir-host" title={profile.stdin.path}>
+                {profile.stdin.path}
+              </code>
+              <button
+                type="button"
+                className="small"
+                title="Pick another file"
+                onClick={() => void s.requestStdinFile(scope)}
+              >
+                Change…
+              </button>
+            </div>
           )}
         </Section>
 

@@ -134,6 +134,10 @@ export const dialogs = {
       defaultPath: "composition.wac",
       filters: [{ name: "WAC document", extensions: ["wac"] }],
     }),
+  async pickStdinFile(): Promise<string | null> {
+    const picked = await open({ title: "Feed a file to stdin", directory: false, multiple: false });
+    return picked ?? null;
+  },
   async pickFolder(): Promise<string | null> {
     const picked = await open({ title: "Grant a folder", directory: true, multiple: false });
     return picked ?? null;

@@ -76,6 +76,38 @@ fn the_cli_demo_sees_exactly_its_grants() {
 }
 
 #[test]
+fn stdin_comes_from_a_host_file_and_a_missing_one_is_named() {
+    let (runtime, _cache) = runtime();
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    let input = dir.path().join("input.txt");
+    std::fs::write(&input, "from a file\n").expect("write");
+    let mut from_file = request("cli-demo");
+    from_file.capabilities.stdin = StdinSource::File {
+        path: input.clone(),
+    };
+    let outcome = run(&runtime, from_file);
+    assert!(
+        outcome.stdout.contains("stdin: 12 byte(s)") && outcome.stdout.contains("  > from a file"),
+        "{}",
+        outcome.stdout
+    );
+
+    let missing = dir.path().join("gone.txt");
+    let mut from_missing = request("cli-demo");
+    from_missing.capabilities.stdin = StdinSource::File {
+        path: missing.clone(),
+    };
+    let outcome = run(&runtime, from_missing);
+    assert!(
+        matches!(outcome.terminal(), RunEvent::Failed { message }
+            if message.contains("cannot read the stdin file") && message.contains("gone.txt")),
+        "{:?}",
+        outcome.terminal()
+    );
+    assert!(outcome.stdout.is_empty(), "nothing ran: {}", outcome.stdout);
+}
+
+#[test]
 fn a_failing_exit_is_reported_with_its_stderr() {
     let (runtime, _cache) = runtime();
     let outcome = run(&runtime, request("hostile-exit"));
