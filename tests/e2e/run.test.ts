@@ -218,6 +218,12 @@ describe("running", () => {
     const denied = await run();
     expect(denied.code).toBe("1");
     await waitForOutput("DENIED: no directory was granted");
+    expect(await logRows()).toContainEqual({
+      node: "filesystem-demo",
+      interface: "wasi:filesystem/preopens",
+      target: "granted directories: none",
+      allowed: false,
+    });
 
     // The folder picker answers through the test hook, as the dialog would.
     const folder = mkdtempSync(join(dir, "data-"));
@@ -238,6 +244,19 @@ describe("running", () => {
     expect(text).toContain("granted directory: /data");
     expect(text).toContain("read /data/hello.txt: hello from the host");
     expect(text).toContain("(the directory is read-only)");
+    const rows = await logRows();
+    expect(rows).toContainEqual({
+      node: "filesystem-demo",
+      interface: "wasi:filesystem/types",
+      target: "open /data/hello.txt",
+      allowed: true,
+    });
+    expect(rows).toContainEqual({
+      node: "filesystem-demo",
+      interface: "wasi:filesystem/types",
+      target: "open for writing /data/written-by-plugboard.txt",
+      allowed: false,
+    });
 
     await browser.$('[data-testid="cap-dir-ro"]').click();
     const written = await run();

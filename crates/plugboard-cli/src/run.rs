@@ -272,6 +272,9 @@ fn follow(mut handle: RunHandle, verbose: bool) -> u8 {
                 let verdict = if attempt.allowed { "allowed" } else { "denied" };
                 let hint = if attempt.allowed {
                     String::new()
+                } else if attempt.toggle == "dirs" {
+                    " (only what --dir HOST::GUEST grants is reachable; :ro refuses writes)"
+                        .to_string()
                 } else {
                     format!(" (grant it with -S {})", attempt.toggle)
                 };

@@ -228,6 +228,14 @@ fn run_grants_directories_and_reports_denials() {
         "{}",
         text(&out.stdout)
     );
+    assert!(
+        text(&out.stderr).contains(
+            "denied wasi:filesystem/types open for writing /data/written-by-plugboard.txt \
+             (only what --dir HOST::GUEST grants is reachable; :ro refuses writes)"
+        ),
+        "{}",
+        text(&out.stderr)
+    );
     assert!(!dir.path().join("written-by-plugboard.txt").exists());
 
     let out = run(plugboard(&cache)

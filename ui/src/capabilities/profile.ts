@@ -32,6 +32,12 @@ export const TOGGLE_LABEL: Record<CapabilityToggle, string> = {
   http: "outgoing HTTP",
 };
 
+/** Toggles that need values (which folder, which variables): they are edited in the panel, not
+ * flipped. */
+export function needsValues(toggle: CapabilityToggle): boolean {
+  return toggle === "env" || toggle === "stdin" || toggle === "dirs";
+}
+
 export function isToggle(name: string): name is CapabilityToggle {
   return (TOGGLES as readonly string[]).includes(name);
 }

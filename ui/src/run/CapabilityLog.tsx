@@ -5,6 +5,7 @@ import {
   grants,
   hasOwnGrants,
   isToggle,
+  needsValues,
   scopeProfile,
   type GrantScope,
 } from "../capabilities/profile";
@@ -24,8 +25,8 @@ export function CapabilityLog() {
     <section className="cap-log" data-testid="capability-log">
       {s.rows.length === 0 ? (
         <p className="muted hint">
-          Each attempt to use the network, name lookup or outgoing HTTP shows here as it happens:
-          allowed or denied, by which node.
+          Each attempt to use the filesystem, the network, name lookup or outgoing HTTP shows here
+          as it happens: allowed or denied, by which node.
         </p>
       ) : (
         <ul className="cap-rows">
@@ -59,12 +60,14 @@ export function CapabilityLog() {
                     type="button"
                     className="small"
                     data-testid="capability-flip"
-                    title={`${on ? "Deny" : "Grant"} ${TOGGLE_LABEL[toggle]} in ${scope.kind === "node" ? `${scope.node}'s own grants` : "the project's grants"}; run again to see it`}
+                    title={`${needsValues(toggle) ? "Edit" : on ? "Deny" : "Grant"} ${TOGGLE_LABEL[toggle]} in ${scope.kind === "node" ? `${scope.node}'s own grants` : "the project's grants"}; run again to see it`}
                     onClick={() => {
                       s.toggle(scope, toggle);
                     }}
                   >
-                    {on ? "deny" : "grant"} {TOGGLE_LABEL[toggle]}
+                    {needsValues(toggle)
+                      ? `${TOGGLE_LABEL[toggle]}…`
+                      : `${on ? "deny" : "grant"} ${TOGGLE_LABEL[toggle]}`}
                     {scope.kind === "node" ? ` (${scope.node})` : ""}
                   </button>
                 )}

@@ -12,6 +12,7 @@ use wasmtime_wasi::{FsPerms, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpHooks, WasiHttpView};
 
 use super::events::OutputStream;
+use super::filesystem::{FilesystemLog, log_filesystem};
 use super::queue::EventQueue;
 use super::stdio::GuestOutput;
 use super::{CapabilityProfile, HttpGrant, RunError, StdinSource};
@@ -24,6 +25,8 @@ pub(crate) struct HostState {
     /// The node whose code is running: WASI calls are served with its grants.
     current: usize,
     table: ResourceTable,
+    /// Where capability attempts are logged.
+    queue: Arc<EventQueue>,
     pub(crate) limiter: MemoryLimiter,
     /// For each wire slot of a linked run, the export it calls and the node that owns it.
     pub(crate) forwards: Vec<Option<(Func, usize)>>,
@@ -31,10 +34,14 @@ pub(crate) struct HostState {
 
 /// What one node is granted.
 struct NodeHost {
+    /// Its id in a linked run, named in its capability events.
+    node: Option<String>,
     wasi: WasiCtx,
     http: WasiHttpCtx,
     hooks: HttpHooks,
-    name_lookup: NameLookupLog,
+    /// Whether name lookups are allowed (wasmtime-wasi decides; the log says so).
+    allow_ip_name_lookup: bool,
+    filesystem: FilesystemLog,
 }
 
 /// The grants of one node of a run.
@@ -45,13 +52,6 @@ pub(crate) struct NodeGrant<'a> {
     pub(crate) program: &'a str,
     /// What it is granted.
     pub(crate) profile: &'a CapabilityProfile,
-}
-
-/// What the name-lookup hook needs: the decision (made by wasmtime-wasi) and where to log it.
-struct NameLookupLog {
-    node: Option<String>,
-    allowed: bool,
-    queue: Arc<EventQueue>,
 }
 
 impl HostState {
@@ -76,11 +76,9 @@ impl HostState {
                         grant: grant.profile.http.clone(),
                         queue: queue.clone(),
                     },
-                    name_lookup: NameLookupLog {
-                        node,
-                        allowed: grant.profile.allow_ip_name_lookup,
-                        queue: queue.clone(),
-                    },
+                    node,
+                    allow_ip_name_lookup: grant.profile.allow_ip_name_lookup,
+                    filesystem: FilesystemLog::default(),
                 })
             })
             .collect::<Result<Vec<_>, RunError>>()?;
@@ -88,6 +86,7 @@ impl HostState {
             nodes,
             current: 0,
             table: ResourceTable::new(),
+            queue: queue.clone(),
             limiter: MemoryLimiter {
                 max_bytes: max_memory,
             },
@@ -110,6 +109,29 @@ impl HostState {
         // `set_current` keeps the index in range and `new` makes at least one node for a run.
         let last = self.nodes.len().saturating_sub(1);
         &mut self.nodes[self.current.min(last)]
+    }
+
+    /// Logs an attempt of the running node's code to use a capability.
+    pub(crate) fn log_capability(
+        &mut self,
+        interface: &str,
+        target: String,
+        allowed: bool,
+        toggle: &str,
+    ) {
+        let queue = self.queue.clone();
+        queue.capability(
+            self.node().node.as_deref(),
+            interface,
+            target,
+            allowed,
+            toggle,
+        );
+    }
+
+    /// What the running node's filesystem log remembers.
+    pub(crate) fn filesystem_log(&mut self) -> &mut FilesystemLog {
+        &mut self.node().filesystem
     }
 }
 
@@ -142,6 +164,7 @@ pub(crate) fn linker(engine: &Engine) -> Result<Linker<HostState>, RunError> {
     wasmtime_wasi::p2::add_to_linker_async(&mut linker).map_err(RunError::host)?;
     wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker).map_err(RunError::host)?;
     log_name_lookups(&mut linker).map_err(RunError::host)?;
+    log_filesystem(&mut linker).map_err(RunError::host)?;
     Ok(linker)
 }
 
@@ -166,12 +189,11 @@ fn log_name_lookups(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
          (network, name): (Resource<Network>, String)|
          -> wasmtime::Result<Lookup> {
             let state = store.data_mut();
-            let log = &state.node().name_lookup;
-            log.queue.capability(
-                log.node.as_deref(),
+            let allowed = state.node().allow_ip_name_lookup;
+            state.log_capability(
                 "wasi:sockets/ip-name-lookup",
                 name.clone(),
-                log.allowed,
+                allowed,
                 "allow-ip-name-lookup",
             );
             match Host::resolve_addresses(&mut state.sockets(), network, name) {

@@ -20,6 +20,7 @@ mod command;
 mod engine;
 mod error;
 mod events;
+mod filesystem;
 mod host;
 mod invoke;
 mod limits;

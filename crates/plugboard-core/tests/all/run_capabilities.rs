@@ -8,7 +8,7 @@ use std::time::Duration;
 use plugboard_core::run::{DirGrant, EnvVar, RunEvent};
 use tempfile::TempDir;
 
-use crate::support::{request, run, runtime};
+use crate::support::{Outcome, request, run, runtime};
 
 fn grant_dir(host: &std::path::Path, read_only: bool) -> DirGrant {
     DirGrant {
@@ -16,6 +16,16 @@ fn grant_dir(host: &std::path::Path, read_only: bool) -> DirGrant {
         guest: "/data".to_string(),
         read_only,
     }
+}
+
+/// The filesystem rows of the capability log: (target, allowed).
+fn filesystem_log(outcome: &Outcome) -> Vec<(String, bool)> {
+    outcome
+        .capabilities()
+        .into_iter()
+        .filter(|a| a.interface.starts_with("wasi:filesystem/") && a.toggle == "dirs")
+        .map(|a| (a.target.clone(), a.allowed))
+        .collect()
 }
 
 #[test]
@@ -28,6 +38,10 @@ fn the_filesystem_is_denied_by_default() {
         outcome.stdout
     );
     assert_eq!(outcome.terminal(), &RunEvent::Exited { code: 1 });
+    assert_eq!(
+        filesystem_log(&outcome),
+        vec![("granted directories: none".to_string(), false)]
+    );
 }
 
 #[test]
@@ -52,6 +66,17 @@ fn a_read_only_directory_refuses_writes_and_leaves_the_host_untouched() {
     );
     assert!(!dir.path().join("written-by-plugboard.txt").exists());
     assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 1);
+    let log = filesystem_log(&outcome);
+    for expected in [
+        ("directory /data", true),
+        ("open /data/hello.txt", true),
+        ("open for writing /data/written-by-plugboard.txt", false),
+    ] {
+        assert!(
+            log.contains(&(expected.0.to_string(), expected.1)),
+            "{expected:?} not in {log:?}"
+        );
+    }
 }
 
 #[test]
@@ -70,6 +95,14 @@ fn a_read_write_directory_gets_the_file() {
     let written =
         std::fs::read_to_string(dir.path().join("written-by-plugboard.txt")).expect("written");
     assert!(written.contains("filesystem-demo"));
+    assert!(
+        filesystem_log(&outcome).contains(&(
+            "open for writing /data/written-by-plugboard.txt".to_string(),
+            true
+        )),
+        "{:?}",
+        filesystem_log(&outcome)
+    );
 }
 
 #[test]
@@ -98,6 +131,11 @@ fn escapes_are_blocked() {
     );
     assert!(!outcome.stdout.contains("ESCAPED"));
     assert_eq!(outcome.terminal(), &RunEvent::Exited { code: 0 });
+    let log = filesystem_log(&outcome);
+    assert!(
+        log.contains(&("open /data/../../../../etc/passwd".to_string(), false)),
+        "{log:?}"
+    );
 }
 
 /// A loopback listener that answers one line per connection and reports whether anyone came.

@@ -1,0 +1,215 @@
+//! The filesystem in the capability log: which directories a guest asked for, and each open,
+//! create, delete and rename it tried, allowed or denied. wasmtime-wasi decides every one of
+//! them (read-only grants, paths escaping a granted directory); it has no hook there, so these
+//! wrappers shadow its functions, call them unchanged and log what they answered.
+
+use std::collections::HashMap;
+use std::future::Future;
+
+use wasmtime::StoreContextMut;
+use wasmtime::component::{Linker, LinkerInstance, Resource};
+use wasmtime_wasi::filesystem::{Descriptor, WasiFilesystemView};
+use wasmtime_wasi::p2::FsResult;
+use wasmtime_wasi::p2::bindings::filesystem::preopens::Host as _;
+use wasmtime_wasi::p2::bindings::filesystem::types::{
+    DescriptorFlags, ErrorCode, HostDescriptor, OpenFlags, PathFlags,
+};
+
+use super::host::HostState;
+
+/// The instances wasmtime-wasi defines (its WIT's version).
+const PREOPENS: &str = "wasi:filesystem/preopens@0.2.12";
+const TYPES: &str = "wasi:filesystem/types@0.2.12";
+
+/// What one node's filesystem log remembers.
+#[derive(Default)]
+pub(crate) struct FilesystemLog {
+    /// The guest path of each live descriptor, by its handle, so a path is logged as the guest
+    /// sees it (`/data/notes.txt`, not `notes.txt` relative to some handle). Descriptors are
+    /// only made by `get-directories` and `open-at`, both watched, so a reused handle is always
+    /// written over before it is looked up.
+    paths: HashMap<u32, String>,
+    /// Whether the granted directories were logged already (guests ask again and again).
+    listed: bool,
+}
+
+impl FilesystemLog {
+    /// `path` as the guest sees it: joined to the path of the descriptor it is relative to.
+    fn full_path(&self, base: u32, path: &str) -> String {
+        match self.paths.get(&base) {
+            Some(dir) if path.is_empty() || path == "." => dir.clone(),
+            Some(dir) => format!("{}/{path}", dir.trim_end_matches('/')),
+            None => path.to_string(),
+        }
+    }
+}
+
+/// Shadows the filesystem functions that reveal what a guest may reach or change.
+pub(crate) fn log_filesystem(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
+    linker.allow_shadowing(true);
+    log_directories(&mut linker.instance(PREOPENS)?)?;
+    let mut types = linker.instance(TYPES)?;
+    log_open(&mut types)?;
+    log_change(
+        &mut types,
+        "create-directory-at",
+        "create directory",
+        |mut fs, fd, path| Box::pin(async move { fs.create_directory_at(fd, path).await }),
+    )?;
+    log_change(
+        &mut types,
+        "remove-directory-at",
+        "remove directory",
+        |mut fs, fd, path| Box::pin(async move { fs.remove_directory_at(fd, path).await }),
+    )?;
+    log_change(
+        &mut types,
+        "unlink-file-at",
+        "delete",
+        |mut fs, fd, path| Box::pin(async move { fs.unlink_file_at(fd, path).await }),
+    )?;
+    log_rename(&mut types)?;
+    linker.allow_shadowing(false);
+    Ok(())
+}
+
+/// `get-directories`: the directories granted, or a denial when there are none.
+fn log_directories(preopens: &mut LinkerInstance<'_, HostState>) -> wasmtime::Result<()> {
+    type Directories = (Vec<(Resource<Descriptor>, String)>,);
+    preopens.func_wrap(
+        "get-directories",
+        |mut store: StoreContextMut<'_, HostState>, (): ()| -> wasmtime::Result<Directories> {
+            let state = store.data_mut();
+            let directories = state.filesystem().get_directories()?;
+            let log = state.filesystem_log();
+            for (descriptor, guest) in &directories {
+                log.paths.insert(descriptor.rep(), guest.clone());
+            }
+            if !std::mem::replace(&mut log.listed, true) {
+                let targets: Vec<String> = if directories.is_empty() {
+                    vec!["granted directories: none".to_string()]
+                } else {
+                    directories
+                        .iter()
+                        .map(|(_, guest)| format!("directory {guest}"))
+                        .collect()
+                };
+                for target in targets {
+                    state.log_capability(
+                        "wasi:filesystem/preopens",
+                        target,
+                        !directories.is_empty(),
+                        "dirs",
+                    );
+                }
+            }
+            Ok((directories,))
+        },
+    )
+}
+
+/// `[method]descriptor.open-at`: every file or directory opened, for reading or writing.
+fn log_open(types: &mut LinkerInstance<'_, HostState>) -> wasmtime::Result<()> {
+    type Open = (Result<Resource<Descriptor>, ErrorCode>,);
+    types.func_wrap_async(
+        "[method]descriptor.open-at",
+        |mut store: StoreContextMut<'_, HostState>,
+         (fd, path_flags, path, open_flags, flags): (
+            Resource<Descriptor>,
+            PathFlags,
+            String,
+            OpenFlags,
+            DescriptorFlags,
+        )| {
+            Box::new(async move {
+                let state = store.data_mut();
+                let full = state.filesystem_log().full_path(fd.rep(), &path);
+                let writing = flags.contains(DescriptorFlags::WRITE)
+                    || open_flags.intersects(OpenFlags::CREATE | OpenFlags::TRUNCATE);
+                let result = state
+                    .filesystem()
+                    .open_at(fd, path_flags, path, open_flags, flags)
+                    .await;
+                let verb = if writing { "open for writing" } else { "open" };
+                let result = state.log_fs(format!("{verb} {full}"), result)?;
+                if let Ok(opened) = &result {
+                    state.filesystem_log().paths.insert(opened.rep(), full);
+                }
+                Ok((result,)) as wasmtime::Result<Open>
+            })
+        },
+    )
+}
+
+/// The future of a wasmtime-wasi filesystem call that changes a directory.
+type Change<'a> = std::pin::Pin<Box<dyn Future<Output = FsResult<()>> + Send + 'a>>;
+
+/// A `[method]descriptor.NAME(path)` that changes a directory, logged as `VERB path`.
+fn log_change(
+    types: &mut LinkerInstance<'_, HostState>,
+    name: &str,
+    verb: &'static str,
+    call: for<'a> fn(
+        wasmtime_wasi::filesystem::WasiFilesystemCtxView<'a>,
+        Resource<Descriptor>,
+        String,
+    ) -> Change<'a>,
+) -> wasmtime::Result<()> {
+    types.func_wrap_async(
+        &format!("[method]descriptor.{name}"),
+        move |mut store: StoreContextMut<'_, HostState>,
+              (fd, path): (Resource<Descriptor>, String)| {
+            Box::new(async move {
+                let state = store.data_mut();
+                let full = state.filesystem_log().full_path(fd.rep(), &path);
+                let result = call(state.filesystem(), fd, path).await;
+                Ok((state.log_fs(format!("{verb} {full}"), result)?,))
+                    as wasmtime::Result<(Result<(), ErrorCode>,)>
+            })
+        },
+    )
+}
+
+/// `[method]descriptor.rename-at`.
+fn log_rename(types: &mut LinkerInstance<'_, HostState>) -> wasmtime::Result<()> {
+    types.func_wrap_async(
+        "[method]descriptor.rename-at",
+        |mut store: StoreContextMut<'_, HostState>,
+         (fd, old, new_fd, new): (Resource<Descriptor>, String, Resource<Descriptor>, String)| {
+            Box::new(async move {
+                let state = store.data_mut();
+                let log = state.filesystem_log();
+                let target = format!(
+                    "rename {} to {}",
+                    log.full_path(fd.rep(), &old),
+                    log.full_path(new_fd.rep(), &new)
+                );
+                let result = state.filesystem().rename_at(fd, old, new_fd, new).await;
+                Ok((state.log_fs(target, result)?,))
+                    as wasmtime::Result<(Result<(), ErrorCode>,)>
+            })
+        },
+    )
+}
+
+impl HostState {
+    /// Logs a filesystem call as allowed, unless wasmtime-wasi refused it for want of a grant
+    /// (a read-only directory, a path outside the granted ones); returns its answer to the
+    /// guest. A trap stays a trap.
+    fn log_fs<T>(
+        &mut self,
+        target: String,
+        result: FsResult<T>,
+    ) -> wasmtime::Result<Result<T, ErrorCode>> {
+        let result = match result {
+            Ok(value) => Ok(value),
+            Err(error) => Err(error.downcast()?),
+        };
+        let denied = matches!(
+            result,
+            Err(ErrorCode::Access | ErrorCode::NotPermitted | ErrorCode::ReadOnly)
+        );
+        self.log_capability("wasi:filesystem/types", target, !denied, "dirs");
+        Ok(result)
+    }
+}
