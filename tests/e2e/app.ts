@@ -1,7 +1,7 @@
 // Starts the real Plugboard app through tauri-driver (which scripts/test-app.sh runs under Xvfb)
 // and gives the tests a few helpers. The app binary comes from PLUGBOARD_APP.
-import { existsSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { copyFileSync, existsSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { remote, type Browser, type ChainablePromiseElement } from "webdriverio";
@@ -147,4 +147,31 @@ declare global {
   interface Window {
     __PLUGBOARD_TEST__?: { snapshot(): unknown };
   }
+}
+
+/**
+ * Writes a project at `path` whose `provider` node is a copy of the string-operations sample in
+ * `dir` (a file a test may "rebuild" by copying another over it), wired into the sample
+ * `consumer`. Returns the copy's path.
+ */
+export function writeRebuildableProject(
+  dir: string,
+  path: string,
+  provider: string,
+  consumer: string,
+): string {
+  const copy = join(dir, `${provider}.wasm`);
+  copyFileSync(join(SAMPLES, "string-operations.wasm"), copy);
+  writeFileSync(
+    path,
+    JSON.stringify({
+      format: 1,
+      nodes: [
+        { id: provider, component: copy, position: { x: 0, y: 0 } },
+        { id: consumer, component: join(SAMPLES, `${consumer}.wasm`), position: { x: 560, y: 0 } },
+      ],
+      wires: [{ from: { node: provider, port: OPS }, to: { node: consumer, port: OPS } }],
+    }),
+  );
+  return copy;
 }

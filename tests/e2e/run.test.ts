@@ -24,6 +24,7 @@ import {
   startApp,
   waitForView,
   waitUntilStill,
+  writeRebuildableProject,
 } from "./app";
 
 /** Compiling an 18 MB Python component on a cold cache takes a while on 2 cores. */
@@ -534,24 +535,8 @@ describe("polyglot", () => {
 
 describe("hot reload", () => {
   it("reloads a rebuilt component, shows what changed and marks the wire that no longer fits", async () => {
-    const provider = join(dir, "provider.wasm");
-    copyFileSync(join(SAMPLES, "string-operations.wasm"), provider);
     const path = join(dir, "reload.plugboard.json");
-    writeFileSync(
-      path,
-      JSON.stringify({
-        format: 1,
-        nodes: [
-          { id: "provider", component: provider, position: { x: 0, y: 0 } },
-          {
-            id: "consumer-app",
-            component: join(SAMPLES, "consumer-app.wasm"),
-            position: { x: 560, y: 0 },
-          },
-        ],
-        wires: [{ from: { node: "provider", port: OPS }, to: { node: "consumer-app", port: OPS } }],
-      }),
-    );
+    const provider = writeRebuildableProject(dir, path, "provider", "consumer-app");
     await open(path);
     expect((await run()).state).toBe("exited");
     await browser.waitUntil(async () => (await snapshot(browser)).watching.includes(provider), {
@@ -576,26 +561,9 @@ describe("hot reload", () => {
   });
 
   it("swaps a rebuilt provider into a running server on the same address", async () => {
-    const provider = join(dir, "served-provider.wasm");
-    copyFileSync(join(SAMPLES, "string-operations.wasm"), provider);
-    const path = join(dir, "swap.plugboard.json");
-    writeFileSync(
-      path,
-      JSON.stringify({
-        format: 1,
-        nodes: [
-          { id: "provider", component: provider, position: { x: 0, y: 0 } },
-          {
-            id: "http-proxy-demo",
-            component: join(SAMPLES, "http-proxy-demo.wasm"),
-            position: { x: 560, y: 0 },
-          },
-        ],
-        wires: [
-          { from: { node: "provider", port: OPS }, to: { node: "http-proxy-demo", port: OPS } },
-        ],
-      }),
-    );
+    const served = mkdtempSync(join(dir, "swap-"));
+    const path = join(served, "swap.plugboard.json");
+    const provider = writeRebuildableProject(served, path, "provider", "http-proxy-demo");
     await open(path);
     await browser.waitUntil(async () => (await snapshot(browser)).watching.includes(provider), {
       timeout: WAIT,

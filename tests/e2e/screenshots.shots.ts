@@ -1,7 +1,7 @@
 // Not a test: scripts/screenshots.sh runs this to put the app into the states the README shows
 // and photograph the whole Xvfb screen (`import -window root`) into docs/.
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -22,6 +22,7 @@ import {
   startApp,
   waitForView,
   waitUntilStill,
+  writeRebuildableProject,
 } from "./app";
 
 let browser: Browser;
@@ -240,30 +241,8 @@ it("photographs a run, the grants and the log, an invocation and the HTTP proxy"
 
 it("photographs a component rebuilt under a running server", async () => {
   const dir = mkdtempSync(join(tmpdir(), "plugboard-shots-"));
-  const provider = join(dir, "string-operations.wasm");
-  copyFileSync(join(SAMPLES, "string-operations.wasm"), provider);
   const path = join(dir, "hot-reload.plugboard.json");
-  writeFileSync(
-    path,
-    JSON.stringify({
-      format: 1,
-      title: "Hot reload",
-      nodes: [
-        { id: "string-operations", component: provider, position: { x: 0, y: 0 } },
-        {
-          id: "http-proxy-demo",
-          component: join(SAMPLES, "http-proxy-demo.wasm"),
-          position: { x: 560, y: 0 },
-        },
-      ],
-      wires: [
-        {
-          from: { node: "string-operations", port: OPS },
-          to: { node: "http-proxy-demo", port: OPS },
-        },
-      ],
-    }),
-  );
+  const provider = writeRebuildableProject(dir, path, "string-operations", "http-proxy-demo");
   await hook(browser, "openProject", path);
   await browser.waitUntil(async () => (await snapshot(browser)).watching.includes(provider), {
     timeout: WAIT,

@@ -4,6 +4,7 @@ import { useShallow } from "zustand/react/shallow";
 import type { CapabilityProfile } from "../ipc/bindings/CapabilityProfile";
 import type { CapabilityToggle } from "../ipc/bindings/CapabilityToggle";
 import type { Limits } from "../ipc/bindings/Limits";
+import type { StdinSource } from "../ipc/bindings/StdinSource";
 import { useApp } from "../store";
 import {
   PROJECT_SCOPE,
@@ -81,6 +82,13 @@ function parseLimit(text: string, scale: number): number | null | undefined {
   const n = Number(text);
   return Number.isFinite(n) && n >= 0 ? Math.round(n * scale) : undefined;
 }
+
+/** Where stdin comes from: each choice, and what it starts as (a file is picked with a dialog). */
+const STDIN_CHOICES: [StdinSource["kind"], string, (() => StdinSource) | null][] = [
+  ["none", "Nothing (end of file)", () => ({ kind: "none" })],
+  ["text", "This text", () => ({ kind: "text", text: "" })],
+  ["file", "A file…", null],
+];
 
 export function CapabilitiesPanel() {
   const s = useApp(
@@ -270,40 +278,21 @@ export function CapabilitiesPanel() {
 
         <Section id="stdin" title="Standard input" on={grants(profile, "stdin")}>
           <div className="cap-choice" role="radiogroup" aria-label="Standard input">
-            <label className="check">
-              <input
-                type="radio"
-                name={`stdin-${key}`}
-                data-testid="cap-stdin-none"
-                checked={profile.stdin.kind === "none"}
-                onChange={() => {
-                  set({ ...profile, stdin: { kind: "none" } });
-                }}
-              />
-              Nothing (end of file)
-            </label>
-            <label className="check">
-              <input
-                type="radio"
-                name={`stdin-${key}`}
-                data-testid="cap-stdin-on"
-                checked={profile.stdin.kind === "text"}
-                onChange={() => {
-                  set({ ...profile, stdin: { kind: "text", text: "" } });
-                }}
-              />
-              This text
-            </label>
-            <label className="check">
-              <input
-                type="radio"
-                name={`stdin-${key}`}
-                data-testid="cap-stdin-file"
-                checked={profile.stdin.kind === "file"}
-                onChange={() => void s.requestStdinFile(scope)}
-              />
-              A file…
-            </label>
+            {STDIN_CHOICES.map(([kind, label, fresh]) => (
+              <label key={kind} className="check">
+                <input
+                  type="radio"
+                  name={`stdin-${key}`}
+                  data-testid={`cap-stdin-${kind}`}
+                  checked={profile.stdin.kind === kind}
+                  onChange={() => {
+                    if (fresh) set({ ...profile, stdin: fresh() });
+                    else void s.requestStdinFile(scope);
+                  }}
+                />
+                {label}
+              </label>
+            ))}
           </div>
           {profile.stdin.kind === "text" && (
             <textarea
