@@ -17,6 +17,16 @@ function callable(ports: Port[]): { port: Port; fn: FunctionInfo }[] {
   );
 }
 
+/** The exported resources, each with its functions: listed, but not callable on their own. */
+function resources(ports: Port[]): { name: string; functions: FunctionInfo[] }[] {
+  const byName = new Map<string, FunctionInfo[]>();
+  for (const fn of ports.flatMap((port) => port.functions)) {
+    if (fn.resource === null) continue;
+    byName.set(fn.resource, [...(byName.get(fn.resource) ?? []), fn]);
+  }
+  return [...byName].map(([name, functions]) => ({ name, functions }));
+}
+
 function sameTarget(a: InvokeTarget | null, b: InvokeTarget | null): boolean {
   return (
     a !== null && b !== null && a.node === b.node && a.port === b.port && a.function === b.function
@@ -58,6 +68,7 @@ export function InvokePanel() {
         : []
       : (s.entries[node]?.details?.info.exports ?? []);
   const functions = callable(ports);
+  const withHandles = resources(ports);
   const picked =
     functions.find(
       ({ port, fn }) =>
@@ -101,7 +112,9 @@ export function InvokePanel() {
         !s.composed.details &&
         !s.composed.error && <p className="muted">Composing…</p>}
       <div className="fn-list" data-testid="invoke-functions">
-        {functions.length === 0 && <p className="muted">No exported functions to call.</p>}
+        {functions.length === 0 && withHandles.length === 0 && (
+          <p className="muted">No exported functions to call.</p>
+        )}
         {functions.map(({ port, fn }) => {
           const target = { node, port: port.name, function: fn.name };
           const active = sameTarget(chosen, target);
@@ -123,6 +136,27 @@ export function InvokePanel() {
           );
         })}
       </div>
+      {withHandles.map(({ name, functions: members }) => (
+        <div key={name} className="fn-resource" data-testid="invoke-resource" data-resource={name}>
+          <p className="muted">
+            Resource <code>{name}</code>: its constructor and methods work on an instance that lives
+            between calls, which an invocation here does not keep yet. Call a function that uses it
+            instead.
+          </p>
+          {members.map((fn) => (
+            <button
+              type="button"
+              key={fn.name}
+              className="fn-pick"
+              disabled
+              data-testid="invoke-fn"
+              data-function={fn.name}
+            >
+              <code>{fn.signature}</code>
+            </button>
+          ))}
+        </div>
+      ))}
       {picked && (
         <InvokeForm
           key={`${node ?? ""}|${picked.port.name}|${picked.fn.name}`}
