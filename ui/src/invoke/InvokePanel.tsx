@@ -6,26 +6,10 @@ import type { Port } from "../ipc/bindings/Port";
 import type { InvokeTarget } from "../run/model";
 import { useApp } from "../store";
 import { initialValue, toJson, type FormValue } from "./form";
+import { callable, resources } from "./functions";
 import { ValueInput } from "./ValueInput";
 
 const COMPOSITION = "\u0000composition";
-
-/** Exported functions that can be called with typed-in values (not resource methods). */
-function callable(ports: Port[]): { port: Port; fn: FunctionInfo }[] {
-  return ports.flatMap((port) =>
-    port.functions.filter((fn) => fn.resource === null).map((fn) => ({ port, fn })),
-  );
-}
-
-/** The exported resources, each with its functions: listed, but not callable on their own. */
-function resources(ports: Port[]): { name: string; functions: FunctionInfo[] }[] {
-  const byName = new Map<string, FunctionInfo[]>();
-  for (const fn of ports.flatMap((port) => port.functions)) {
-    if (fn.resource === null) continue;
-    byName.set(fn.resource, [...(byName.get(fn.resource) ?? []), fn]);
-  }
-  return [...byName].map(([name, functions]) => ({ name, functions }));
-}
 
 function sameTarget(a: InvokeTarget | null, b: InvokeTarget | null): boolean {
   return (
