@@ -442,7 +442,7 @@ describe("invoking", () => {
       .waitForExist({ timeout: WAIT });
   });
 
-  it("builds forms for records and numbers, and says which argument does not fit", async () => {
+  it("builds forms for records, numbers and a resource's method, and says which argument does not fit", async () => {
     const path = join(dir, "types.plugboard.json");
     writeFileSync(
       path,
@@ -474,6 +474,21 @@ describe("invoking", () => {
       .$('[data-testid="invoke-result"][data-state="returned"]')
       .waitForExist({ timeout: WAIT });
     expect(await browser.$('[data-testid="invoke-wave"]').getText()).toBe("{x: 4, y: 5}");
+
+    // A resource's method runs on a new instance its constructor makes from the form's values.
+    await browser.$('[data-testid="invoke-fn"][data-function="[method]tally.add"]').click();
+    await type('[data-testid="invoke-input"][data-path="new.start"]', "40");
+    await type('[data-testid="invoke-input"][data-path="by"]', "2");
+    await browser.$('[data-testid="btn-invoke"]').click();
+    await browser.waitUntil(
+      async () =>
+        (await browser.$('[data-testid="invoke-call"]').getText()).endsWith("tally(40).add(2)"),
+      { timeout: WAIT },
+    );
+    await browser
+      .$('[data-testid="invoke-result"][data-state="returned"]')
+      .waitForExist({ timeout: WAIT });
+    expect(await browser.$('[data-testid="invoke-wave"]').getText()).toBe("42");
   });
 });
 

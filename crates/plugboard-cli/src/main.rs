@@ -70,7 +70,8 @@ enum Command {
     Invoke {
         /// A component file, or a project.
         file: PathBuf,
-        /// The call, in WAVE: `name(arg, …)`, `iface#name(…)`.
+        /// The call, in WAVE: `name(arg, …)`, `iface#name(…)`, or a resource's method on a new
+        /// instance its constructor makes: `tally(5).add(3)`.
         call: String,
         #[command(flatten)]
         grants: run::Grants,

@@ -5,7 +5,11 @@ wit_bindgen::generate!({
     world: "types-demo",
 });
 
-use exports::example::types_demo::shapes::{Colour, Guest as Shapes, Point, Shape, Style};
+use std::cell::Cell;
+
+use exports::example::types_demo::shapes::{
+    Colour, Guest as Shapes, GuestTally, Point, Shape, Style,
+};
 
 struct Component;
 
@@ -16,6 +20,8 @@ impl Guest for Component {
 }
 
 impl Shapes for Component {
+    type Tally = Tally;
+
     fn area(s: Shape) -> u64 {
         match s {
             Shape::Circle(r) => (std::f64::consts::PI * f64::from(r) * f64::from(r)) as u64,
@@ -82,6 +88,24 @@ impl Shapes for Component {
 
     fn count_bytes(data: Vec<u8>) -> u32 {
         data.len() as u32
+    }
+}
+
+/// A running total.
+struct Tally(Cell<u32>);
+
+impl GuestTally for Tally {
+    fn new(start: u32) -> Self {
+        Self(Cell::new(start))
+    }
+
+    fn add(&self, by: u32) -> u32 {
+        self.0.set(self.0.get().saturating_add(by));
+        self.0.get()
+    }
+
+    fn total(&self) -> u32 {
+        self.0.get()
     }
 }
 

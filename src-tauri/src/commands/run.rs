@@ -10,6 +10,7 @@ use plugboard_core::inspect::PortKind;
 use plugboard_core::project::{NodeId, Project};
 use plugboard_core::run::{
     ComponentSource, Operation, OutputPolicy, ProjectRun, RunEvent, RunMode, wave_call,
+    wave_method_call,
 };
 use serde::{Deserialize, Serialize};
 use tauri::State;
@@ -37,8 +38,13 @@ pub struct InvokeRequest {
     pub port: String,
     /// The function's name.
     pub function: String,
-    /// One value per parameter.
+    /// One value per parameter (for a resource's method: per parameter after the instance).
     pub args: Vec<serde_json::Value>,
+    /// For a resource's method: the values for its constructor, which makes the instance the
+    /// method runs on.
+    #[serde(default)]
+    #[ts(optional)]
+    pub constructor_args: Option<Vec<serde_json::Value>>,
 }
 
 /// An invocation started.
@@ -282,8 +288,27 @@ fn invocation(
         .iter()
         .find(|f| f.name == request.function)
         .ok_or_else(unknown)?;
-    let call = wave_call(function, &request.args)
-        .map_err(|message| AppError::new(ErrorKind::InvalidArguments, message))?;
+    let call = match &function.resource {
+        Some(resource) if function.name.starts_with("[method]") => {
+            let constructor = port
+                .functions
+                .iter()
+                .find(|f| f.name == format!("[constructor]{resource}"))
+                .ok_or_else(|| {
+                    AppError::new(
+                        ErrorKind::UnknownFunction,
+                        format!(
+                            "resource `{resource}` has no constructor, so its methods cannot \
+                             run on an instance made for them"
+                        ),
+                    )
+                })?;
+            let constructor_args = request.constructor_args.as_deref().unwrap_or_default();
+            wave_method_call(constructor, constructor_args, function, &request.args)
+        }
+        _ => wave_call(function, &request.args),
+    }
+    .map_err(|message| AppError::new(ErrorKind::InvalidArguments, message))?;
     // A function inside an interface is named `interface#function`, as the runtime's invoke
     // accepts it, so two interfaces exporting one name stay apart.
     Ok(match port.kind {

@@ -2,11 +2,12 @@ import { useEffect, useRef, useState } from "react";
 import { useShallow } from "zustand/react/shallow";
 
 import type { FunctionInfo } from "../ipc/bindings/FunctionInfo";
+import type { ParamInfo } from "../ipc/bindings/ParamInfo";
 import type { Port } from "../ipc/bindings/Port";
 import type { InvokeTarget } from "../run/model";
 import { useApp } from "../store";
 import { initialValue, toJson, type FormValue } from "./form";
-import { callable, resources } from "./functions";
+import { callable, uncallable, type Invokable } from "./functions";
 import { ValueInput } from "./ValueInput";
 
 const COMPOSITION = "\u0000composition";
@@ -52,7 +53,7 @@ export function InvokePanel() {
         : []
       : (s.entries[node]?.details?.info.exports ?? []);
   const functions = callable(ports);
-  const withHandles = resources(ports);
+  const withoutConstructor = uncallable(ports);
   const picked =
     functions.find(
       ({ port, fn }) =>
@@ -96,10 +97,10 @@ export function InvokePanel() {
         !s.composed.details &&
         !s.composed.error && <p className="muted">Composing…</p>}
       <div className="fn-list" data-testid="invoke-functions">
-        {functions.length === 0 && withHandles.length === 0 && (
+        {functions.length === 0 && withoutConstructor.length === 0 && (
           <p className="muted">No exported functions to call.</p>
         )}
-        {functions.map(({ port, fn }) => {
+        {functions.map(({ port, fn, constructor }) => {
           const target = { node, port: port.name, function: fn.name };
           const active = sameTarget(chosen, target);
           return (
@@ -110,22 +111,25 @@ export function InvokePanel() {
               data-testid="invoke-fn"
               data-port={port.name}
               data-function={fn.name}
-              title={port.name}
+              title={
+                constructor
+                  ? `${port.name}: runs on a new ${fn.resource ?? ""} made by its constructor`
+                  : port.name
+              }
               onClick={() => {
                 setChosen(target);
               }}
             >
-              <code>{fn.signature}</code>
+              <code>{label(fn)}</code>
             </button>
           );
         })}
       </div>
-      {withHandles.map(({ name, functions: members }) => (
+      {withoutConstructor.map(({ name, functions: members }) => (
         <div key={name} className="fn-resource" data-testid="invoke-resource" data-resource={name}>
           <p className="muted">
-            Resource <code>{name}</code>: its constructor and methods work on an instance that lives
-            between calls, which an invocation here does not keep yet. Call a function that uses it
-            instead.
+            Resource <code>{name}</code> has no constructor: its methods run on an instance made
+            elsewhere, which an invocation here cannot get. Call a function that uses it instead.
           </p>
           {members.map((fn) => (
             <button
@@ -136,7 +140,7 @@ export function InvokePanel() {
               data-testid="invoke-fn"
               data-function={fn.name}
             >
-              <code>{fn.signature}</code>
+              <code>{label(fn)}</code>
             </button>
           ))}
         </div>
@@ -144,11 +148,14 @@ export function InvokePanel() {
       {picked && (
         <InvokeForm
           key={`${node ?? ""}|${picked.port.name}|${picked.fn.name}`}
-          target={{ node, port: picked.port.name, function: picked.fn.name }}
-          fn={picked.fn}
+          picked={picked}
           busy={s.invoke?.state === "running"}
-          onInvoke={(args) =>
-            void s.invokeFunction({ node, port: picked.port.name, function: picked.fn.name }, args)
+          onInvoke={(args, constructorArgs) =>
+            void s.invokeFunction(
+              { node, port: picked.port.name, function: picked.fn.name },
+              args,
+              constructorArgs,
+            )
           }
           onStop={() => void s.stop()}
         />
@@ -158,56 +165,82 @@ export function InvokePanel() {
   );
 }
 
+/** A function as the list shows it: a resource's own prefixed with the resource. */
+function label(fn: FunctionInfo): string {
+  return fn.resource === null ? fn.signature : `${fn.resource}.${fn.signature}`;
+}
+
+type Json = ReturnType<typeof toJson>;
+
+/** A method's form: the constructor's parameters, then the method's own after the instance. */
 function InvokeForm(props: {
-  target: InvokeTarget;
-  fn: FunctionInfo;
+  picked: Invokable;
   busy: boolean;
-  onInvoke: (args: ReturnType<typeof toJson>[]) => void;
+  onInvoke: (args: Json[], constructorArgs?: Json[]) => void;
   onStop: () => void;
 }) {
-  const { fn } = props;
+  const { fn, constructor } = props.picked;
+  const own = constructor ? fn.params.slice(1) : fn.params;
+  const made = constructor?.params ?? [];
   const [values, setValues] = useState<FormValue[]>(() =>
-    fn.params.map((p) => initialValue(p.ty.shape)),
+    [...made, ...own].map((p) => initialValue(p.ty.shape)),
   );
+  const fields = (params: ParamInfo[], offset: number, prefix: string) =>
+    params.map((param, i) => {
+      const value = values[offset + i];
+      return value ? (
+        <div
+          key={`${prefix}${param.name}`}
+          className="invoke-param"
+          data-testid="invoke-param"
+          data-param={`${prefix}${param.name}`}
+        >
+          <div className="value-name">
+            {param.name}: <code className="muted">{param.ty.wit}</code>
+          </div>
+          <ValueInput
+            shape={param.ty.shape}
+            value={value}
+            path={`${prefix}${param.name}`}
+            onChange={(next) => {
+              setValues(values.map((v, j) => (j === offset + i ? next : v)));
+            }}
+          />
+        </div>
+      ) : null;
+    });
+  const json = (params: ParamInfo[], offset: number) =>
+    params.map((p, i) => toJson(p.ty.shape, values[offset + i] ?? initialValue(p.ty.shape)));
   return (
     <form
       className="invoke-form"
       data-testid="invoke-form"
       onSubmit={(e) => {
         e.preventDefault();
-        props.onInvoke(
-          fn.params.map((p, i) => toJson(p.ty.shape, values[i] ?? initialValue(p.ty.shape))),
-        );
+        if (constructor) props.onInvoke(json(own, made.length), json(made, 0));
+        else props.onInvoke(json(own, 0));
       }}
     >
+      {constructor && (
+        <>
+          <h4>
+            <code>
+              new {fn.resource}({made.map((p) => p.name).join(", ")})
+            </code>
+          </h4>
+          <p className="muted">
+            An invocation keeps nothing between calls: the method runs on a new{" "}
+            <code>{fn.resource}</code> its constructor makes from these values.
+          </p>
+          {fields(made, 0, "new.")}
+        </>
+      )}
       <h4>
-        <code>{fn.signature}</code>
+        <code>{label(fn)}</code>
       </h4>
       {fn.docs && <p className="docs">{fn.docs}</p>}
-      {fn.params.length === 0 && <p className="muted">No parameters.</p>}
-      {fn.params.map((param, i) => {
-        const value = values[i];
-        return value ? (
-          <div
-            key={param.name}
-            className="invoke-param"
-            data-testid="invoke-param"
-            data-param={param.name}
-          >
-            <div className="value-name">
-              {param.name}: <code className="muted">{param.ty.wit}</code>
-            </div>
-            <ValueInput
-              shape={param.ty.shape}
-              value={value}
-              path={param.name}
-              onChange={(next) => {
-                setValues(values.map((v, j) => (j === i ? next : v)));
-              }}
-            />
-          </div>
-        ) : null;
-      })}
+      {own.length === 0 && <p className="muted">No parameters.</p>}
+      {fields(own, made.length, "")}
       <div className="invoke-actions">
         <button type="submit" className="primary" data-testid="btn-invoke" disabled={props.busy}>
           ▶ Invoke

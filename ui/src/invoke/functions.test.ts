@@ -2,41 +2,45 @@ import { describe, expect, it } from "vitest";
 
 import type { FunctionInfo } from "../ipc/bindings/FunctionInfo";
 import type { Port } from "../ipc/bindings/Port";
-import { callable, resources } from "./functions";
+import { callable, uncallable } from "./functions";
 
 function fn(name: string, resource: string | null): FunctionInfo {
   return { name, resource, params: [], result: null, signature: `${name}: func()`, docs: null };
 }
 
-const counter: Port = {
-  name: "example:counter/counter@0.1.0",
-  package: "example:counter",
-  version: "0.1.0",
-  kind: "interface",
-  wasi: false,
-  functions: [
-    fn("digits", null),
-    fn("[constructor]tally", "tally"),
-    fn("[method]tally.bump", "tally"),
-    fn("[static]tally.reset", "tally"),
-  ],
-  types: [],
-  docs: null,
-  wit: "",
-};
+function port(name: string, functions: FunctionInfo[]): Port {
+  const common = { package: null, version: null, wasi: false, types: [], docs: null, wit: "" };
+  return { name, kind: "interface", functions, ...common };
+}
 
 describe("invokable functions", () => {
-  it("offers plain functions and groups a resource's own under it", () => {
-    expect(callable([counter]).map(({ fn }) => fn.name)).toEqual(["digits"]);
-    expect(resources([counter])).toEqual([
-      {
-        name: "tally",
-        functions: [
-          fn("[constructor]tally", "tally"),
-          fn("[method]tally.bump", "tally"),
-          fn("[static]tally.reset", "tally"),
-        ],
-      },
+  it("offers plain and static functions, and methods with the constructor they run after", () => {
+    const counter = port("example:counter/counter@0.1.0", [
+      fn("digits", null),
+      fn("[constructor]tally", "tally"),
+      fn("[method]tally.bump", "tally"),
+      fn("[static]tally.reset", "tally"),
+    ]);
+    const offered = callable([counter]).map(({ fn, constructor }) => [
+      fn.name,
+      constructor?.name ?? null,
+    ]);
+    expect(offered).toEqual([
+      ["digits", null],
+      ["[method]tally.bump", "[constructor]tally"],
+      ["[static]tally.reset", null],
+    ]);
+    expect(uncallable([counter])).toEqual([]);
+  });
+
+  it("sets apart the methods of a resource without a constructor", () => {
+    const handles = port("example:handles/handles@0.1.0", [
+      fn("[method]ticket.redeem", "ticket"),
+      fn("open", null),
+    ]);
+    expect(callable([handles]).map(({ fn }) => fn.name)).toEqual(["open"]);
+    expect(uncallable([handles])).toEqual([
+      { name: "ticket", functions: [fn("[method]ticket.redeem", "ticket")] },
     ]);
   });
 });

@@ -1,21 +1,47 @@
-// Which exported functions the invoke panel offers: the ones called with typed-in values, and
-// the resources whose functions it lists without calling them.
+// Which exported functions the invoke panel offers: plain functions, a resource's static
+// functions, and its methods, which run on a new instance its constructor makes (an invocation
+// keeps nothing between calls). Methods of a resource with no constructor are listed apart.
 import type { FunctionInfo } from "../ipc/bindings/FunctionInfo";
 import type { Port } from "../ipc/bindings/Port";
 
-/** Exported functions that can be called with typed-in values (not resource methods). */
-export function callable(ports: Port[]): { port: Port; fn: FunctionInfo }[] {
+export type Invokable = {
+  port: Port;
+  fn: FunctionInfo;
+  /** For a method: the constructor that makes the instance it runs on. */
+  constructor: FunctionInfo | null;
+};
+
+/** The constructor of `fn`'s resource, in `port`. */
+function constructorOf(port: Port, fn: FunctionInfo): FunctionInfo | null {
+  return port.functions.find((f) => f.name === `[constructor]${fn.resource ?? ""}`) ?? null;
+}
+
+function isMethod(fn: FunctionInfo): boolean {
+  return fn.name.startsWith("[method]");
+}
+
+/** Every function the panel can call with typed-in values. */
+export function callable(ports: Port[]): Invokable[] {
   return ports.flatMap((port) =>
-    port.functions.filter((fn) => fn.resource === null).map((fn) => ({ port, fn })),
+    port.functions.flatMap((fn): Invokable[] => {
+      if (fn.resource === null || fn.name.startsWith("[static]")) {
+        return [{ port, fn, constructor: null }];
+      }
+      const constructor = isMethod(fn) ? constructorOf(port, fn) : null;
+      return constructor ? [{ port, fn, constructor }] : [];
+    }),
   );
 }
 
-/** The exported resources, each with its functions: listed, but not callable on their own. */
-export function resources(ports: Port[]): { name: string; functions: FunctionInfo[] }[] {
+/** Resources whose methods cannot be called here (they have no constructor), with those
+ * methods. */
+export function uncallable(ports: Port[]): { name: string; functions: FunctionInfo[] }[] {
   const byName = new Map<string, FunctionInfo[]>();
-  for (const fn of ports.flatMap((port) => port.functions)) {
-    if (fn.resource === null) continue;
-    byName.set(fn.resource, [...(byName.get(fn.resource) ?? []), fn]);
+  for (const port of ports) {
+    for (const fn of port.functions) {
+      if (fn.resource === null || !isMethod(fn) || constructorOf(port, fn)) continue;
+      byName.set(fn.resource, [...(byName.get(fn.resource) ?? []), fn]);
+    }
   }
   return [...byName].map(([name, functions]) => ({ name, functions }));
 }

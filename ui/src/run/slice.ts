@@ -80,7 +80,12 @@ export type RunActions = {
   restartRun: () => Promise<void>;
   /** Gives the running server the project as it is now: new requests get the new code. */
   swapServer: () => Promise<void>;
-  invokeFunction: (target: InvokeTarget, args: JsonValue[]) => Promise<void>;
+  /** Calls `target` with `args`; a resource's method also with its constructor's values. */
+  invokeFunction: (
+    target: InvokeTarget,
+    args: JsonValue[],
+    constructorArgs?: JsonValue[],
+  ) => Promise<void>;
   precompileNodes: (nodes: { id: string; path: string }[]) => void;
   sendTestRequest: (request: Omit<TestRequest, "address">) => Promise<void>;
   setDockTab: (tab: DockTab) => void;
@@ -281,7 +286,7 @@ export function createRunSlice(set: Set, get: Get, deps: Deps): RunState & RunAc
       }
     },
 
-    async invokeFunction(target, args) {
+    async invokeFunction(target, args, constructorArgs) {
       if (get().invoke?.state === "running") return;
       const { project, projectPath, runMode } = get();
       const seq = nextSeq++;
@@ -303,7 +308,13 @@ export function createRunSlice(set: Set, get: Get, deps: Deps): RunState & RunAc
           project,
           projectPath,
           runMode,
-          { node: target.node, port: target.port, function: target.function, args },
+          {
+            node: target.node,
+            port: target.port,
+            function: target.function,
+            args,
+            ...(constructorArgs ? { constructorArgs } : {}),
+          },
           (event) => {
             receive({ to: "invoke", seq, event });
           },

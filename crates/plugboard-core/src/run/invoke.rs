@@ -35,19 +35,24 @@ pub(crate) async fn invoke(mut ctx: RunContext, call: String) -> RunEvent {
 
 async fn start(ctx: &mut RunContext, call: &str) -> Result<RunEvent, RunEvent> {
     let bad = |message: String| outcome::failed(RunError::Invoke { message });
-    // WAVE names are plain labels; a qualified name (`iface#func`) is split off before parsing.
-    let Some((name, arguments)) = call.split_once('(') else {
-        return Err(bad(format!(
-            "`{call}` is not a call: write the function and its WAVE arguments, like `reverse(\"abc\")`"
-        )));
-    };
-    let name = name.trim();
-    let wave = format!("call({arguments}");
-    let parsed = UntypedFuncCall::parse(&wave)
-        .map_err(|e| bad(format!("the arguments of `{call}` are not valid WAVE: {e}")))?;
+    let written = Written::parse(call).map_err(bad)?;
     let prepared = ctx.prepare().await.map_err(outcome::failed)?;
     let root = prepared.root();
-    let target = find(root.component(), root.engine(), name).map_err(bad)?;
+    // WAVE names are plain labels: each function is resolved here, its arguments parsed as WAVE.
+    let waves: Vec<(String, String)> = written
+        .steps()
+        .into_iter()
+        .map(|(name, arguments)| (name, format!("call({arguments})")))
+        .collect();
+    let steps = waves
+        .iter()
+        .map(|(name, wave)| {
+            let parsed = UntypedFuncCall::parse(wave)
+                .map_err(|e| format!("the arguments of `{call}` are not valid WAVE: {e}"))?;
+            Ok((find(root.component(), root.engine(), name)?, parsed))
+        })
+        .collect::<Result<Vec<_>, String>>()
+        .map_err(bad)?;
     let mut store = ctx.store(&prepared).map_err(outcome::failed)?;
     ctx.queue.push(RunEvent::Started);
     let fuel = ctx.limits.fuel;
@@ -57,41 +62,35 @@ async fn start(ctx: &mut RunContext, call: &str) -> Result<RunEvent, RunEvent> {
                 .instantiate(&mut store)
                 .await
                 .map_err(Failure::Guest)?;
-            let parent = match &target.instance {
-                Some(name) => Some(
-                    instance
-                        .get_export_index(&mut store, None, name)
-                        .ok_or_else(|| Failure::Usage(format!("no export `{name}`")))?,
-                ),
-                None => None,
-            };
-            let func = instance
-                .get_export_index(&mut store, parent.as_ref(), &target.function)
-                .and_then(|index| instance.get_func(&mut store, index))
-                .ok_or_else(|| {
-                    Failure::Usage(format!("`{}` is not a function", target.describe()))
-                })?;
-            let ty = func.ty(&store);
-            let param_types: Vec<_> = ty.params().map(|(_, t)| t).collect();
-            let signature = ty
-                .params()
-                .map(|(name, t)| format!("{name}: {}", type_name(&t)))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let params: Vec<Val> = parsed.to_wasm_params(param_types.iter()).map_err(|e| {
-                Failure::Usage(format!(
-                    "arguments of `{}({signature})`: {e}",
-                    target.describe()
-                ))
-            })?;
-            let mut results = vec![Val::Bool(false); ty.results().len()];
-            func.call_async(&mut store, &params, &mut results)
-                .await
-                .map_err(Failure::Guest)?;
-            let texts = results
-                .iter()
-                .map(|value| wasm_wave::to_string(value).map_err(|e| Failure::Usage(e.to_string())))
-                .collect::<Result<Vec<String>, Failure>>()?;
+            // A method's first argument is the instance its resource's constructor just made.
+            let mut receiver: Option<Val> = None;
+            let mut results = Vec::new();
+            for (target, parsed) in &steps {
+                let func = exported_func(&mut store, &instance, target)?;
+                let ty = func.ty(&store);
+                let mut params: Vec<Val> = receiver.take().into_iter().collect();
+                let typed: Vec<_> = ty.params().skip(params.len()).collect();
+                let signature = typed
+                    .iter()
+                    .map(|(name, t)| format!("{name}: {}", type_name(t)))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let values = parsed
+                    .to_wasm_params(typed.iter().map(|(_, t)| t))
+                    .map_err(|e| {
+                        Failure::Usage(format!(
+                            "arguments of `{}({signature})`: {e}",
+                            target.describe()
+                        ))
+                    })?;
+                params.extend(values);
+                results = vec![Val::Bool(false); ty.results().len()];
+                func.call_async(&mut store, &params, &mut results)
+                    .await
+                    .map_err(Failure::Guest)?;
+                receiver = results.first().cloned();
+            }
+            let texts = results.iter().map(wave_text).collect();
             Ok((texts, results.iter().map(json_from_val).collect()))
         })
         .await;
@@ -102,6 +101,134 @@ async fn start(ctx: &mut RunContext, call: &str) -> Result<RunEvent, RunEvent> {
         Guarded::Stopped => RunEvent::Stopped,
         Guarded::TimedOut(after_ms) => RunEvent::TimedOut { after_ms },
     })
+}
+
+/// The exported function `target` of `instance`.
+fn exported_func(
+    store: &mut wasmtime::Store<super::host::HostState>,
+    instance: &wasmtime::component::Instance,
+    target: &Target,
+) -> Result<wasmtime::component::Func, Failure> {
+    let parent = match &target.instance {
+        Some(name) => Some(
+            instance
+                .get_export_index(&mut *store, None, name)
+                .ok_or_else(|| Failure::Usage(format!("no export `{name}`")))?,
+        ),
+        None => None,
+    };
+    instance
+        .get_export_index(&mut *store, parent.as_ref(), &target.function)
+        .and_then(|index| instance.get_func(&mut *store, index))
+        .ok_or_else(|| Failure::Usage(format!("`{}` is not a function", target.describe())))
+}
+
+/// A result as WAVE text; a resource (which WAVE cannot write) as `<resource>`: it lives only
+/// as long as the call.
+fn wave_text(value: &Val) -> String {
+    match value {
+        Val::Resource(_) => "<resource>".to_string(),
+        other => wasm_wave::to_string(other).unwrap_or_else(|e| format!("<{e}>")),
+    }
+}
+
+/// A call as written: `f(args)`, or `r(args).m(args)` — method `m` of a new instance of
+/// resource `r`, made by its constructor with the first arguments (an invocation keeps no
+/// instance between calls, so a method runs on one made for it).
+#[derive(Debug, PartialEq, Eq)]
+struct Written<'a> {
+    name: &'a str,
+    arguments: &'a str,
+    method: Option<(&'a str, &'a str)>,
+}
+
+impl<'a> Written<'a> {
+    fn parse(call: &'a str) -> Result<Self, String> {
+        let not_a_call = || {
+            format!(
+                "`{call}` is not a call: write the function and its WAVE arguments, like \
+                 `reverse(\"abc\")`, or a resource's constructor and a method, like \
+                 `tally(5).add(3)`"
+            )
+        };
+        let (name, arguments, rest) = split_call(call).ok_or_else(not_a_call)?;
+        let rest = rest.trim();
+        if rest.is_empty() {
+            return Ok(Self {
+                name,
+                arguments,
+                method: None,
+            });
+        }
+        let (method, method_arguments, tail) = rest
+            .strip_prefix('.')
+            .and_then(split_call)
+            .ok_or_else(not_a_call)?;
+        if !tail.trim().is_empty() {
+            return Err(not_a_call());
+        }
+        Ok(Self {
+            name,
+            arguments,
+            method: Some((method, method_arguments)),
+        })
+    }
+
+    /// The functions to call in order, each with its WAVE arguments: the function; or the
+    /// resource's constructor, then the method (both qualified as the resource is).
+    fn steps(&self) -> Vec<(String, &'a str)> {
+        let Some((method, method_arguments)) = self.method else {
+            return vec![(self.name.to_string(), self.arguments)];
+        };
+        let (qualifier, resource) = match self.name.rsplit_once('#') {
+            Some((interface, resource)) => (format!("{interface}#"), resource),
+            None => (String::new(), self.name),
+        };
+        vec![
+            (
+                format!("{qualifier}[constructor]{resource}"),
+                self.arguments,
+            ),
+            (
+                format!("{qualifier}[method]{resource}.{method}"),
+                method_arguments,
+            ),
+        ]
+    }
+}
+
+/// `name(arguments)rest`: the name, the text between the parentheses, and what follows. The
+/// closing parenthesis is found past nested brackets and string and character literals.
+fn split_call(text: &str) -> Option<(&str, &str, &str)> {
+    let open = text.find('(')?;
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for (at, c) in text.char_indices().skip_while(|(at, _)| *at < open) {
+        if let Some(q) = quote {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                _ if c == q => quote = None,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' | '\'' => quote = Some(c),
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    let name = text[..open].trim();
+                    return (!name.is_empty())
+                        .then(|| (name, &text[open + 1..at], &text[at + 1..]));
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 enum Failure {
@@ -207,5 +334,39 @@ fn type_name(ty: &wasmtime::component::Type) -> String {
         Type::Result(_) => "result".into(),
         Type::Flags(_) => "flags".into(),
         _ => "value".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_call_is_split_past_brackets_and_literals() {
+        assert_eq!(
+            split_call(r#"reverse(").(")"#),
+            Some(("reverse", r#"").(""#, ""))
+        );
+        assert_eq!(
+            split_call("f([1, (2)], {a: ')'}, '\\'') rest"),
+            Some(("f", "[1, (2)], {a: ')'}, '\\''", " rest"))
+        );
+        assert_eq!(split_call("f(1"), None);
+        assert_eq!(split_call("(1)"), None);
+        assert_eq!(split_call("f(1))"), Some(("f", "1", ")")));
+    }
+
+    #[test]
+    fn a_method_call_is_its_constructor_then_the_method() {
+        let written = Written::parse("iface#tally(5).add(3)").expect("parses");
+        assert_eq!(
+            written.steps(),
+            [
+                ("iface#[constructor]tally".to_string(), "5"),
+                ("iface#[method]tally.add".to_string(), "3"),
+            ]
+        );
+        assert!(Written::parse("f(1) g(2)").is_err());
+        assert!(Written::parse("tally(1).add(2).add(3)").is_err());
     }
 }

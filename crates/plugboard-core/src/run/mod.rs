@@ -46,4 +46,4 @@ pub use queue::OutputPolicy;
 pub use runtime::{
     Operation, RunHandle, RunRequest, Runtime, RuntimeOptions, Stopper, Swapper, default_cache_dir,
 };
-pub use values::{wave_call, wave_value};
+pub use values::{wave_call, wave_method_call, wave_value};

@@ -11,23 +11,62 @@
 use serde_json::{Map, Value};
 use wasmtime::component::Val;
 
-use crate::inspect::{FunctionInfo, TypeShape};
+use crate::inspect::{FunctionInfo, ParamInfo, TypeShape};
 
 /// The WAVE call `name(arg, …)` for `function` with the form's `args`, one per parameter.
 ///
 /// # Errors
 /// A message naming the parameter whose value does not fit its type.
 pub fn wave_call(function: &FunctionInfo, args: &[Value]) -> Result<String, String> {
-    if args.len() != function.params.len() {
+    Ok(format!(
+        "{}({})",
+        function.name,
+        wave_arguments(&function.name, &function.params, args)?
+    ))
+}
+
+/// The WAVE call `resource(arg, …).method(arg, …)` for a resource's `method`, run on a new
+/// instance its `constructor` makes from `constructor_args`; `args` are the method's own (its
+/// first parameter, the instance, is not among them).
+///
+/// # Errors
+/// A message naming the parameter whose value does not fit its type, or saying `method` is
+/// not a method of the resource `constructor` makes.
+pub fn wave_method_call(
+    constructor: &FunctionInfo,
+    constructor_args: &[Value],
+    method: &FunctionInfo,
+    args: &[Value],
+) -> Result<String, String> {
+    let resource = constructor
+        .name
+        .strip_prefix("[constructor]")
+        .ok_or_else(|| format!("`{}` is not a constructor", constructor.name))?;
+    let name = method
+        .name
+        .strip_prefix(&format!("[method]{resource}."))
+        .ok_or_else(|| format!("`{}` is not a method of `{resource}`", method.name))?;
+    Ok(format!(
+        "{resource}({}).{name}({})",
+        wave_arguments(&constructor.name, &constructor.params, constructor_args)?,
+        wave_arguments(
+            &method.name,
+            method.params.get(1..).unwrap_or_default(),
+            args
+        )?
+    ))
+}
+
+/// `args` as WAVE, one per parameter of function `name`, joined by commas.
+fn wave_arguments(name: &str, params: &[ParamInfo], args: &[Value]) -> Result<String, String> {
+    if args.len() != params.len() {
         return Err(format!(
-            "`{}` takes {} argument(s), the form has {}",
-            function.name,
-            function.params.len(),
+            "`{name}` takes {} argument(s), the form has {}",
+            params.len(),
             args.len()
         ));
     }
-    let texts = function
-        .params
+    let texts = params
         .iter()
         .zip(args)
         .map(|(param, value)| {
@@ -35,7 +74,7 @@ pub fn wave_call(function: &FunctionInfo, args: &[Value]) -> Result<String, Stri
                 .map_err(|e| format!("argument `{}` ({}): {e}", param.name, param.ty.wit))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(format!("{}({})", function.name, texts.join(", ")))
+    Ok(texts.join(", "))
 }
 
 /// One value as WAVE text.

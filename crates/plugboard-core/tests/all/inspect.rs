@@ -97,7 +97,22 @@ fn types_docs_and_top_level_functions_are_reported() {
             ("point", "record"),
             ("shape", "variant"),
             ("colour", "enum"),
-            ("style", "flags")
+            ("style", "flags"),
+            ("tally", "resource")
+        ]
+    );
+    let tally: Vec<(&str, Option<&str>)> = shapes
+        .functions
+        .iter()
+        .filter(|f| f.resource.is_some())
+        .map(|f| (f.name.as_str(), f.resource.as_deref()))
+        .collect();
+    assert_eq!(
+        tally,
+        [
+            ("[constructor]tally", Some("tally")),
+            ("[method]tally.add", Some("tally")),
+            ("[method]tally.total", Some("tally"))
         ]
     );
     assert!(shapes.types[0].definition.contains("record point"));

@@ -127,6 +127,71 @@ fn bad_calls_get_clear_errors() {
 }
 
 #[test]
+fn a_method_runs_on_an_instance_its_constructor_makes() {
+    let (runtime, _cache) = runtime();
+    let call = |call: &str| invoke(&runtime, request("types-demo"), call);
+    assert_eq!(returned(call("tally(5).add(3)")), ["8"]);
+    assert_eq!(returned(call("shapes#tally(2).total()")), ["2"]);
+    assert_eq!(
+        returned(call("example:types-demo/shapes@0.1.0#tally(7).add(0)")),
+        ["7"]
+    );
+    // A constructor called alone returns an instance that lives only as long as the call.
+    assert_eq!(returned(call("[constructor]tally(1)")), ["<resource>"]);
+
+    let failure = |text: &str| match call(text) {
+        RunEvent::Failed { message } => message,
+        other => panic!("`{text}` should fail, got {other:?}"),
+    };
+    let unknown = failure("tally(1).nope()");
+    assert!(unknown.contains("[method]tally.nope"), "{unknown}");
+    let arity = failure("tally(1).add()");
+    assert!(
+        arity.contains("[method]tally.add(by: u32)"),
+        "the receiver is not an argument to give: {arity}"
+    );
+    let dangling = failure("tally(1).");
+    assert!(dangling.contains("is not a call"), "{dangling}");
+}
+
+#[test]
+fn form_values_make_a_method_call_on_a_new_instance() {
+    use plugboard_core::inspect::inspect_file;
+    use plugboard_core::run::wave_method_call;
+    use serde_json::json;
+    let info = inspect_file(&crate::support::sample("types-demo")).expect("inspects");
+    let shapes = info
+        .export("example:types-demo/shapes@0.1.0")
+        .expect("shapes");
+    let function = |name: &str| {
+        shapes
+            .functions
+            .iter()
+            .find(|f| f.name == name)
+            .expect("exported")
+    };
+    let (constructor, add) = (
+        function("[constructor]tally"),
+        function("[method]tally.add"),
+    );
+    assert_eq!(
+        wave_method_call(constructor, &[json!(40)], add, &[json!(2)]).as_deref(),
+        Ok("tally(40).add(2)")
+    );
+    let wrong = wave_method_call(constructor, &[json!(40)], add, &[json!("two")])
+        .expect_err("a string is no u32");
+    assert!(wrong.contains("argument `by`"), "{wrong}");
+    assert!(wave_method_call(add, &[], add, &[]).is_err());
+
+    let (runtime, _cache) = runtime();
+    let call = wave_method_call(constructor, &[json!(40)], add, &[json!(2)]).expect("fits");
+    assert_eq!(
+        returned(invoke(&runtime, request("types-demo"), &call)),
+        ["42"]
+    );
+}
+
+#[test]
 fn a_composition_is_invoked_like_a_component() {
     let (runtime, _cache) = runtime();
     // The chain minus its app: greeter (with logger and string operations) exports greet.

@@ -20,6 +20,11 @@ port: string,
  */
 function: string, 
 /**
- * One value per parameter.
+ * One value per parameter (for a resource's method: per parameter after the instance).
  */
-args: Array<JsonValue>, };
+args: Array<JsonValue>, 
+/**
+ * For a resource's method: the values for its constructor, which makes the instance the
+ * method runs on.
+ */
+constructorArgs?: Array<JsonValue>, };
