@@ -193,13 +193,9 @@ pub async fn precompile(
 ) -> Result<RunId, AppError> {
     let handle = blocking(engine.inner(), move |engine| {
         let component = engine.cache.get(&node, &path)?;
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| node.to_string());
         Ok(engine
             .runtime
-            .precompile(ComponentSource::new(name, component.bytes.clone())))
+            .precompile(ComponentSource::of_loaded(&component, &node)))
     })
     .await?;
     Ok(engine.follow(handle, events))

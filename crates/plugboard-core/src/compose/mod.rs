@@ -22,6 +22,7 @@ mod cache;
 mod components;
 mod error;
 mod graph;
+mod output;
 mod plug;
 mod wac;
 mod wire;
@@ -41,9 +42,10 @@ pub use wire::WireCheck;
 pub(crate) use wire::check_acyclic;
 
 use crate::inspect::skeleton::{origin, tagged_skeleton};
-use crate::inspect::{ComponentInfo, InspectError, inspect_skeleton, sha256_hex};
+use crate::inspect::{ComponentInfo, InspectError, inspect_skeleton};
 use crate::project::{Durability, ExportChoice, NodeId, Project};
 use graph::Scratch;
+use output::{HashResume, Output, Section};
 
 /// The result of composing a project.
 #[derive(Debug)]
@@ -74,6 +76,8 @@ pub struct Composer {
     packages: HashMap<String, PackageId>,
     /// The real bytes of every registered component, by hash, to put back into compositions.
     originals: HashMap<String, Bytes>,
+    /// Where hashing the last composition's bytes stood after each section.
+    hash_resume: HashResume,
 }
 
 impl std::fmt::Debug for Composer {
@@ -147,76 +151,32 @@ impl Composer {
             .encode(options)
             .map_err(|e| encode_error(e, &instances))?;
         drop(scratch);
-        validate(&skeleton)?;
-        let bytes = self.put_back_originals(&skeleton)?;
-        let (sha256, info) = std::thread::scope(|scope| {
-            let hash = scope.spawn(|| sha256_hex(&bytes));
-            let info = inspect_skeleton(&skeleton, bytes.len() as u64, String::new());
-            // Hashing cannot panic; fall back to hashing here if the thread could not run.
-            (hash.join().unwrap_or_else(|_| sha256_hex(&bytes)), info)
+        let output = output_sections(&self.originals, &skeleton)?;
+        let size = output.size() as u64;
+        let resume = &mut self.hash_resume;
+        // Inspecting the skeleton validates it too (all but the stub function bodies, which are
+        // ours); meanwhile the output is assembled and hashed.
+        let (info, (bytes, sha256)) = std::thread::scope(|scope| {
+            let inspected = scope.spawn(|| inspect_skeleton(&skeleton, size, String::new()));
+            let assembled = output.assemble(resume);
+            // Inspecting cannot panic; should the thread not run, inspect here.
+            let info = inspected
+                .join()
+                .unwrap_or_else(|_| inspect_skeleton(&skeleton, size, String::new()));
+            (info, assembled)
         });
-        let mut info = info.map_err(|e| ComposeError::Encode {
-            message: format!("the composed component cannot be inspected: {e}"),
-        })?;
+        let mut info = match info {
+            Ok(info) => info,
+            // A composition that does not validate is said precisely, with the offset.
+            Err(e) => {
+                validate(&skeleton)?;
+                return Err(ComposeError::Encode {
+                    message: format!("the composed component cannot be inspected: {e}"),
+                });
+            }
+        };
         info.sha256 = sha256;
         Ok(Composition { bytes, info })
-    }
-
-    /// The encoded composition with every tagged skeleton replaced by the component it stands
-    /// for: its top-level sections copied in order, nested components swapped by their tag,
-    /// into one buffer sized up front (an 18 MB component is copied once).
-    fn put_back_originals(&self, skeleton: &[u8]) -> Result<Vec<u8>, ComposeError> {
-        let invalid = |offset: u64, message: String| ComposeError::Invalid {
-            offset: offset as usize,
-            message,
-        };
-        let mut sections: Vec<(u8, &[u8])> = Vec::new();
-        // parse_all also walks into nested modules and components; only the top level is copied.
-        let mut depth = 0usize;
-        for payload in wasmparser::Parser::new(0).parse_all(skeleton) {
-            let payload = payload.map_err(|e| invalid(e.offset(), e.message().to_string()))?;
-            let nested = matches!(
-                payload,
-                wasmparser::Payload::ModuleSection { .. }
-                    | wasmparser::Payload::ComponentSection { .. }
-            );
-            if let wasmparser::Payload::End(_) = payload {
-                depth = depth.saturating_sub(1);
-            }
-            if depth == 0
-                && let Some((id, range)) = payload.as_section()
-            {
-                let data = skeleton
-                    .get(range.start as usize..range.end as usize)
-                    .ok_or_else(|| {
-                        invalid(range.start, "a section runs past the end".to_string())
-                    })?;
-                let data: &[u8] = match payload {
-                    wasmparser::Payload::ComponentSection { .. } => origin(data)
-                        .and_then(|sha| self.originals.get(&sha))
-                        .map_or(data, |original| original),
-                    _ => data,
-                };
-                sections.push((id, data));
-            }
-            if nested {
-                depth += 1;
-            }
-        }
-        let header = skeleton.get(..8).unwrap_or_default();
-        let size = header.len()
-            + sections
-                .iter()
-                .map(|(_, data)| data.len() + 6)
-                .sum::<usize>();
-        let mut out = Vec::with_capacity(size);
-        out.extend_from_slice(header);
-        for (id, data) in sections {
-            out.push(id);
-            leb128(&mut out, data.len());
-            out.extend_from_slice(data);
-        }
-        Ok(out)
     }
 
     /// Registers the component of every node (once per distinct content).
@@ -324,22 +284,69 @@ fn encode_error(
     }
 }
 
-/// Appends `value` as an unsigned LEB128 (a section's size).
-fn leb128(out: &mut Vec<u8>, mut value: usize) {
-    loop {
-        let byte = (value & 0x7f) as u8;
-        value >>= 7;
-        if value == 0 {
-            out.push(byte);
-            return;
+/// The top-level sections of the composition: the skeleton's, with every tagged skeleton
+/// replaced by the component it stands for (from `originals`).
+fn output_sections<'a>(
+    originals: &'a HashMap<String, Bytes>,
+    skeleton: &'a [u8],
+) -> Result<Output<'a>, ComposeError> {
+    let invalid = |offset: u64, message: String| ComposeError::Invalid {
+        offset: offset as usize,
+        message,
+    };
+    let mut sections = Vec::new();
+    // parse_all also walks into nested modules and components; only the top level is copied.
+    let mut depth = 0usize;
+    for payload in wasmparser::Parser::new(0).parse_all(skeleton) {
+        let payload = payload.map_err(|e| invalid(e.offset(), e.message().to_string()))?;
+        let nested = matches!(
+            payload,
+            wasmparser::Payload::ModuleSection { .. }
+                | wasmparser::Payload::ComponentSection { .. }
+        );
+        if let wasmparser::Payload::End(_) = payload {
+            depth = depth.saturating_sub(1);
         }
-        out.push(byte | 0x80);
+        if depth == 0
+            && let Some((id, range)) = payload.as_section()
+        {
+            let data = skeleton
+                .get(range.start as usize..range.end as usize)
+                .ok_or_else(|| invalid(range.start, "a section runs past the end".to_string()))?;
+            let original = match payload {
+                wasmparser::Payload::ComponentSection { .. } => {
+                    origin(data).and_then(|sha| originals.get(&sha).map(|bytes| (sha, bytes)))
+                }
+                _ => None,
+            };
+            sections.push(match original {
+                Some((sha256, bytes)) => Section {
+                    id,
+                    data: bytes,
+                    original: Some(sha256),
+                },
+                None => Section {
+                    id,
+                    data,
+                    original: None,
+                },
+            });
+        }
+        if nested {
+            depth += 1;
+        }
     }
+    Ok(Output {
+        header: skeleton.get(..8).unwrap_or_default(),
+        sections,
+    })
 }
 
-/// Validates the composition of skeletons with every feature wasmtime may accept: everything
-/// composing produced (types, imports, exports, instances, aliases). The components' code is
-/// copied in unchanged afterwards, and wasmtime validates each function body when it compiles it.
+/// Validates the composition of skeletons with every feature wasmtime may accept, to say with
+/// the offset why one that could not be inspected is invalid. (Inspecting validates everything
+/// composing produced — types, imports, exports, instances, aliases — so valid compositions are
+/// not validated twice; the components' code is copied in unchanged, and wasmtime validates
+/// each function body when it compiles it.)
 fn validate(skeleton: &[u8]) -> Result<(), ComposeError> {
     wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all())
         .validate_all(skeleton)

@@ -28,6 +28,8 @@ use super::RunError;
 use super::events::RunEvent;
 use super::host::{HostState, linker};
 use super::queue::EventQueue;
+use crate::compose::LoadedComponent;
+use crate::project::NodeId;
 
 /// How often every engine's epoch advances: the granularity of Stop and timeouts.
 const EPOCH_TICK: Duration = Duration::from_millis(10);
@@ -51,6 +53,20 @@ impl ComponentSource {
             name: name.into(),
             sha256: crate::inspect::sha256_hex(&bytes),
             bytes,
+        }
+    }
+
+    /// A loaded component, named by its file (or by `node` when the path has no file name),
+    /// with the hash loading it computed.
+    pub fn of_loaded(component: &LoadedComponent, node: &NodeId) -> Self {
+        Self {
+            name: component
+                .path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| node.to_string()),
+            bytes: component.bytes.clone(),
+            sha256: component.info.sha256.clone(),
         }
     }
 

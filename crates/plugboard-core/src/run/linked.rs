@@ -81,15 +81,7 @@ impl LinkPlan {
                     .ok_or_else(|| LinkError(format!("node `{id}` has no component")))?;
                 Ok(LinkedNode {
                     id: (*id).clone(),
-                    source: ComponentSource {
-                        name: component
-                            .path
-                            .file_name()
-                            .map(|n| n.to_string_lossy().into_owned())
-                            .unwrap_or_else(|| id.to_string()),
-                        bytes: component.bytes.clone(),
-                        sha256: component.info.sha256.clone(),
-                    },
+                    source: ComponentSource::of_loaded(component, id),
                     profile: node
                         .capabilities
                         .clone()

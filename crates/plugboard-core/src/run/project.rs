@@ -121,13 +121,15 @@ fn project_job(
         .and_then(|node| node.capabilities.clone())
         .unwrap_or_else(|| project.capabilities.clone());
     let request = RunRequest {
-        component: ComponentSource::new(
-            project
+        // Composing hashed the bytes already.
+        component: ComponentSource {
+            name: project
                 .title
                 .clone()
                 .unwrap_or_else(|| "composition.wasm".to_string()),
-            composition.bytes,
-        ),
+            bytes: composition.bytes.into(),
+            sha256: composition.info.sha256,
+        },
         capabilities,
         limits: project.limits,
         output: run.output,

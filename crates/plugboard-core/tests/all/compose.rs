@@ -431,3 +431,29 @@ fn compositions_carry_the_real_components_not_their_skeletons() {
         plugboard_core::inspect::sha256_hex(&composition.bytes)
     );
 }
+
+#[test]
+fn recomposing_after_rewires_hashes_each_composition_right() {
+    use plugboard_core::inspect::sha256_hex;
+    // The seed with a second provider: the consumer's wire moves between the two.
+    let path = project_file("seed.plugboard.json");
+    let mut project = Project::load(&path).expect("loads");
+    let mut second = project.nodes[0].clone();
+    second.id = NodeId::new("second");
+    project.nodes.push(second);
+    let components = load_components(&project, &parent_dir(&path)).expect("components");
+    let mut composer = Composer::new();
+    for provider in ["string-operations", "second", "string-operations", "second"] {
+        project.wires = vec![Wire {
+            from: end(provider, SEED),
+            to: end("consumer-app", SEED),
+        }];
+        let again = composer.compose(&project, &components).expect("composes");
+        assert_eq!(
+            again.info.sha256,
+            sha256_hex(&again.bytes),
+            "wired to {provider}"
+        );
+        assert_eq!(again.info.size, again.bytes.len() as u64);
+    }
+}
