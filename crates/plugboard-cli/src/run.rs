@@ -201,7 +201,7 @@ fn start(target: Target, operation: Operation, verbose: bool) -> Result<u8> {
     let code = follow(handle, verbose);
     over.store(true, Ordering::Relaxed);
     if runtime.background_work_pending() {
-        eprintln!("plugboard: caching optimized code for the next runs (Ctrl-C skips this)…");
+        eprintln!("plugboard: caching compiled code for the next runs (Ctrl-C skips this)…");
         runtime.finish_background_work();
     }
     Ok(code)

@@ -199,15 +199,16 @@ impl Engines {
         }
     }
 
-    /// Whether optimized code is still compiling in the background.
+    /// Whether optimized code is still compiling, or compiled code being written, in the
+    /// background.
     pub(crate) fn background_pending(&self) -> bool {
         lock_vec(&self.background)
             .iter()
             .any(|task| !task.is_finished())
     }
 
-    /// Waits for the background compilations (so a short-lived process leaves their code in the
-    /// cache for the next one).
+    /// Waits for the background compilations and cache writes (so a short-lived process leaves
+    /// its code in the cache for the next one).
     pub(crate) async fn finish_background(&self) {
         let tasks = std::mem::take(&mut *lock_vec(&self.background));
         for task in tasks {
@@ -273,7 +274,12 @@ impl Engines {
                 }
                 let component = self.compile(tier, source).await?;
                 if let Some(path) = self.cache_file(slot, source) {
-                    store_cached(&component, &path);
+                    // Writing tens of megabytes of code is not the run's business: it starts
+                    // meanwhile, and a short-lived process waits for the write before it exits.
+                    let code = component.clone();
+                    lock_vec(&self.background).push(tokio::task::spawn_blocking(move || {
+                        store_cached(&code, &path);
+                    }));
                 }
                 Ok::<_, RunError>(component)
             })

@@ -113,13 +113,15 @@ impl Runtime {
         self.engines.compile_count()
     }
 
-    /// Whether optimized code is still compiling in the background.
+    /// Whether optimized code is still compiling, or compiled code being cached, in the
+    /// background.
     pub fn background_work_pending(&self) -> bool {
         self.engines.background_pending()
     }
 
     /// Waits until the optimized code compiling in the background (after quick first runs) is
-    /// done and cached: a short-lived process calls this before it exits.
+    /// done, and compiled code is written to the disk cache: a short-lived process calls this
+    /// before it exits.
     pub fn finish_background_work(&self) {
         let engines = self.engines.clone();
         self.handle()

@@ -227,7 +227,9 @@ fn the_second_run_of_the_same_bytes_does_not_compile() {
     );
     assert_eq!(first.compile_count(), 1, "the same bytes compile once");
 
-    // A new runtime (a new process, say) finds the compiled code on disk.
+    // A new runtime (a new process, say) finds the compiled code on disk, once the first has
+    // written it, as a process does before it exits.
+    first.finish_background_work();
     let second = Runtime::new(options).expect("runtime");
     let from_disk = run(&second, request("clocks-demo"));
     assert!(
