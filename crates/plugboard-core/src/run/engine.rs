@@ -210,9 +210,15 @@ impl Engines {
     /// Waits for the background compilations and cache writes (so a short-lived process leaves
     /// its code in the cache for the next one).
     pub(crate) async fn finish_background(&self) {
-        let tasks = std::mem::take(&mut *lock_vec(&self.background));
-        for task in tasks {
-            let _ = task.await;
+        // A compilation finishing adds the task that writes its code: wait until none is left.
+        loop {
+            let tasks = std::mem::take(&mut *lock_vec(&self.background));
+            if tasks.is_empty() {
+                return;
+            }
+            for task in tasks {
+                let _ = task.await;
+            }
         }
     }
 

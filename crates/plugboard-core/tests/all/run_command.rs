@@ -313,7 +313,7 @@ fn a_flood_with_backpressure_loses_nothing() {
 
 #[test]
 fn a_first_run_starts_on_quick_code_and_the_next_gets_optimized_code() {
-    let (runtime, _cache) = quick_first_runtime();
+    let (runtime, cache) = quick_first_runtime();
     let first = run(&runtime, request("clocks-demo"));
     assert!(
         first.events.iter().any(|e| matches!(
@@ -349,6 +349,27 @@ fn a_first_run_starts_on_quick_code_and_the_next_gets_optimized_code() {
         second.events
     );
     assert_eq!(runtime.compile_count(), 2);
+
+    // A new process finds the optimized code on disk: the first waited for it to be written.
+    let again = Runtime::new(RuntimeOptions {
+        cache_dir: Some(cache.path().to_path_buf()),
+        quick_first: true,
+    })
+    .expect("runtime");
+    let third = run(&again, request("clocks-demo"));
+    assert!(
+        third.events.iter().any(|e| matches!(
+            e,
+            RunEvent::Compiled {
+                cached: true,
+                optimized: true,
+                ..
+            }
+        )),
+        "{:?}",
+        third.events
+    );
+    assert_eq!(again.compile_count(), 0);
 }
 
 #[test]
