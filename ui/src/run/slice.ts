@@ -3,6 +3,7 @@
 // and hot reload. Part of the one store (see store.ts); only these actions call the run commands.
 import type { StoreApi } from "zustand/vanilla";
 
+import { portLabel } from "../graph/mapping";
 import { wireKey } from "../graph/model";
 import { toAppError } from "../ipc/errors";
 import type { ComponentDetails } from "../ipc/bindings/ComponentDetails";
@@ -419,8 +420,9 @@ export function createRunSlice(set: Set, get: Get, deps: Deps): RunState & RunAc
             if (check.verdict !== "refused") continue;
             problems[wireKey(wire.from, wire.to)] = check.reason;
             broken.push({
-              from: `${wire.from.node}.${wire.from.port}`,
-              to: `${wire.to.node}.${wire.to.port}`,
+              // Short names on the card; the reason names the ports in full.
+              from: `${wire.from.node}.${portLabel(wire.from.port)}`,
+              to: `${wire.to.node}.${portLabel(wire.to.port)}`,
               reason: check.reason,
             });
           }
