@@ -311,22 +311,18 @@ fn a_flood_with_backpressure_loses_nothing() {
     );
 }
 
+/// Whether the run got its code as `cached` says, and optimized code as `optimized` says.
+fn got_code(outcome: &Outcome, cached: bool, optimized: bool) -> bool {
+    outcome.events.iter().any(|e| {
+        matches!(e, RunEvent::Compiled { cached: c, optimized: o, .. } if *c == cached && *o == optimized)
+    })
+}
+
 #[test]
 fn a_first_run_starts_on_quick_code_and_the_next_gets_optimized_code() {
     let (runtime, cache) = quick_first_runtime();
     let first = run(&runtime, request("clocks-demo"));
-    assert!(
-        first.events.iter().any(|e| matches!(
-            e,
-            RunEvent::Compiled {
-                cached: false,
-                optimized: false,
-                ..
-            }
-        )),
-        "{:?}",
-        first.events
-    );
+    assert!(got_code(&first, false, false), "{:?}", first.events);
     assert_eq!(first.terminal(), &RunEvent::Exited { code: 0 });
 
     runtime.finish_background_work();
@@ -336,18 +332,7 @@ fn a_first_run_starts_on_quick_code_and_the_next_gets_optimized_code() {
         "quick code now, optimized code in the background"
     );
     let second = run(&runtime, request("clocks-demo"));
-    assert!(
-        second.events.iter().any(|e| matches!(
-            e,
-            RunEvent::Compiled {
-                cached: true,
-                optimized: true,
-                ..
-            }
-        )),
-        "{:?}",
-        second.events
-    );
+    assert!(got_code(&second, true, true), "{:?}", second.events);
     assert_eq!(runtime.compile_count(), 2);
 
     // A new process finds the optimized code on disk: the first waited for it to be written.
@@ -357,18 +342,7 @@ fn a_first_run_starts_on_quick_code_and_the_next_gets_optimized_code() {
     })
     .expect("runtime");
     let third = run(&again, request("clocks-demo"));
-    assert!(
-        third.events.iter().any(|e| matches!(
-            e,
-            RunEvent::Compiled {
-                cached: true,
-                optimized: true,
-                ..
-            }
-        )),
-        "{:?}",
-        third.events
-    );
+    assert!(got_code(&third, true, true), "{:?}", third.events);
     assert_eq!(again.compile_count(), 0);
 }
 
