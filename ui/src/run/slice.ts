@@ -1,8 +1,6 @@
 // The store's runs: Run, Serve, Invoke and Stop, the events they stream (batched into one store
 // update per frame), the capability and request logs, background compiles, the request tester
-// and hot reload. Part of the one store (see store.ts); only these actions call the run commands.
-import type { StoreApi } from "zustand/vanilla";
-
+// and hot reload. Part of the one store (see ../store); only these actions call the run commands.
 import { portLabel } from "../graph/mapping";
 import { wireKey } from "../graph/model";
 import { toAppError } from "../ipc/errors";
@@ -14,7 +12,8 @@ import type { RunEvent } from "../ipc/bindings/RunEvent";
 import type { RunMode } from "../ipc/bindings/RunMode";
 import type { TestRequest } from "../ipc/bindings/TestRequest";
 import type { TestResponse } from "../ipc/bindings/TestResponse";
-import type { AppStore, Deps } from "../store";
+import type { Deps } from "../store";
+import type { Get, Set } from "../store/shared";
 import {
   endText,
   failedToStart,
@@ -97,9 +96,6 @@ export type RunActions = {
   /** Composes the project (if it changed since) to list the composition's functions. */
   loadComposed: () => Promise<void>;
 };
-
-type Set = StoreApi<AppStore>["setState"];
-type Get = () => AppStore;
 
 type Incoming =
   | { to: "run"; seq: number; event: RunEvent }

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 
-import { dragLook } from "./canvas/PortRow";
+import { dragLook } from "../canvas/PortRow";
 import {
   CONSUMER,
   HOST,
@@ -11,16 +11,16 @@ import {
   RUN,
   emptyProject,
   seedProject,
-} from "./fixtures";
-import { HOST_ID, wireEdgeId } from "./graph/model";
-import type { AppError } from "./ipc";
-import { EngineError } from "./ipc/errors";
-import type { Project } from "./ipc/bindings/Project";
-import type { Wire } from "./ipc/bindings/Wire";
-import type { WireCheck } from "./ipc/bindings/WireCheck";
-import type { RunEvent } from "./ipc/bindings/RunEvent";
-import type { RunListener } from "./ipc";
-import { createAppStore, isDirty, windowTitle, type Deps } from "./store";
+} from "../fixtures";
+import { HOST_ID, wireEdgeId } from "../graph/model";
+import type { AppError } from "../ipc";
+import { EngineError } from "../ipc/errors";
+import type { Project } from "../ipc/bindings/Project";
+import type { Wire } from "../ipc/bindings/Wire";
+import type { WireCheck } from "../ipc/bindings/WireCheck";
+import type { RunEvent } from "../ipc/bindings/RunEvent";
+import type { RunListener } from "../ipc";
+import { createAppStore, isDirty, windowTitle, type Deps } from "./index";
 
 const DETAILS = { "string-operations": PROVIDER, "consumer-app": CONSUMER, logger: LOGGER };
 

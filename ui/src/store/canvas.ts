@@ -1,0 +1,325 @@
+// The store's canvas and wiring: React Flow's nodes, the selection, deleting, dragging a wire
+// and the engine's verdicts on wires, connecting, auto-layout and fitting the view.
+import { applyNodeChanges, type EdgeChange, type NodeChange } from "@xyflow/react";
+
+import type { Link, Point } from "../graph/layout";
+import { HOST_ID, wireEdgeId, wireKey, type AppNode, type Direction } from "../graph/model";
+import { toAppError } from "../ipc/errors";
+import type { WireCheck } from "../ipc/bindings/WireCheck";
+import type { WireEnd } from "../ipc/bindings/WireEnd";
+import type { Deps } from "./index";
+import { storeHelpers, type Get, type Set } from "./shared";
+
+export type Selection =
+  | { kind: "none" }
+  | { kind: "node"; node: string }
+  | { kind: "port"; node: string; port: string; direction: Direction };
+
+/** A wire being dragged from one port. */
+export type WireDrag = { end: WireEnd; direction: Direction };
+
+export type CanvasState = {
+  /** React Flow's nodes: positions, measured sizes, selection. Rebuilt from the project. */
+  nodes: AppNode[];
+  /** Where the Host node sits while the project has no place saved for it. */
+  hostPosition: Point;
+  selectedWires: string[];
+  selection: Selection;
+  /** Bumped to ask the canvas to fit the view. */
+  fitRequest: number;
+
+  drag: WireDrag | null;
+  /** The engine's verdicts on wires, for the project as it stands (cleared when it changes). */
+  wireChecks: Record<string, WireCheck | undefined>;
+  /** The last refused drop, marked on its ports. */
+  refused: { from: WireEnd; to: WireEnd } | null;
+};
+
+export type CanvasActions = {
+  onNodesChange: (changes: NodeChange<AppNode>[]) => void;
+  onEdgesChange: (changes: EdgeChange[]) => void;
+  selectPort: (node: string, port: string, direction: Direction) => void;
+  clearSelection: () => void;
+  deleteSelection: () => void;
+  deleteWire: (from: WireEnd, to: WireEnd) => void;
+  deleteNode: (node: string) => void;
+  toggleExport: (node: string, port: string) => void;
+
+  startWireDrag: (end: WireEnd, direction: Direction) => Promise<void>;
+  endWireDrag: () => void;
+  connect: (from: WireEnd, to: WireEnd) => Promise<boolean>;
+
+  autoLayout: () => Promise<void>;
+  requestFit: () => void;
+};
+
+/** A canvas position in whole units, as the project file keeps it. */
+function rounded(p: Point): Point {
+  return { x: Math.round(p.x), y: Math.round(p.y) };
+}
+
+function sameEnd(a: WireEnd, b: WireEnd): boolean {
+  return a.node === b.node && a.port === b.port;
+}
+
+export function createCanvasSlice(set: Set, get: Get, deps: Deps): CanvasState & CanvasActions {
+  const { commit, fail } = storeHelpers(set, get);
+
+  /** Asks the engine about `proposals` not answered yet for the current project. */
+  async function checkWires(proposals: { from: WireEnd; to: WireEnd }[]) {
+    const { project, projectPath, wireChecks } = get();
+    const unknown = proposals.filter((p) => !wireChecks[wireKey(p.from, p.to)]);
+    if (unknown.length === 0) return;
+    const verdicts = await deps.engine.checkWires(project, projectPath, unknown);
+    // Answers for a project that changed meanwhile are stale: drop them.
+    if (get().project !== project) return;
+    const next = { ...get().wireChecks };
+    unknown.forEach((p, i) => {
+      const verdict = verdicts[i];
+      if (verdict) next[wireKey(p.from, p.to)] = verdict;
+    });
+    set({ wireChecks: next });
+  }
+
+  return {
+    nodes: [],
+    hostPosition: { x: -480, y: 0 },
+    selectedWires: [],
+    selection: { kind: "none" },
+    fitRequest: 0,
+    drag: null,
+    wireChecks: {},
+    refused: null,
+
+    onNodesChange(changes) {
+      const nodes = applyNodeChanges(
+        changes.filter((c) => c.type !== "remove"),
+        get().nodes,
+      );
+      let selection = get().selection;
+      for (const change of changes) {
+        if (change.type === "select" && change.selected && change.id !== HOST_ID) {
+          selection = { kind: "node", node: change.id };
+        }
+      }
+      const ended = changes.filter(
+        (c): c is Extract<NodeChange<AppNode>, { type: "position" }> =>
+          c.type === "position" && c.dragging === false,
+      );
+      if (ended.length === 0) {
+        set({ nodes, selection });
+        return;
+      }
+      // A drag ended: record the new positions in the project, as one undo step.
+      const moved = new Map(nodes.map((n) => [n.id, n.position]));
+      const { project } = get();
+      const positions = project.nodes.map((n) => {
+        const p = moved.get(n.id);
+        return p && (p.x !== n.position.x || p.y !== n.position.y)
+          ? { ...n, position: rounded(p) }
+          : n;
+      });
+      // The Host node's place is saved with the project too, once it was moved.
+      const host = ended.some((c) => c.id === HOST_ID) ? moved.get(HOST_ID) : undefined;
+      set({ nodes, selection });
+      if (host || positions.some((n, i) => n !== project.nodes[i])) {
+        commit(
+          {
+            ...project,
+            nodes: positions,
+            ...(host ? { hostPosition: rounded(host) } : {}),
+          },
+          { compile: get().compile },
+        );
+      }
+    },
+
+    onEdgesChange(changes) {
+      let selected = new Set(get().selectedWires);
+      for (const change of changes) {
+        if (change.type !== "select") continue;
+        if (change.selected) selected.add(change.id);
+        else selected.delete(change.id);
+      }
+      selected = new Set([...selected].filter((id) => id.startsWith("wire:")));
+      set({ selectedWires: [...selected] });
+    },
+
+    selectPort(node, port, direction) {
+      set({
+        selection: { kind: "port", node, port, direction },
+        sideTab: "inspector",
+        panels: { ...get().panels, inspector: true },
+      });
+    },
+
+    clearSelection() {
+      set({
+        selection: { kind: "none" },
+        selectedWires: [],
+        nodes: get().nodes.map((n) => (n.selected ? { ...n, selected: false } : n)),
+      });
+    },
+
+    deleteSelection() {
+      const { project, nodes, selectedWires } = get();
+      const doomed = new Set(
+        nodes.filter((n) => n.selected && n.type === "component").map((n) => n.id),
+      );
+      const wires = new Set(selectedWires);
+      if (doomed.size === 0 && wires.size === 0) return;
+      commit(
+        {
+          ...project,
+          nodes: project.nodes.filter((n) => !doomed.has(n.id)),
+          wires: project.wires.filter(
+            (w) =>
+              !doomed.has(w.from.node) &&
+              !doomed.has(w.to.node) &&
+              !wires.has(wireEdgeId(w.from, w.to)),
+          ),
+          exports: project.exports.filter((e) => !doomed.has(e.node)),
+        },
+        { selectedWires: [], selection: { kind: "none" } },
+      );
+    },
+
+    deleteWire(from, to) {
+      const { project } = get();
+      commit({
+        ...project,
+        wires: project.wires.filter((w) => !(sameEnd(w.from, from) && sameEnd(w.to, to))),
+      });
+    },
+
+    deleteNode(node) {
+      const { project } = get();
+      commit(
+        {
+          ...project,
+          nodes: project.nodes.filter((n) => n.id !== node),
+          wires: project.wires.filter((w) => w.from.node !== node && w.to.node !== node),
+          exports: project.exports.filter((e) => e.node !== node),
+        },
+        { selection: { kind: "none" } },
+      );
+    },
+
+    toggleExport(node, port) {
+      const { project } = get();
+      const chosen = project.exports.some((e) => e.node === node && e.export === port);
+      commit({
+        ...project,
+        exports: chosen
+          ? project.exports.filter((e) => !(e.node === node && e.export === port))
+          : [...project.exports, { node, export: port }],
+      });
+    },
+
+    async startWireDrag(end, direction) {
+      set({ drag: { end, direction }, refused: null });
+      const { project, entries } = get();
+      const proposals: { from: WireEnd; to: WireEnd }[] = [];
+      for (const node of project.nodes) {
+        if (node.id === end.node) continue;
+        const info = entries[node.id]?.details?.info;
+        if (!info) continue;
+        const ports = direction === "export" ? info.imports : info.exports;
+        for (const port of ports) {
+          if (port.kind === "type") continue;
+          const other = { node: node.id, port: port.name };
+          proposals.push(
+            direction === "export" ? { from: end, to: other } : { from: other, to: end },
+          );
+        }
+      }
+      try {
+        await checkWires(proposals);
+      } catch (error) {
+        fail(toAppError(error));
+      }
+    },
+
+    endWireDrag() {
+      set({ drag: null });
+    },
+
+    async connect(from, to) {
+      const key = wireKey(from, to);
+      try {
+        if (!get().wireChecks[key]) await checkWires([{ from, to }]);
+      } catch (error) {
+        fail(toAppError(error));
+        return false;
+      }
+      const verdict = get().wireChecks[key];
+      if (!verdict) return false;
+      if (verdict.verdict === "refused") {
+        set({ refused: { from, to } });
+        get().showMessage("refusal", `Wire refused: ${verdict.reason}`);
+        return false;
+      }
+      const { project } = get();
+      commit(
+        { ...project, wires: [...project.wires, { from, to }] },
+        { message: null, drag: null },
+      );
+      return true;
+    },
+
+    async autoLayout() {
+      const { nodes, project } = get();
+      const boxes = nodes.map((n) => ({
+        id: n.id,
+        width: n.measured?.width ?? 360,
+        height: n.measured?.height ?? 300,
+      }));
+      const links: Link[] = project.wires.map((w) => ({
+        source: w.from.node,
+        target: w.to.node,
+      }));
+      for (const node of project.nodes) {
+        const details = get().entries[node.id]?.details;
+        const wired = new Set(
+          project.wires.filter((w) => w.to.node === node.id).map((w) => w.to.port),
+        );
+        if (details?.info.imports.some((p) => p.kind !== "type" && !wired.has(p.name))) {
+          links.push({ source: HOST_ID, target: node.id });
+        }
+      }
+      let positions: Map<string, Point>;
+      try {
+        positions = await deps.layout(boxes, links);
+      } catch (error) {
+        get().showMessage("error", `Auto-layout failed: ${String(error)}`);
+        return;
+      }
+      if (get().project !== project) return;
+      const host = positions.get(HOST_ID);
+      commit(
+        {
+          ...project,
+          nodes: project.nodes.map((n) => {
+            const p = positions.get(n.id);
+            return p ? { ...n, position: rounded(p) } : n;
+          }),
+          ...(host ? { hostPosition: rounded(host) } : {}),
+        },
+        { compile: get().compile, fitRequest: get().fitRequest + 1 },
+      );
+    },
+
+    requestFit() {
+      set({ fitRequest: get().fitRequest + 1 });
+    },
+  };
+}
+
+/** The verdict cached for a wire, if the engine answered already. */
+export function cachedVerdict(
+  state: Pick<CanvasState, "wireChecks">,
+  from: WireEnd,
+  to: WireEnd,
+): WireCheck | undefined {
+  return state.wireChecks[wireKey(from, to)];
+}

@@ -1,0 +1,59 @@
+// What the store's slices share: the `set` and `get` they are given, ids for messages and loading
+// rows, and the helpers that rebuild the canvas, commit an edit as an undo step and report errors.
+import type { StoreApi } from "zustand/vanilla";
+
+import { syncFlowNodes, type CanvasInput } from "../graph/mapping";
+import type { AppError } from "../ipc";
+import type { Project } from "../ipc/bindings/Project";
+import type { AppStore } from "./index";
+
+export type Set = StoreApi<AppStore>["setState"];
+export type Get = () => AppStore;
+
+let nextId = 1;
+
+/** A fresh id for a message or a loading row. */
+export function newId(): number {
+  return nextId++;
+}
+
+/** The helpers, for the store of `set` and `get`. */
+export function storeHelpers(set: Set, get: Get) {
+  /** The canvas's nodes for the state after `patch`. */
+  function rebuild(patch: Partial<AppStore>): Partial<AppStore> {
+    const state = { ...get(), ...patch };
+    const input: CanvasInput = {
+      project: state.project,
+      entries: state.entries,
+      hostInterfaces: state.hostInterfaces,
+      compileError: state.compile.state === "failed" ? state.compile.error : null,
+    };
+    const host = state.project.hostPosition ?? state.hostPosition;
+    return { ...patch, nodes: syncFlowNodes(state.nodes, input, host) };
+  }
+
+  /** Replaces the project with an edited one, as one undo step (or, with the same `coalesce`
+   * key as the step before, as part of that step). */
+  function commit(project: Project, extra: Partial<AppStore> = {}, coalesce?: string) {
+    const { project: before, past, lastEdit } = get();
+    const extend = coalesce !== undefined && coalesce === lastEdit && past.length > 0;
+    set(
+      rebuild({
+        project,
+        past: extend ? past : [...past, before].slice(-200),
+        future: [],
+        wireChecks: {},
+        refused: null,
+        compile: { state: "idle" },
+        lastEdit: coalesce ?? null,
+        ...extra,
+      }),
+    );
+  }
+
+  function fail(error: AppError) {
+    get().showMessage("error", error.message);
+  }
+
+  return { rebuild, commit, fail };
+}
