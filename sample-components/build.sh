@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds every sample component into target/samples/<name>.wasm. Incremental: cargo rebuilds only
+# Builds every sample component into target/samples/<name>.wasm (and copies the WebAssembly text
+# ones, sample-components/wat/*.wat, beside them). Incremental: cargo rebuilds only
 # what changed, a sample whose bytes did not change keeps its file (and its mtime), and a Python
 # or JavaScript sample is rebuilt only when its source or WIT is newer than its component.
 #
@@ -30,6 +31,14 @@ for manifest in "$here"/*/Cargo.toml; do
     exit 1
   fi
   cmp -s "$src" "$out/$name.wasm" || cp "$src" "$out/$name.wasm"
+  count=$((count + 1))
+done
+
+# The WebAssembly text samples (hand-written hostile components) are read by Plugboard as they
+# are: copied beside the built ones.
+for wat in "$here"/wat/*.wat; do
+  name=$(basename "$wat")
+  cmp -s "$wat" "$out/$name" || cp "$wat" "$out/$name"
   count=$((count + 1))
 done
 
