@@ -4,6 +4,7 @@
 use plugboard_core::compose::ComposeError;
 use plugboard_core::inspect::InspectError;
 use plugboard_core::project::{NodeId, ProjectError};
+use plugboard_core::run::StartError;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -56,6 +57,10 @@ pub enum ErrorKind {
     RequestFailed,
     /// The run to act on has ended.
     RunEnded,
+    /// A project's grants wait for the user's consent (review them, then accept).
+    GrantsNotAccepted,
+    /// A fused run would give some node grants other than its own.
+    GrantsDiffer,
     /// Component files cannot be watched for changes.
     Watch,
     /// A bug: a background task failed.
@@ -106,7 +111,8 @@ fn inspect_kind(error: &InspectError) -> ErrorKind {
         InspectError::CoreModule => ErrorKind::CoreModule,
         InspectError::Truncated { .. }
         | InspectError::Invalid { .. }
-        | InspectError::Undecodable { .. } => ErrorKind::InvalidComponent,
+        | InspectError::Undecodable { .. }
+        | InspectError::Text { .. } => ErrorKind::InvalidComponent,
     }
 }
 
@@ -169,6 +175,22 @@ impl From<ComposeError> for AppError {
             }
             ComposeError::Encode { .. } | ComposeError::Invalid { .. } => {
                 Self::new(ErrorKind::Encode, message)
+            }
+        }
+    }
+}
+
+impl From<StartError> for AppError {
+    fn from(error: StartError) -> Self {
+        let message = error.to_string();
+        match error {
+            StartError::Compose(error) => Self::from(error),
+            StartError::Grants { differ, .. } => {
+                let error = Self::new(ErrorKind::GrantsDiffer, message);
+                match differ.nodes.first() {
+                    Some((node, _)) => error.at(node, None),
+                    None => error,
+                }
             }
         }
     }

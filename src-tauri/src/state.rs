@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use plugboard_core::compose::{ComponentCache, Composer};
+use plugboard_core::grants::ConsentStore;
 use plugboard_core::inspect::WitDocs;
 use plugboard_core::run::{
     RunError, RunEvent, RunHandle, Runtime, RuntimeOptions, Stopper, Swapper,
@@ -36,6 +37,8 @@ pub struct Engine {
     pub root: Option<PathBuf>,
     /// The project named on the command line, opened at start.
     pub startup_project: Option<PathBuf>,
+    /// What grants the user accepted, per project file.
+    pub consent: ConsentStore,
 }
 
 /// A run, invocation, server or background compile started by the window, to stop it by.
@@ -64,7 +67,18 @@ impl Engine {
             watcher: Mutex::new(None),
             root,
             startup_project,
+            consent: ConsentStore::at(
+                ConsentStore::default_file()
+                    .unwrap_or_else(|| std::env::temp_dir().join("plugboard-accepted-grants.json")),
+            ),
         })
+    }
+
+    /// Whether `path` is one of the sample library's own projects, which run without asking.
+    pub fn is_library_project(&self, path: &Path) -> bool {
+        self.root
+            .as_ref()
+            .is_some_and(|root| path.starts_with(root.join("projects")))
     }
 
     /// The composer, locked. Hold it only for one engine call.

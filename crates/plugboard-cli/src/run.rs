@@ -9,11 +9,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use plugboard_core::compose::{Composer, NodeComponents, load_components};
+use plugboard_core::grants::{self, GrantScope};
 use plugboard_core::project::{Project, parent_dir};
 use plugboard_core::run::{
-    CapabilityProfile, ComponentSource, DirGrant, EnvVar, Limits, Operation, OutputPolicy,
-    ProjectRun, RunEvent, RunHandle, RunMode, RunRequest, Runtime, RuntimeOptions, StdinSource,
-    parse_duration, parse_size,
+    CapabilityProfile, ComponentSource, DirGrant, EnvVar, HttpGrant, Limits, Operation,
+    OutputPolicy, ProjectRun, RunEvent, RunHandle, RunMode, RunRequest, Runtime, RuntimeOptions,
+    StdinSource, parse_duration, parse_size,
 };
 
 /// What the host grants, and the limits: shared by run, invoke and serve. Names follow
@@ -48,6 +49,10 @@ pub struct Grants {
     /// Also show the capability attempts that were allowed (denied ones are always shown).
     #[arg(short, long)]
     verbose: bool,
+    /// Run a project whose own grants read the host's environment or a host file as stdin, or
+    /// may change a folder outside the project's own (refused without this).
+    #[arg(long)]
+    allow_project_grants: bool,
 }
 
 impl Grants {
@@ -73,10 +78,10 @@ impl Grants {
                 None if capability == "http" => profile.http.allowed = true,
                 Some(("http", hosts)) => {
                     profile.http.allowed = true;
-                    profile
-                        .http
-                        .hosts
-                        .extend(hosts.split(',').map(str::to_string));
+                    for host in hosts.split(',').map(str::trim) {
+                        HttpGrant::check_host(host)?;
+                        profile.http.hosts.push(host.to_string());
+                    }
                 }
                 _ => bail!(
                     "unknown capability `-S {capability}`: use inherit-network, \
@@ -140,8 +145,10 @@ fn load(path: &Path, grants: &Grants, args: &[String], fused: bool) -> Result<Ta
         request.output = cli_output();
         return Ok(Target::Component(request));
     }
-    let mut project = Project::load(path)?;
-    let components = load_components(&project, &parent_dir(path))?;
+    let project_dir = parent_dir(path);
+    let mut project = Project::load(path)?.with_absolute_paths(&project_dir);
+    check_project_grants(&project, &project_dir, grants.allow_project_grants)?;
+    let components = load_components(&project, &project_dir)?;
     grants.apply(&mut project.capabilities, &mut project.limits)?;
     project.capabilities.args.extend(args.iter().cloned());
     for node in &mut project.nodes {
@@ -160,6 +167,52 @@ fn load(path: &Path, grants: &Grants, args: &[String], fused: bool) -> Result<Ta
         components,
         mode,
     })
+}
+
+/// Prints what the project's own grants reach on the host, and refuses the sensitive ones (the
+/// host's environment, a stdin file, a folder outside the project's that may be changed) unless
+/// `allowed`: a project file from elsewhere must not get them silently.
+fn check_project_grants(project: &Project, project_dir: &Path, allowed: bool) -> Result<()> {
+    let review = grants::review(project);
+    if review.is_empty() {
+        return Ok(());
+    }
+    eprintln!("plugboard: the project grants:");
+    for request in &review.scopes {
+        let whom = match &request.scope {
+            GrantScope::Project => format!(
+                "nodes without grants of their own ({})",
+                request
+                    .nodes
+                    .iter()
+                    .map(|n| n.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            GrantScope::Node { node } => format!("node `{node}`"),
+        };
+        for item in &request.items {
+            eprintln!("  {whom}: {item}");
+        }
+    }
+    if allowed {
+        return Ok(());
+    }
+    if let Some((scope, item)) = review
+        .entries()
+        .find(|(_, item)| item.is_sensitive(project_dir))
+    {
+        let whom = match scope {
+            GrantScope::Project => "the project".to_string(),
+            GrantScope::Node { node } => format!("node `{node}`"),
+        };
+        bail!(
+            "the project file grants {whom} {item}: refused, since a project from elsewhere must \
+             not read the host's secrets or change files outside its folder unnoticed. Pass \
+             --allow-project-grants to run it as it is, or grant this yourself on the command line"
+        );
+    }
+    Ok(())
 }
 
 /// Like `wasmtime run`: output is never dropped, the guest waits for a slow pipe.
@@ -262,8 +315,8 @@ fn follow(mut handle: RunHandle, verbose: bool) -> u8 {
                 let _ = std::io::stderr().write_all(data);
             }
             RunEvent::Compiling { bytes } => eprintln!("plugboard: compiling {} KiB…", bytes >> 10),
-            RunEvent::LinkFallback { reason } => {
-                eprintln!("plugboard: running the fused composition: {reason}")
+            RunEvent::LinkFallback { reason, grants } => {
+                eprintln!("plugboard: running fused, not linked: {reason}; {grants}")
             }
             RunEvent::OutputDropped { stream, bytes } => {
                 eprintln!("plugboard: {bytes} bytes of {stream:?} dropped")

@@ -373,3 +373,138 @@ fn python_and_javascript_components_run_and_are_invoked() {
         text(&out.stdout)
     );
 }
+
+/// Runs `command` to its end while watching its memory: kills it if it passes `kill_at` bytes
+/// resident (a broken limit must not take the machine), and returns its output and its peak
+/// resident memory.
+fn run_watched(command: &mut Command, kill_at: u64) -> (Output, u64) {
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("plugboard starts");
+    let pid = child.id();
+    let kib = |field: &str| -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+        let line = status.lines().find(|l| l.starts_with(field))?;
+        line.split_whitespace().nth(1)?.parse().ok()
+    };
+    let mut peak = 0;
+    loop {
+        if let Some(hwm) = kib("VmHWM:") {
+            peak = peak.max(hwm << 10);
+        }
+        if peak > kill_at {
+            let _ = child.kill();
+        }
+        if child.try_wait().expect("wait").is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let output = child.wait_with_output().expect("output");
+    assert!(peak <= kill_at, "killed at {peak} bytes resident");
+    (output, peak)
+}
+
+#[test]
+fn bombs_end_out_of_memory_within_the_limit() {
+    let cache = TempDir::new().expect("temp");
+    let wat = |name: &str| {
+        root()
+            .join("sample-components/wat")
+            .join(format!("{name}.wat"))
+    };
+    let limit: u64 = 256 << 20;
+    for name in ["table-bomb", "many-memories"] {
+        let (out, peak) = run_watched(
+            plugboard(&cache)
+                .args(["run", "--max-memory", "256MiB"])
+                .arg(wat(name)),
+            4 << 30,
+        );
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(137), "{name}: {stderr}");
+        assert!(stderr.contains("out of memory"), "{name}: {stderr}");
+        assert!(
+            peak < limit + (200 << 20),
+            "{name}: peak {} MiB",
+            peak >> 20
+        );
+    }
+}
+
+#[test]
+fn a_project_asking_for_the_hosts_secrets_is_refused_unless_allowed() {
+    let cache = TempDir::new().expect("temp");
+    let dir = TempDir::new().expect("temp");
+    let secret = dir.path().join("secret.txt");
+    std::fs::write(&secret, "a private key\n").expect("write");
+    let file = dir.path().join("asks.plugboard.json");
+    std::fs::write(
+        &file,
+        format!(
+            r#"{{"format": 2, "nodes": [{{"id": "cli-demo", "component": "{}"}}],
+                 "capabilities": {{"stdin": {{"kind": "file", "path": "secret.txt"}}}}}}"#,
+            sample("cli-demo").display()
+        ),
+    )
+    .expect("write");
+    let out = run(plugboard(&cache).arg("run").arg(&file));
+    let stderr = text(&out.stderr);
+    assert_ne!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("the project grants:"), "{stderr}");
+    assert!(
+        stderr.contains(&format!("the file `{}` as stdin", secret.display())),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--allow-project-grants"), "{stderr}");
+    assert!(!text(&out.stdout).contains("a private key"));
+
+    // Allowed, the relative path resolves against the project file, not the working directory.
+    let out = run(plugboard(&cache)
+        .args(["run", "--allow-project-grants"])
+        .arg(&file)
+        .current_dir(root()));
+    assert!(
+        text(&out.stdout).contains("a private key"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn an_http_allow_list_is_trimmed_and_checked() {
+    let cache = TempDir::new().expect("temp");
+    let out = run(plugboard(&cache)
+        .args(["run", "-S", "http=example.com/path"])
+        .arg(sample("http-client-demo")));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("is not a host"),
+        "{}",
+        text(&out.stderr)
+    );
+    // Answers one request on loopback.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let address = listener.local_addr().expect("address").to_string();
+    let server = std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().expect("a request");
+        let mut head = [0u8; 4096];
+        let _ = stream.read(&mut head);
+        let _ = stream
+            .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok");
+    });
+    let out = run(plugboard(&cache)
+        .args(["run", "-S", &format!("http=a.test, {address}")])
+        .args(["--env", &format!("URL=http://{address}/")])
+        .arg(sample("http-client-demo")));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("status: 200"),
+        "{}",
+        text(&out.stdout)
+    );
+    server.join().expect("served");
+}

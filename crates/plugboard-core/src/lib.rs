@@ -4,8 +4,10 @@
 //! - [`inspect`]: bytes → [`inspect::ComponentInfo`] (ports, functions, types, docs, WIT);
 //! - [`project`]: the `*.plugboard.json` model, loaded strictly and saved atomically;
 //! - [`compose`]: a project → one composed component via wac-graph, and the wiring rule;
+//! - [`files`]: bounded reads of the files a user names, atomic writes;
+//! - [`grants`]: one grant policy for every run mode, and what a project asks to be accepted;
 //! - [`library`]: the bundled sample components and projects;
-//! - [`run`]: capabilities, limits and (later) running in wasmtime;
+//! - [`run`]: capabilities, limits and running in wasmtime;
 //! - [`wasi`]: the WASI interfaces the host provides to a composition's open imports.
 //!
 //! ```no_run
@@ -23,6 +25,8 @@
 #![deny(missing_docs)]
 
 pub mod compose;
+pub mod files;
+pub mod grants;
 pub mod inspect;
 pub mod library;
 pub mod project;

@@ -161,6 +161,21 @@ const SAMPLES: &[(&str, &str, &str)] = &[
     ),
     (
         "Hostile",
+        "hostile-proxy-loop",
+        "An HTTP handler that spins forever on /loop: Stop, or a request timeout, ends it.",
+    ),
+    (
+        "Hostile",
+        "table-bomb",
+        "Grows a table by 16 M entries at a time: the memory limit counts tables too (WebAssembly text).",
+    ),
+    (
+        "Hostile",
+        "many-memories",
+        "Eight memories of 192 MiB: the memory limit is for all of them together (WebAssembly text).",
+    ),
+    (
+        "Hostile",
         "hostile-panic",
         "Panics: the run ends with a trap and a backtrace.",
     ),
@@ -191,13 +206,16 @@ const SAMPLES: &[(&str, &str, &str)] = &[
     ),
 ];
 
-/// Lists the library under the repository root `root` (samples in `target/samples`, projects in
-/// `projects`). Polyglot samples are listed only once built, since they need extra toolchains.
+/// Lists the library under the repository root `root` (samples in `target/samples`, binary or
+/// WebAssembly text, projects in `projects`). Polyglot samples are listed only once built, since
+/// they need extra toolchains.
 pub fn sample_library(root: &Path) -> SampleLibrary {
     let samples_dir = root.join("target").join("samples");
     let mut groups: Vec<SampleGroup> = Vec::new();
     for (group, name, description) in SAMPLES {
-        let path = samples_dir.join(format!("{name}.wasm"));
+        let binary = samples_dir.join(format!("{name}.wasm"));
+        let text = samples_dir.join(format!("{name}.wat"));
+        let path = if text.is_file() { text } else { binary };
         let built = path.is_file();
         if *group == "Polyglot" && !built {
             continue;

@@ -3,6 +3,7 @@
 
 pub mod component;
 pub mod compose;
+pub mod grants;
 pub mod http;
 pub mod library;
 pub mod project;

@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use plugboard_core::grants::review;
 use plugboard_core::project::{ComponentStatus, NodeId, Project, parent_dir};
 use serde::Serialize;
 use tauri::State;
@@ -10,7 +11,7 @@ use ts_rs::TS;
 
 use super::component::ComponentDetails;
 use super::{blocking, project_dir};
-use crate::error::AppError;
+use crate::error::{AppError, ErrorKind};
 use crate::state::Engine;
 
 /// A project as read from disk, with what was found for each node. Component paths are absolute,
@@ -107,11 +108,20 @@ pub async fn save_project(
     project_path: Option<PathBuf>,
     path: PathBuf,
 ) -> Result<SavedProject, AppError> {
-    blocking(&engine, move |_| {
+    blocking(&engine, move |engine| {
         project.validate()?;
         let path = std::path::absolute(&path).unwrap_or(path);
         let dir = project_dir(project_path.as_deref());
         project.save(&path, &dir)?;
+        // Saved elsewhere, a project keeps what was accepted for its old file; one never saved
+        // made all of its grants in the window, and the library's own are trusted.
+        let from = project_path
+            .as_deref()
+            .filter(|old| !engine.is_library_project(old));
+        engine
+            .consent
+            .carry(from, &path, &review(&project))
+            .map_err(|e| AppError::new(ErrorKind::Unwritable, e.to_string()))?;
         Ok(SavedProject {
             project: project.with_absolute_paths(&dir),
             path,

@@ -117,6 +117,7 @@ pub async fn swap_served_project(
     mode: RunMode,
 ) -> Result<(), AppError> {
     blocking(engine.inner(), move |engine| {
+        engine.check_consent(&project, project_path.as_deref())?;
         let swapper = engine.swapper(id).ok_or_else(|| {
             AppError::new(
                 ErrorKind::RunEnded,
@@ -215,6 +216,7 @@ impl Start {
     /// async runtime, and follows it.
     async fn run(self, engine: &Arc<Engine>, events: Channel<RunEvent>) -> Result<RunId, AppError> {
         let handle = blocking(engine, move |engine| {
+            engine.check_consent(&self.project, self.project_path.as_deref())?;
             let components = components(engine, &self.project, self.project_path)?;
             let mut composer = engine.composer();
             Ok(engine.runtime.start_project(

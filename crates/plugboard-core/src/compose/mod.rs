@@ -41,9 +41,10 @@ pub use wac::to_wac;
 pub use wire::WireCheck;
 pub(crate) use wire::check_acyclic;
 
+use crate::files::Durability;
 use crate::inspect::skeleton::{origin, tagged_skeleton};
 use crate::inspect::{ComponentInfo, InspectError, inspect_skeleton};
-use crate::project::{Durability, ExportChoice, NodeId, Project};
+use crate::project::{ExportChoice, NodeId, Project};
 use graph::Scratch;
 use output::{HashResume, Output, Section};
 
@@ -63,7 +64,7 @@ impl Composition {
     /// # Errors
     /// The I/O error, with the path.
     pub fn save(&self, path: &std::path::Path) -> std::io::Result<()> {
-        crate::project::write_atomically(path, &self.bytes, Durability::Replaceable).map_err(|e| {
+        crate::files::write_atomically(path, &self.bytes, Durability::Replaceable).map_err(|e| {
             std::io::Error::new(e.kind(), format!("cannot write `{}`: {e}", path.display()))
         })
     }

@@ -6,14 +6,21 @@ use wasmparser::BinaryReaderError;
 /// is one, what to do about it.
 #[derive(Debug, thiserror::Error)]
 pub enum InspectError {
-    /// The file could not be read at all.
-    #[error("cannot read `{}`: {source}", path.display())]
+    /// The file could not be read: missing, not a regular file, or too large (the error names
+    /// the file).
+    #[error("{source}")]
     Unreadable {
-        /// The file that was asked for.
-        path: PathBuf,
-        /// What the operating system said.
+        /// Why.
         #[source]
-        source: std::io::Error,
+        source: crate::files::ReadError,
+    },
+    /// WebAssembly text that does not parse.
+    #[error("`{}` is WebAssembly text that does not parse: {message}", path.display())]
+    Text {
+        /// The file.
+        path: PathBuf,
+        /// What the text parser said, with the line and column.
+        message: String,
     },
     /// The file has no bytes at all.
     #[error("not a WebAssembly file: the file is empty")]

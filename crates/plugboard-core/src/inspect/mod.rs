@@ -36,29 +36,86 @@ pub fn inspect_file(path: &Path) -> Result<ComponentInfo, InspectError> {
 }
 
 /// Reads the component at `path` and inspects it, returning its bytes too (for composing or
-/// running it without reading it again).
+/// running it without reading it again). The file may be binary or WebAssembly text (`.wat`,
+/// as wasmtime and wasm-tools accept it): text is converted to binary first, and the hash is the
+/// binary's.
 ///
 /// # Errors
-/// As [`inspect_file`].
+/// As [`inspect_file`]: anything but a regular file of at most
+/// [`crate::files::MAX_COMPONENT_BYTES`] is refused before it is read.
 pub fn read_and_inspect(path: &Path) -> Result<(Vec<u8>, ComponentInfo), InspectError> {
-    let unreadable = |source| InspectError::Unreadable {
-        path: path.to_path_buf(),
-        source,
-    };
-    let (bytes, sha256) = read_hashing(path).map_err(unreadable)?;
+    let (bytes, sha256) = read_component(path)?;
     check_header(&bytes)?;
     let info = describe(&decode(&bytes)?, bytes.len() as u64, sha256)?;
     Ok((bytes, info))
 }
 
-/// Reads a file and its SHA-256 at once: each chunk is hashed on a second thread as soon as
-/// it has been read, so hashing costs (almost) no time of its own.
-fn read_hashing(path: &Path) -> std::io::Result<(Vec<u8>, String)> {
+/// A component file's binary bytes and their SHA-256: read (hashing as it goes) when binary,
+/// converted when text.
+///
+/// # Errors
+/// [`InspectError::Unreadable`], or [`InspectError::Text`] for text that is not valid WAT.
+pub fn read_component(path: &Path) -> Result<(Vec<u8>, String), InspectError> {
+    use crate::files::{MAX_COMPONENT_BYTES, ReadError};
+    let unreadable = |source| InspectError::Unreadable { source };
+    let (bytes, sha256) = read_hashing(path, MAX_COMPONENT_BYTES).map_err(unreadable)?;
+    if !is_text(&bytes) {
+        return Ok((bytes, sha256));
+    }
+    let binary = wat::parse_bytes(&bytes).map_err(|e| InspectError::Text {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    let binary = binary.into_owned();
+    if binary.len() as u64 > MAX_COMPONENT_BYTES {
+        return Err(unreadable(ReadError::TooLarge {
+            path: path.to_path_buf(),
+            size: binary.len() as u64,
+            limit: MAX_COMPONENT_BYTES,
+            what: "component",
+        }));
+    }
+    let sha256 = sha256_hex(&binary);
+    Ok((binary, sha256))
+}
+
+/// Whether bytes are WebAssembly text rather than binary: they do not start with the binary's
+/// magic number, and begin (after blanks and comments, which `wat` skips) with `(`.
+fn is_text(bytes: &[u8]) -> bool {
+    !bytes.starts_with(b"\0asm")
+        && std::str::from_utf8(bytes).is_ok_and(|text| {
+            text.lines()
+                .map(str::trim_start)
+                .find(|line| !line.is_empty() && !line.starts_with(";;"))
+                .is_some_and(|line| line.starts_with('(') && !line.starts_with("(;"))
+                || text.trim_start().starts_with("(;")
+        })
+}
+
+/// Reads a regular file of at most `limit` bytes and its SHA-256 at once: each chunk is hashed
+/// on a second thread as soon as it has been read, so hashing costs (almost) no time of its own.
+/// Reads exactly the size the file had when opened, so a file growing meanwhile cannot make it
+/// read more.
+fn read_hashing(path: &Path, limit: u64) -> Result<(Vec<u8>, String), crate::files::ReadError> {
+    use crate::files::ReadError;
     use std::io::Read;
     const CHUNK: usize = 1 << 20;
-    let mut file = std::fs::File::open(path)?;
-    let len = usize::try_from(file.metadata()?.len()).unwrap_or(usize::MAX);
-    let mut bytes = vec![0u8; len];
+    let io = |source| ReadError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut file = crate::files::open_regular(path)?;
+    let size = file.metadata().map_err(io)?.len();
+    if size > limit {
+        return Err(ReadError::TooLarge {
+            path: path.to_path_buf(),
+            size,
+            limit,
+            what: "component",
+        });
+    }
+    // Within the bound, which fits in memory by definition.
+    let mut bytes = vec![0u8; usize::try_from(size).unwrap_or(0)];
     let digest = std::thread::scope(|scope| {
         let (chunks, arrived) = std::sync::mpsc::channel::<&[u8]>();
         let hasher = scope.spawn(move || {
@@ -69,7 +126,7 @@ fn read_hashing(path: &Path) -> std::io::Result<(Vec<u8>, String)> {
             hasher.finalize()
         });
         for chunk in bytes.chunks_mut(CHUNK) {
-            file.read_exact(chunk)?;
+            file.read_exact(chunk).map_err(io)?;
             let done: &[u8] = chunk;
             // The hasher only ends when this side hangs up: the send cannot fail before.
             let _ = chunks.send(done);
@@ -77,7 +134,7 @@ fn read_hashing(path: &Path) -> std::io::Result<(Vec<u8>, String)> {
         drop(chunks);
         hasher
             .join()
-            .map_err(|_| std::io::Error::other("the hashing thread failed"))
+            .map_err(|_| io(std::io::Error::other("the hashing thread failed")))
     })?;
     Ok((bytes, hex::encode(digest)))
 }

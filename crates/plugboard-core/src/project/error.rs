@@ -5,14 +5,13 @@ use super::model::NodeId;
 /// Why a project could not be loaded, validated or saved.
 #[derive(Debug, thiserror::Error)]
 pub enum ProjectError {
-    /// The project file could not be read.
-    #[error("cannot read project `{}`: {source}", path.display())]
+    /// The project file could not be read: missing, not a regular file, or too large (the
+    /// error names the file).
+    #[error("cannot open the project: {source}")]
     Unreadable {
-        /// The file.
-        path: PathBuf,
-        /// What the operating system said.
+        /// Why.
         #[source]
-        source: std::io::Error,
+        source: crate::files::ReadError,
     },
     /// The project file could not be written.
     #[error("cannot save project to `{}`: {source}", path.display())]
@@ -35,7 +34,7 @@ pub enum ProjectError {
     },
     /// The `format` field is missing or names a version this build does not know.
     #[error(
-        "unsupported project format {found}: this version of Plugboard reads format {}",
+        "unsupported project format {found}: this version of Plugboard reads formats 1 to {}",
         super::FORMAT_VERSION
     )]
     UnsupportedFormat {
@@ -67,6 +66,23 @@ pub enum ProjectError {
 }
 
 impl ProjectError {
+    /// A file that is not UTF-8 text, with the position of the first bad byte.
+    pub(crate) fn not_utf8(bytes: &[u8], error: std::str::Utf8Error) -> Self {
+        let before = &bytes[..error.valid_up_to()];
+        let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+        let column = before.len()
+            - before
+                .iter()
+                .rposition(|b| *b == b'\n')
+                .map_or(0, |i| i + 1)
+            + 1;
+        Self::Syntax {
+            line,
+            column,
+            message: "the file is not UTF-8 text".to_string(),
+        }
+    }
+
     pub(crate) fn syntax(error: serde_json::Error) -> Self {
         Self::Syntax {
             line: error.line(),

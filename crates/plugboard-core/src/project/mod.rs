@@ -7,6 +7,7 @@
 //! reported per node by [`Project::check_components`], never dropped.
 
 mod error;
+mod migrate;
 mod model;
 mod status;
 
@@ -16,48 +17,34 @@ pub use error::ProjectError;
 pub use model::{ExportChoice, FORMAT_VERSION, Node, NodeId, Position, Project, Wire, WireEnd};
 pub use status::{ComponentStatus, NodeStatus};
 
+use crate::files::{Durability, write_atomically};
+use crate::run::CapabilityProfile;
+
 impl Project {
-    /// Reads and validates a project file.
+    /// Reads and validates a project file (at most [`crate::files::MAX_PROJECT_BYTES`]).
+    /// Files of an earlier format are migrated as they are read.
     ///
     /// # Errors
     /// [`ProjectError::Unreadable`], [`ProjectError::Syntax`] (with line and column),
     /// [`ProjectError::UnsupportedFormat`], or a structural error such as a wire to a node that
     /// does not exist ([`Project::validate`]).
     pub fn load(path: &Path) -> Result<Self, ProjectError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ProjectError::Unreadable {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let bytes =
+            crate::files::read_bounded(path, crate::files::MAX_PROJECT_BYTES, "project file")
+                .map_err(|source| ProjectError::Unreadable { source })?;
+        let text = String::from_utf8(bytes)
+            .map_err(|e| ProjectError::not_utf8(e.as_bytes(), e.utf8_error()))?;
         Self::from_json(&text)
     }
 
-    /// Parses and validates project JSON.
+    /// Parses and validates project JSON, migrating an earlier format.
     ///
     /// # Errors
     /// As [`Project::load`], without the I/O.
     pub fn from_json(text: &str) -> Result<Self, ProjectError> {
-        // Read the version first, so a future format is refused as such rather than as a pile of
-        // unknown fields.
-        #[derive(serde::Deserialize)]
-        struct Header {
-            format: Option<serde_json::Value>,
-        }
-        let header: Header = serde_json::from_str(text).map_err(ProjectError::syntax)?;
-        match header.format {
-            Some(serde_json::Value::Number(n)) if n.as_u64() == Some(u64::from(FORMAT_VERSION)) => {
-            }
-            Some(found) => {
-                return Err(ProjectError::UnsupportedFormat {
-                    found: found.to_string(),
-                });
-            }
-            None => {
-                return Err(ProjectError::UnsupportedFormat {
-                    found: "nothing".to_string(),
-                });
-            }
-        }
+        let format = migrate::format_of(text)?;
         let project: Project = serde_json::from_str(text).map_err(ProjectError::syntax)?;
+        let project = migrate::upgrade(project, format);
         project.validate()?;
         Ok(project)
     }
@@ -75,20 +62,20 @@ impl Project {
     }
 
     /// Saves the project to `path` atomically: written to a temporary file in the same directory,
-    /// flushed, then renamed over `path`, so a crash never leaves half a project. Component paths
-    /// are rewritten relative to the new location.
+    /// synced, then renamed over `path`, so a crash never leaves half a project. Every path in it
+    /// (components, granted folders, a stdin file) is rewritten relative to the new location.
     ///
-    /// `from_dir` is the directory the project's relative component paths currently resolve from
-    /// (the old project file's directory, or any directory when every path is absolute).
+    /// `from_dir` is the directory the project's relative paths currently resolve from (the old
+    /// project file's directory, or any directory when every path is absolute).
     ///
     /// # Errors
     /// [`ProjectError::Unwritable`] when the file cannot be written.
     pub fn save(&self, path: &Path, from_dir: &Path) -> Result<Self, ProjectError> {
         let to_dir = parent_dir(path);
         let mut saved = self.clone();
-        for node in &mut saved.nodes {
-            let absolute = absolutize(&from_dir.join(&node.component));
-            node.component = relative_path(&absolute, &to_dir);
+        for file in saved.paths_mut() {
+            let absolute = absolutize(&from_dir.join(&*file));
+            *file = relative_path(&absolute, &to_dir);
         }
         write_atomically(path, saved.to_json().as_bytes(), Durability::Durable).map_err(
             |source| ProjectError::Unwritable {
@@ -104,15 +91,32 @@ impl Project {
         project_dir.join(&node.component)
     }
 
-    /// The project with every component path made absolute against `project_dir` and
-    /// normalised (no `.` or `..`), as a window holds it while editing: the paths then stay valid
-    /// whatever the project's file is later saved as. [`Project::save`] writes them relative again.
+    /// The project with every path in it (components, granted folders, stdin files) made
+    /// absolute against `project_dir` and normalised (no `.` or `..`), as a window or a run holds
+    /// it: the paths then mean the same whatever the working directory, and stay valid whatever
+    /// the project's file is later saved as. [`Project::save`] writes them relative again.
     pub fn with_absolute_paths(&self, project_dir: &Path) -> Self {
         let mut project = self.clone();
-        for node in &mut project.nodes {
-            node.component = absolutize(&project_dir.join(&node.component));
+        for file in project.paths_mut() {
+            *file = absolutize(&project_dir.join(&*file));
         }
         project
+    }
+
+    /// Every host path the project names: each node's component, and the folders and stdin
+    /// files of the project's grants and each node's own.
+    fn paths_mut(&mut self) -> impl Iterator<Item = &mut PathBuf> {
+        let project_grants = self.capabilities.host_paths_mut();
+        self.nodes
+            .iter_mut()
+            .flat_map(|node| {
+                std::iter::once(&mut node.component).chain(
+                    node.capabilities
+                        .iter_mut()
+                        .flat_map(CapabilityProfile::host_paths_mut),
+                )
+            })
+            .chain(project_grants)
     }
 
     /// The node ids with every provider before its consumers (wires point downstream), in
@@ -220,34 +224,6 @@ fn absolutize(path: &Path) -> PathBuf {
 /// so project files travel between machines.
 fn relative_path(target: &Path, base: &Path) -> PathBuf {
     pathdiff::diff_paths(target, base).unwrap_or_else(|| target.to_path_buf())
-}
-
-/// How much a write promises.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Durability {
-    /// Flushed to disk before the rename: survives a power cut (what the user made: projects).
-    Durable,
-    /// Renamed into place without waiting for the disk (what can be made again: composed
-    /// components, compiled code). Readers still never see half a file.
-    Replaceable,
-}
-
-/// Writes `bytes` to a temporary file beside `path` and renames it over `path`, so no reader
-/// ever sees half a file; [`Durability::Durable`] also syncs it to disk first.
-pub(crate) fn write_atomically(
-    path: &Path,
-    bytes: &[u8],
-    durability: Durability,
-) -> std::io::Result<()> {
-    use std::io::Write;
-    let dir = parent_dir(path);
-    let mut temp = tempfile::NamedTempFile::new_in(&dir)?;
-    temp.write_all(bytes)?;
-    if durability == Durability::Durable {
-        temp.as_file().sync_all()?;
-    }
-    temp.persist(path).map_err(|e| e.error)?;
-    Ok(())
 }
 
 #[cfg(test)]

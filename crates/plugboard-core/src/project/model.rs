@@ -7,11 +7,11 @@ use ts_rs::TS;
 use crate::run::{CapabilityProfile, Limits};
 
 /// The project file format this version reads and writes.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// A composition as the user drew it. Serialised as `*.plugboard.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 #[ts(export)]
 pub struct Project {
     /// The file format version, [`FORMAT_VERSION`].
@@ -38,7 +38,11 @@ pub struct Project {
     #[serde(default)]
     pub limits: Limits,
     /// Where the Host node sits on the canvas; `None` puts it left of the nodes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        alias = "hostPosition"
+    )]
     pub host_position: Option<Position>,
 }
 
@@ -84,7 +88,7 @@ impl fmt::Display for NodeId {
 
 /// One instance of a component.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 #[ts(export)]
 pub struct Node {
     /// Unique id within the project.
@@ -150,7 +154,7 @@ impl fmt::Display for Wire {
 
 /// An export of the composition: one node's export, optionally renamed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 #[ts(export)]
 pub struct ExportChoice {
     /// The node whose export is re-exported.

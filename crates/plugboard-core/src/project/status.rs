@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::model::{NodeId, Project};
-use crate::inspect::sha256_hex;
+use crate::inspect::{InspectError, read_component};
 
 /// Whether a node's component file is still the one the project recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -48,20 +48,23 @@ impl Project {
             .iter()
             .map(|node| {
                 let path = self.component_path(node, project_dir);
-                let status = match std::fs::read(&path) {
+                let status = match read_component(&path) {
                     Err(e) => ComponentStatus::Missing {
-                        reason: e.to_string(),
-                    },
-                    Ok(bytes) => {
-                        let actual = sha256_hex(&bytes);
-                        match &node.sha256 {
-                            Some(expected) if *expected != actual => ComponentStatus::Changed {
-                                expected: expected.clone(),
-                                actual,
+                        reason: match e {
+                            InspectError::Unreadable { source, .. } => match source.io_error() {
+                                Some(io) => io.to_string(),
+                                None => source.to_string(),
                             },
-                            _ => ComponentStatus::Ok,
-                        }
-                    }
+                            other => other.to_string(),
+                        },
+                    },
+                    Ok((_, actual)) => match &node.sha256 {
+                        Some(expected) if *expected != actual => ComponentStatus::Changed {
+                            expected: expected.clone(),
+                            actual,
+                        },
+                        _ => ComponentStatus::Ok,
+                    },
                 };
                 NodeStatus {
                     node: node.id.clone(),

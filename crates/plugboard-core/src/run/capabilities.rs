@@ -44,7 +44,7 @@ pub struct CapabilityProfile {
 /// One switch of a [`CapabilityProfile`]: what a window shows beside the WASI interfaces it
 /// governs, and what the capability log tells the user to flip. Serialised with the profile's
 /// field names (`inherit-network`, `http`, …), as [`super::CapabilityAttempt::toggle`] names them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
 #[serde(rename_all = "kebab-case")]
 #[ts(export)]
 pub enum CapabilityToggle {
@@ -140,10 +140,24 @@ pub struct DirGrant {
 pub struct HttpGrant {
     /// Requests are allowed at all.
     pub allowed: bool,
-    /// If not empty, only these hosts (`example.com`, `127.0.0.1:8080`) may be asked; an entry
-    /// without a port allows every port of that host.
+    /// If not empty, only these hosts (`example.com`, `127.0.0.1:8080`, `[::1]:80`) may be
+    /// asked; an entry without a port allows every port of that host, one with a port allows
+    /// that port only (`example.com:443` matches `https://example.com/`, whose port is the
+    /// scheme's default). Entries are checked by [`HttpGrant::check_host`] when entered.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub hosts: Vec<String>,
+}
+
+/// An allow-list entry that is not a host or `host:port`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "`{entry}` is not a host for the HTTP allow-list: {reason} (write `example.com` or `127.0.0.1:8080`)"
+)]
+pub struct BadHttpHost {
+    /// The entry as written.
+    pub entry: String,
+    /// What is wrong with it.
+    pub reason: String,
 }
 
 impl HttpGrant {
@@ -151,33 +165,85 @@ impl HttpGrant {
         !self.allowed && self.hosts.is_empty()
     }
 
-    /// Whether a request to `authority` (`host` or `host:port`) is allowed.
-    pub fn permits(&self, authority: &str) -> bool {
+    /// Checks one allow-list entry: a host name or IP address, optionally with a port, and
+    /// nothing else (no scheme, path or user). Surrounding spaces are ignored.
+    ///
+    /// # Errors
+    /// [`BadHttpHost`] saying what is wrong.
+    pub fn check_host(entry: &str) -> Result<(), BadHttpHost> {
+        parse_host(entry).map(drop)
+    }
+
+    /// Whether a request to `uri` is allowed: its host, and its port or the default port of its
+    /// scheme, match an entry.
+    pub fn permits(&self, uri: &http::Uri) -> bool {
         if !self.allowed {
             return false;
         }
         if self.hosts.is_empty() {
             return true;
         }
-        let host = strip_port(authority);
-        self.hosts.iter().any(|entry| {
-            entry.eq_ignore_ascii_case(authority)
-                || (!has_port(entry) && entry.eq_ignore_ascii_case(host))
+        let Some(authority) = uri.authority() else {
+            return false;
+        };
+        let port = authority.port_u16().or_else(|| match uri.scheme_str() {
+            Some("https") => Some(443),
+            Some("http") => Some(80),
+            _ => None,
+        });
+        self.hosts.iter().any(|entry| match parse_host(entry) {
+            Ok((host, allowed_port)) => {
+                host.eq_ignore_ascii_case(authority.host())
+                    && allowed_port.is_none_or(|p| Some(p) == port)
+            }
+            // A malformed entry (from a hand-edited file) matches nothing.
+            Err(_) => false,
         })
     }
 }
 
-fn has_port(authority: &str) -> bool {
-    strip_port(authority) != authority
+/// An allow-list entry's host and port, parsed as an HTTP authority.
+fn parse_host(entry: &str) -> Result<(String, Option<u16>), BadHttpHost> {
+    let bad = |reason: &str| BadHttpHost {
+        entry: entry.to_string(),
+        reason: reason.to_string(),
+    };
+    let trimmed = entry.trim();
+    if trimmed.is_empty() {
+        return Err(bad("it is empty"));
+    }
+    if trimmed.contains("://") || trimmed.contains('/') {
+        return Err(bad("give the host alone, without a scheme or path"));
+    }
+    let authority: http::uri::Authority = trimmed
+        .parse()
+        .map_err(|e: http::uri::InvalidUri| bad(&e.to_string()))?;
+    if authority.as_str().contains('@') {
+        return Err(bad("it names a user"));
+    }
+    if authority.host().is_empty() {
+        return Err(bad("it has no host"));
+    }
+    // A colon past any IPv6 literal starts a port, which must be a number.
+    let names_port = trimmed
+        .rsplit(']')
+        .next()
+        .is_some_and(|tail| tail.contains(':'));
+    if names_port && authority.port_u16().is_none() {
+        return Err(bad("its port is not a number from 0 to 65535"));
+    }
+    Ok((authority.host().to_string(), authority.port_u16()))
 }
 
-/// `host:port` → `host`, keeping IPv6 literals (`[::1]:80` → `[::1]`) whole.
-fn strip_port(authority: &str) -> &str {
-    match authority.rfind(':') {
-        Some(i) if !authority[i..].contains(']') && authority[i + 1..].parse::<u16>().is_ok() => {
-            &authority[..i]
-        }
-        _ => authority,
+impl CapabilityProfile {
+    /// The host paths the profile names (granted folders, a stdin file), to resolve them against
+    /// the project file or write them relative to it.
+    pub(crate) fn host_paths_mut(&mut self) -> impl Iterator<Item = &mut PathBuf> {
+        let stdin = match &mut self.stdin {
+            StdinSource::File { path } => Some(path),
+            _ => None,
+        };
+        self.dirs.iter_mut().map(|dir| &mut dir.host).chain(stdin)
     }
 }
 
@@ -194,7 +260,8 @@ mod tests {
         let profile = CapabilityProfile::default();
         assert!(profile.env.is_empty() && !profile.inherit_env && profile.args.is_empty());
         assert!(profile.dirs.is_empty() && !profile.inherit_network);
-        assert!(!profile.allow_ip_name_lookup && !profile.http.permits("example.com"));
+        let uri = "http://example.com/".parse().expect("a uri");
+        assert!(!profile.allow_ip_name_lookup && !profile.http.permits(&uri));
         assert_eq!(serde_json::to_string(&profile).ok().as_deref(), Some("{}"));
     }
 
@@ -202,18 +269,57 @@ mod tests {
     fn an_allow_list_matches_hosts_with_and_without_ports() {
         let grant = HttpGrant {
             allowed: true,
-            hosts: vec!["example.com".into(), "127.0.0.1:8080".into()],
+            hosts: vec![
+                "example.com".into(),
+                "127.0.0.1:8080".into(),
+                " secure.test:443 ".into(),
+                "[::1]:80".into(),
+            ],
         };
-        assert!(grant.permits("example.com"));
-        assert!(grant.permits("EXAMPLE.com:443"));
-        assert!(grant.permits("127.0.0.1:8080"));
-        assert!(!grant.permits("127.0.0.1:9090"));
-        assert!(!grant.permits("evil.example"));
+        let permits = |uri: &str| grant.permits(&uri.parse().expect("a uri"));
+        assert!(permits("http://example.com/"));
+        assert!(permits("https://EXAMPLE.com:8443/x"));
+        assert!(permits("http://127.0.0.1:8080/"));
+        assert!(!permits("http://127.0.0.1:9090/"));
+        assert!(!permits("http://127.0.0.1/"));
+        assert!(
+            permits("https://secure.test/"),
+            "443 is https's default port"
+        );
+        assert!(!permits("http://secure.test/"), "but not http's");
+        assert!(permits("http://[::1]/"));
+        assert!(!permits("http://evil.example/"));
+        assert!(!permits("http://example.com.evil.example/"));
         let open = HttpGrant {
             allowed: true,
             hosts: vec![],
         };
-        assert!(open.permits("anything:1"));
+        assert!(open.permits(&"http://anything:1/".parse().expect("uri")));
+    }
+
+    #[test]
+    fn malformed_allow_list_entries_are_refused_with_the_reason() {
+        for good in [
+            "example.com",
+            "127.0.0.1:8080",
+            "[::1]:80",
+            "  spaced.test  ",
+        ] {
+            assert_eq!(HttpGrant::check_host(good), Ok(()), "{good}");
+        }
+        for bad in [
+            "",
+            "http://example.com",
+            "example.com/path",
+            "user@example.com",
+            "example.com:http",
+            "example.com:99999",
+            "exa mple.com",
+            "example.com:",
+        ] {
+            let error = HttpGrant::check_host(bad).expect_err(bad);
+            assert!(error.to_string().contains("is not a host"), "{error}");
+        }
     }
 
     #[test]

@@ -26,7 +26,8 @@ use wasmtime::{Config, Engine, Strategy};
 
 use super::RunError;
 use super::events::RunEvent;
-use super::host::{HostState, linker};
+use super::host::HostState;
+use super::linker::linker;
 use super::queue::EventQueue;
 use crate::compose::LoadedComponent;
 use crate::project::NodeId;
@@ -70,19 +71,25 @@ impl ComponentSource {
         }
     }
 
-    /// Reads a file.
+    /// Reads a component file (binary, or WebAssembly text), refusing anything but a regular file
+    /// of at most [`crate::files::MAX_COMPONENT_BYTES`].
     ///
     /// # Errors
-    /// The I/O error, naming the file.
+    /// [`RunError::Compile`] naming the file and what is wrong.
     pub fn from_file(path: &Path) -> Result<Self, RunError> {
-        let bytes = std::fs::read(path).map_err(|e| RunError::Compile {
-            message: format!("cannot read `{}`: {e}", path.display()),
-        })?;
+        let (bytes, sha256) =
+            crate::inspect::read_component(path).map_err(|e| RunError::Compile {
+                message: e.to_string(),
+            })?;
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "component.wasm".to_string());
-        Ok(Self::new(name, bytes))
+        Ok(Self {
+            name,
+            bytes: bytes.into(),
+            sha256,
+        })
     }
 }
 
@@ -398,5 +405,5 @@ fn store_cached(component: &Component, path: &Path) {
     if let Some(dir) = path.parent() {
         let _ = std::fs::create_dir_all(dir);
     }
-    let _ = crate::project::write_atomically(path, &bytes, crate::project::Durability::Replaceable);
+    let _ = crate::files::write_atomically(path, &bytes, crate::files::Durability::Replaceable);
 }

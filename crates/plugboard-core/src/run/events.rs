@@ -3,6 +3,8 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::limits::Grew;
+
 /// One thing that happened during a run. A run ends with exactly one *terminal* event
 /// ([`RunEvent::is_terminal`]); output and capability events before it are in the order they
 /// happened.
@@ -35,6 +37,8 @@ pub enum RunEvent {
     LinkFallback {
         /// Why it cannot be linked.
         reason: String,
+        /// What running fused means for the nodes' grants.
+        grants: String,
     },
     /// The guest is starting.
     Started,
@@ -62,6 +66,13 @@ pub enum RunEvent {
     },
     /// The guest tried to use a capability; the host allowed or denied it.
     Capability(CapabilityAttempt),
+    /// Capability attempts came faster than they could be shown, all different: this many were
+    /// left out of the log (the run itself was not affected).
+    AttemptsDropped {
+        /// How many.
+        #[ts(type = "number")]
+        count: u64,
+    },
     /// An HTTP proxy is being served at this address.
     Serving {
         /// `127.0.0.1:PORT`.
@@ -127,14 +138,19 @@ pub enum RunEvent {
         #[ts(type = "number")]
         after_ms: u64,
     },
-    /// A memory tried to grow beyond the limit (terminal).
+    /// A memory or table tried to grow past the run's memory limit (terminal).
     OutOfMemory {
-        /// The limit.
+        /// The limit: every memory and table of the run together.
         #[ts(type = "number")]
         limit_bytes: u64,
-        /// The size the memory tried to grow to.
+        /// What the run would have held after the growth.
         #[ts(type = "number")]
         requested_bytes: u64,
+        /// What grew.
+        grew: Grew,
+        /// The size it tried to grow to.
+        #[ts(type = "number")]
+        size_bytes: u64,
     },
     /// The run used all its fuel (terminal).
     OutOfFuel {
@@ -178,16 +194,33 @@ impl RunEvent {
             Self::OutOfMemory {
                 limit_bytes,
                 requested_bytes,
+                grew,
+                size_bytes,
             } => format!(
-                "out of memory: tried to grow a memory to {} MiB, the limit is {} MiB",
-                requested_bytes >> 20,
-                limit_bytes >> 20
+                "out of memory: a {} tried to grow to {}, taking the run's memory to {}; the limit is {} for all memories and tables together",
+                match grew {
+                    Grew::Memory => "memory",
+                    Grew::Table => "table",
+                },
+                mebibytes(*size_bytes),
+                mebibytes(*requested_bytes),
+                mebibytes(*limit_bytes)
             ),
             Self::OutOfFuel { fuel } => format!("out of fuel after {fuel} units"),
             Self::Stopped => "stopped".to_string(),
             Self::Failed { message } => format!("failed: {message}"),
             other => format!("{other:?}"),
         }
+    }
+}
+
+/// Bytes in MiB, with one decimal below 10 MiB (a growth of a few hundred KiB still shows).
+fn mebibytes(bytes: u64) -> String {
+    let mib = bytes as f64 / f64::from(1 << 20);
+    if mib < 10.0 {
+        format!("{mib:.1} MiB")
+    } else {
+        format!("{mib:.0} MiB")
     }
 }
 
@@ -229,6 +262,10 @@ pub struct CapabilityAttempt {
     pub at_ms: u64,
     /// The node whose code made the attempt, in a linked run.
     pub node: Option<String>,
+    /// How many times the same attempt was made in a row (while the first was waiting to be
+    /// shown); 1 for a single attempt.
+    #[ts(type = "number")]
+    pub count: u64,
 }
 
 /// Bytes as text in JSON (lossy for invalid UTF-8), bytes again when read back.

@@ -1,25 +1,26 @@
 //! The host side of one store: WASI built from a [`CapabilityProfile`], outgoing HTTP behind an
-//! allow-list, a memory limiter, and the linker that provides all of it.
+//! allow-list, and the store's memory budget. (The linker that provides it all is in
+//! [`super::linker`]; the capability log's wrappers are in [`super::audit`].)
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use wasmtime::component::{Func, Linker, ResourceTable};
-use wasmtime::{Engine, ResourceLimiter};
+use wasmtime::component::{Func, ResourceTable};
 use wasmtime_wasi::p2::pipe::MemoryInputPipe;
 use wasmtime_wasi::sockets::SocketAddrUse;
 use wasmtime_wasi::{FsPerms, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpHooks, WasiHttpView};
 
 use super::events::OutputStream;
-use super::filesystem::{FilesystemLog, log_filesystem};
+use super::limits::StoreBudget;
 use super::queue::EventQueue;
 use super::stdio::GuestOutput;
-use super::{CapabilityProfile, HttpGrant, RunError, StdinSource};
+use super::{CapabilityProfile, HttpGrant, Limits, RunError, StdinSource};
 
 /// Everything a store holds: the grants of each node whose code runs in it (one for a single
 /// component, one per node for a linked project), the resource table they share, the memory
-/// limiter, and, for linked runs, the exports each wire forwards to.
+/// budget they share, and, for linked runs, the exports each wire forwards to.
 pub(crate) struct HostState {
     nodes: Vec<NodeHost>,
     /// The node whose code is running: WASI calls are served with its grants.
@@ -27,21 +28,56 @@ pub(crate) struct HostState {
     table: ResourceTable,
     /// Where capability attempts are logged.
     queue: Arc<EventQueue>,
-    pub(crate) limiter: MemoryLimiter,
+    pub(crate) limiter: StoreBudget,
     /// For each wire slot of a linked run, the export it calls and the node that owns it.
     pub(crate) forwards: Vec<Option<(Func, usize)>>,
 }
 
 /// What one node is granted.
-struct NodeHost {
+pub(crate) struct NodeHost {
     /// Its id in a linked run, named in its capability events.
     node: Option<String>,
     wasi: WasiCtx,
     http: WasiHttpCtx,
     hooks: HttpHooks,
+    /// What the capability log knows of this node's grants and remembers of its calls.
+    pub(crate) audit: NodeAudit,
+}
+
+/// What the capability log knows of one node's grants and remembers of its calls.
+pub(crate) struct NodeAudit {
     /// Whether name lookups are allowed (wasmtime-wasi decides; the log says so).
-    allow_ip_name_lookup: bool,
-    filesystem: FilesystemLog,
+    pub(crate) allow_ip_name_lookup: bool,
+    /// What stdin holds, in a few words (`text (12 bytes)`, `` file `notes.txt` ``), or `None`.
+    pub(crate) stdin: Option<String>,
+    /// The guest path of each live descriptor, by its handle, so a path is logged as the guest
+    /// sees it (`/data/notes.txt`, not `notes.txt` relative to some handle). Descriptors are
+    /// only made by `get-directories` and `open-at`, both watched, so a reused handle is always
+    /// written over before it is looked up.
+    pub(crate) paths: HashMap<u32, String>,
+    /// What was logged once already (guests ask for their directories, environment, arguments
+    /// and stdin again and again).
+    pub(crate) logged: Vec<&'static str>,
+}
+
+impl NodeAudit {
+    /// Whether `what` is logged for the first time (and remembers it was).
+    pub(crate) fn first(&mut self, what: &'static str) -> bool {
+        let first = !self.logged.contains(&what);
+        if first {
+            self.logged.push(what);
+        }
+        first
+    }
+
+    /// `path` as the guest sees it: joined to the path of the descriptor it is relative to.
+    pub(crate) fn full_path(&self, base: u32, path: &str) -> String {
+        match self.paths.get(&base) {
+            Some(dir) if path.is_empty() || path == "." => dir.clone(),
+            Some(dir) => format!("{}/{path}", dir.trim_end_matches('/')),
+            None => path.to_string(),
+        }
+    }
 }
 
 /// The grants of one node of a run.
@@ -61,7 +97,7 @@ impl HostState {
     /// [`RunError::Capability`] when a granted directory or stdin file cannot be opened.
     pub(crate) fn new(
         grants: &[NodeGrant<'_>],
-        max_memory: Option<u64>,
+        limits: &Limits,
         queue: &Arc<EventQueue>,
     ) -> Result<Self, RunError> {
         let nodes = grants
@@ -77,8 +113,20 @@ impl HostState {
                         queue: queue.clone(),
                     },
                     node,
-                    allow_ip_name_lookup: grant.profile.allow_ip_name_lookup,
-                    filesystem: FilesystemLog::default(),
+                    audit: NodeAudit {
+                        allow_ip_name_lookup: grant.profile.allow_ip_name_lookup,
+                        stdin: match &grant.profile.stdin {
+                            StdinSource::None => None,
+                            StdinSource::Text { text } => {
+                                Some(format!("text ({} bytes)", text.len()))
+                            }
+                            StdinSource::File { path } => {
+                                Some(format!("the file `{}`", path.display()))
+                            }
+                        },
+                        paths: HashMap::new(),
+                        logged: Vec::new(),
+                    },
                 })
             })
             .collect::<Result<Vec<_>, RunError>>()?;
@@ -87,9 +135,7 @@ impl HostState {
             current: 0,
             table: ResourceTable::new(),
             queue: queue.clone(),
-            limiter: MemoryLimiter {
-                max_bytes: max_memory,
-            },
+            limiter: StoreBudget::new(limits),
             forwards: Vec::new(),
         })
     }
@@ -105,7 +151,7 @@ impl HostState {
         self.current = node.min(self.nodes.len().saturating_sub(1));
     }
 
-    fn node(&mut self) -> &mut NodeHost {
+    pub(crate) fn node(&mut self) -> &mut NodeHost {
         // `set_current` keeps the index in range and `new` makes at least one node for a run.
         let last = self.nodes.len().saturating_sub(1);
         &mut self.nodes[self.current.min(last)]
@@ -129,9 +175,9 @@ impl HostState {
         );
     }
 
-    /// What the running node's filesystem log remembers.
-    pub(crate) fn filesystem_log(&mut self) -> &mut FilesystemLog {
-        &mut self.node().filesystem
+    /// What the capability log knows and remembers of the running node.
+    pub(crate) fn audit(&mut self) -> &mut NodeAudit {
+        &mut self.node().audit
     }
 }
 
@@ -157,55 +203,6 @@ impl WasiHttpView for HostState {
     }
 }
 
-/// A linker providing every WASI 0.2 interface wasmtime has (cli, clocks, filesystem, io,
-/// random, sockets) and `wasi:http`. Denied capabilities stay linked and fail when called.
-pub(crate) fn linker(engine: &Engine) -> Result<Linker<HostState>, RunError> {
-    let mut linker = Linker::new(engine);
-    wasmtime_wasi::p2::add_to_linker_async(&mut linker).map_err(RunError::host)?;
-    wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker).map_err(RunError::host)?;
-    log_name_lookups(&mut linker).map_err(RunError::host)?;
-    log_filesystem(&mut linker).map_err(RunError::host)?;
-    Ok(linker)
-}
-
-/// The `wasi:sockets/ip-name-lookup` instance wasmtime-wasi defines (its WIT's version).
-const NAME_LOOKUP: &str = "wasi:sockets/ip-name-lookup@0.2.12";
-
-/// Replaces `resolve-addresses` with a wrapper that logs every lookup (with the host name the
-/// guest asked for) before wasmtime-wasi decides it: wasmtime-wasi has no hook there.
-fn log_name_lookups(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
-    use wasmtime::StoreContextMut;
-    use wasmtime::component::Resource;
-    use wasmtime_wasi::p2::Network;
-    use wasmtime_wasi::p2::bindings::sockets::ip_name_lookup::{Host, ResolveAddressStream};
-    use wasmtime_wasi::p2::bindings::sockets::network::ErrorCode;
-    use wasmtime_wasi::sockets::WasiSocketsView;
-
-    type Lookup = (Result<Resource<ResolveAddressStream>, ErrorCode>,);
-    linker.allow_shadowing(true);
-    linker.instance(NAME_LOOKUP)?.func_wrap(
-        "resolve-addresses",
-        |mut store: StoreContextMut<'_, HostState>,
-         (network, name): (Resource<Network>, String)|
-         -> wasmtime::Result<Lookup> {
-            let state = store.data_mut();
-            let allowed = state.node().allow_ip_name_lookup;
-            state.log_capability(
-                "wasi:sockets/ip-name-lookup",
-                name.clone(),
-                allowed,
-                "allow-ip-name-lookup",
-            );
-            match Host::resolve_addresses(&mut state.sockets(), network, name) {
-                Ok(stream) => Ok((Ok(stream),)),
-                Err(error) => Ok((Err(error.downcast()?),)),
-            }
-        },
-    )?;
-    linker.allow_shadowing(false);
-    Ok(())
-}
-
 fn wasi_ctx(grant: &NodeGrant<'_>, queue: &Arc<EventQueue>) -> Result<WasiCtx, RunError> {
     let (program, profile) = (grant.program, grant.profile);
     let mut builder = WasiCtxBuilder::new();
@@ -220,9 +217,11 @@ fn wasi_ctx(grant: &NodeGrant<'_>, queue: &Arc<EventQueue>) -> Result<WasiCtx, R
             builder.stdin(MemoryInputPipe::new(text.clone().into_bytes()));
         }
         StdinSource::File { path } => {
-            let bytes = std::fs::read(path).map_err(|e| RunError::Capability {
-                message: format!("cannot read the stdin file `{}`: {e}", path.display()),
-            })?;
+            let bytes =
+                crate::files::read_bounded(path, crate::files::MAX_STDIN_BYTES, "stdin file")
+                    .map_err(|e| RunError::Capability {
+                        message: format!("cannot read the stdin file: {e}"),
+                    })?;
             builder.stdin(MemoryInputPipe::new(bytes));
         }
     }
@@ -320,12 +319,7 @@ impl WasiHttpHooks for HttpHooks {
         options: Option<wasmtime_wasi_http::RequestOptions>,
         fut: Box<dyn Future<Output = Result<(), wasmtime_wasi_http::Error>> + Send>,
     ) -> Box<dyn Future<Output = SendResult> + Send> {
-        let authority = request
-            .uri()
-            .authority()
-            .map(|a| a.as_str().to_string())
-            .unwrap_or_default();
-        let allowed = self.grant.permits(&authority);
+        let allowed = self.grant.permits(request.uri());
         let target = format!("{} {}", request.method(), request.uri());
         self.queue.capability(
             self.node.as_deref(),
@@ -339,45 +333,5 @@ impl WasiHttpHooks for HttpHooks {
         }
         let default = wasmtime_wasi_http::default_hooks();
         default.send_request(request, options, fut)
-    }
-}
-
-/// Refuses to grow any memory past the limit, with an error that names the sizes.
-pub(crate) struct MemoryLimiter {
-    max_bytes: Option<u64>,
-}
-
-/// The error a memory limit hit traps with; the runner turns it into
-/// [`super::RunEvent::OutOfMemory`].
-#[derive(Debug, thiserror::Error)]
-#[error("memory limit of {limit} bytes reached: a memory tried to grow to {requested} bytes")]
-pub(crate) struct MemoryLimitHit {
-    pub(crate) limit: u64,
-    pub(crate) requested: u64,
-}
-
-impl ResourceLimiter for MemoryLimiter {
-    fn memory_growing(
-        &mut self,
-        _current: usize,
-        desired: usize,
-        _maximum: Option<usize>,
-    ) -> wasmtime::Result<bool> {
-        match self.max_bytes {
-            Some(limit) if desired as u64 > limit => Err(wasmtime::Error::new(MemoryLimitHit {
-                limit,
-                requested: desired as u64,
-            })),
-            _ => Ok(true),
-        }
-    }
-
-    fn table_growing(
-        &mut self,
-        _current: usize,
-        _desired: usize,
-        _maximum: Option<usize>,
-    ) -> wasmtime::Result<bool> {
-        Ok(true)
     }
 }

@@ -82,10 +82,7 @@ impl LinkPlan {
                 Ok(LinkedNode {
                     id: (*id).clone(),
                     source: ComponentSource::of_loaded(component, id),
-                    profile: node
-                        .capabilities
-                        .clone()
-                        .unwrap_or_else(|| project.capabilities.clone()),
+                    profile: crate::grants::effective(project, node).clone(),
                 })
             })
             .collect::<Result<Vec<_>, LinkError>>()?;

@@ -15,16 +15,17 @@
 //! # Ok::<(), plugboard_core::run::RunError>(())
 //! ```
 
+mod audit;
 mod capabilities;
 mod command;
 mod engine;
 mod error;
 mod events;
-mod filesystem;
 mod host;
 mod invoke;
 mod limits;
 mod linked;
+mod linker;
 mod outcome;
 mod project;
 mod queue;
@@ -34,14 +35,17 @@ mod stdio;
 mod values;
 
 pub use capabilities::{
-    CapabilityProfile, CapabilityToggle, DirGrant, EnvVar, HttpGrant, StdinSource,
+    BadHttpHost, CapabilityProfile, CapabilityToggle, DirGrant, EnvVar, HttpGrant, StdinSource,
 };
 pub use engine::ComponentSource;
 pub use error::RunError;
 pub use events::{CapabilityAttempt, OutputStream, RunEvent};
-pub use limits::{DEFAULT_MAX_MEMORY_BYTES, Limits, parse_duration, parse_size};
+pub use limits::{
+    DEFAULT_MAX_MEMORY_BYTES, DEFAULT_MAX_REQUESTS, Grew, Limits, MAX_INSTANCES, MAX_MEMORIES,
+    MAX_TABLES, TABLE_ELEMENT_BYTES, parse_duration, parse_size,
+};
 pub use linked::{LinkError, LinkPlan};
-pub use project::{ProjectRun, RunMode};
+pub use project::{ProjectRun, RunMode, StartError};
 pub use queue::OutputPolicy;
 pub use runtime::{
     Operation, RunHandle, RunRequest, Runtime, RuntimeOptions, Stopper, Swapper, default_cache_dir,

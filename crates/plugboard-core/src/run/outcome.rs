@@ -5,7 +5,7 @@ use wasmtime_wasi::I32Exit;
 
 use super::RunError;
 use super::events::RunEvent;
-use super::host::MemoryLimitHit;
+use super::limits::LimitHit;
 
 /// The terminal event for a run that could not start.
 pub(crate) fn failed(error: RunError) -> RunEvent {
@@ -19,10 +19,12 @@ pub(crate) fn of_error(error: &wasmtime::Error, fuel: Option<u64>) -> RunEvent {
     if let Some(exit) = error.downcast_ref::<I32Exit>() {
         return RunEvent::Exited { code: exit.0 };
     }
-    if let Some(hit) = error.downcast_ref::<MemoryLimitHit>() {
+    if let Some(hit) = error.downcast_ref::<LimitHit>() {
         return RunEvent::OutOfMemory {
             limit_bytes: hit.limit,
             requested_bytes: hit.requested,
+            grew: hit.what,
+            size_bytes: hit.size,
         };
     }
     let trap = error.downcast_ref::<Trap>();

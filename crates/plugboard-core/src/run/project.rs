@@ -12,6 +12,7 @@ use super::linked::LinkPlan;
 use super::queue::OutputPolicy;
 use super::runtime::{Job, Operation, RunHandle, RunRequest, Runtime, Swapper};
 use crate::compose::{ComposeError, Composer, NodeComponents};
+use crate::grants::{GrantsDiffer, fused_profile};
 use crate::inspect::ComponentRole;
 use crate::project::{ExportChoice, NodeId, Project};
 
@@ -25,8 +26,33 @@ pub enum RunMode {
     #[default]
     Linked,
     /// The project composed into one component (what Save and `plugboard compose` produce) and
-    /// run with the project's grants.
+    /// run with one set of grants: each node's own, which must agree on everything the nodes can
+    /// reach (see [`crate::grants::fused_profile`]).
     Fused,
+}
+
+/// Why a project run could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The project had to be composed (a fused run) and cannot be.
+    #[error(transparent)]
+    Compose(#[from] ComposeError),
+    /// A fused run would give some node grants other than its own.
+    #[error("{}{differ}", fallback_text(.fallback))]
+    Grants {
+        /// Why it could not run linked, when a linked run was asked for.
+        fallback: Option<String>,
+        /// Which nodes differ, and how.
+        #[source]
+        differ: GrantsDiffer,
+    },
+}
+
+fn fallback_text(fallback: &Option<String>) -> String {
+    match fallback {
+        Some(reason) => format!("this project cannot run linked ({reason}), nor fused: "),
+        None => String::new(),
+    }
 }
 
 /// A project to run, invoke or serve.
@@ -49,15 +75,17 @@ pub struct ProjectRun<'a> {
 
 impl Runtime {
     /// Starts `run`. Linked runs that cannot be linked fall back to fused and say why first, in a
-    /// [`RunEvent::LinkFallback`].
+    /// [`RunEvent::LinkFallback`]; fused runs (asked for, or fallen back to) run only when every
+    /// node keeps its own grants.
     ///
     /// # Errors
-    /// A [`ComposeError`] when the project has to be composed and cannot be.
+    /// [`StartError::Compose`] when the project has to be composed and cannot be;
+    /// [`StartError::Grants`] when a fused run would change a node's grants.
     pub fn start_project(
         &self,
         composer: &mut Composer,
         run: ProjectRun<'_>,
-    ) -> Result<RunHandle, ComposeError> {
+    ) -> Result<RunHandle, StartError> {
         let (job, notices) = project_job(composer, &run)?;
         Ok(self.start_job(job, run.project.limits, run.output, run.operation, notices))
     }
@@ -69,13 +97,13 @@ impl Runtime {
     /// was, with a [`RunEvent::SwapFailed`]. The server keeps the limits it started with.
     ///
     /// # Errors
-    /// A [`ComposeError`] when the project has to be composed and cannot be.
+    /// As [`Runtime::start_project`].
     pub fn swap_project(
         &self,
         swapper: &Swapper,
         composer: &mut Composer,
         run: ProjectRun<'_>,
-    ) -> Result<(), ComposeError> {
+    ) -> Result<(), StartError> {
         let (job, notices) = project_job(composer, &run)?;
         swapper.send(job, notices);
         Ok(())
@@ -87,22 +115,35 @@ impl Runtime {
 fn project_job(
     composer: &mut Composer,
     run: &ProjectRun<'_>,
-) -> Result<(Job, Vec<RunEvent>), ComposeError> {
+) -> Result<(Job, Vec<RunEvent>), StartError> {
     let project = run.project;
     let root = run
         .root
         .clone()
         .or_else(|| default_root(project, run.components, &run.operation));
     let mut notices = Vec::new();
+    let mut fallback = None;
     if run.mode == RunMode::Linked
         && let Some(root) = &root
     {
         match LinkPlan::new(project, run.components, root) {
             Ok(plan) => return Ok((Job::Linked(Arc::new(plan)), notices)),
-            Err(reason) => notices.push(RunEvent::LinkFallback {
-                reason: reason.to_string(),
-            }),
+            Err(reason) => fallback = Some(reason.to_string()),
         }
+    }
+    // One set of grants for the whole composition: each node's own, or no run at all.
+    let capabilities =
+        fused_profile(project, run.components).map_err(|differ| StartError::Grants {
+            fallback: fallback.clone(),
+            differ,
+        })?;
+    if let Some(reason) = fallback {
+        notices.push(RunEvent::LinkFallback {
+            reason,
+            grants: "it runs as one composed component with one set of grants, and every node \
+                     keeps its own: the nodes are granted the same on everything they can reach"
+                .to_string(),
+        });
     }
     // A fused run of a chosen node exports what that node exports.
     let fused_project;
@@ -114,12 +155,6 @@ fn project_job(
         None => project,
     };
     let composition = composer.compose(project, run.components)?;
-    // The composition runs as its root: with the root node's own grants, if it has any.
-    let capabilities = root
-        .as_ref()
-        .and_then(|id| project.node(id))
-        .and_then(|node| node.capabilities.clone())
-        .unwrap_or_else(|| project.capabilities.clone());
     let request = RunRequest {
         // Composing hashed the bytes already.
         component: ComponentSource {

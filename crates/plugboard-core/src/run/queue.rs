@@ -4,9 +4,11 @@
 //! (at most ~60 a second) into the run's channel. Output never grows memory without bound: past
 //! [`OutputPolicy`]'s cap it is either dropped and counted (the app: the guest never waits on the
 //! window) or the guest waits until the watcher catches up (the CLI: nothing is lost, like
-//! `wasmtime run`).
+//! `wasmtime run`). Capability attempts are bounded too: an attempt repeating one still waiting
+//! is counted on it ("denied 10 000 × connect 127.0.0.1:9"), and past
+//! [`MAX_WAITING_ATTEMPTS`] different ones waiting, more are counted as dropped.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -49,10 +51,25 @@ impl OutputPolicy {
 const MAX_CHUNK: usize = 64 << 10;
 /// The shortest time between two batches sent to the watcher (≈ 60 per second).
 const BATCH_INTERVAL: Duration = Duration::from_millis(16);
+/// The most different capability attempts waiting for the watcher; more are dropped and counted.
+pub(crate) const MAX_WAITING_ATTEMPTS: usize = 256;
+
+/// What makes two capability attempts the same one, repeated.
+#[derive(PartialEq, Eq, Hash)]
+struct AttemptKey {
+    node: Option<String>,
+    interface: String,
+    target: String,
+    allowed: bool,
+}
 
 #[derive(Default)]
 struct Queue {
     events: VecDeque<RunEvent>,
+    /// Where each waiting capability attempt is in `events` (cleared with every batch).
+    attempts: HashMap<AttemptKey, usize>,
+    /// Attempts dropped since the last batch, when too many different ones were waiting.
+    dropped_attempts: u64,
     pending_bytes: usize,
     dropped: [u64; 2],
     /// Bytes of an incomplete UTF-8 character held back per stream until the rest arrives.
@@ -102,7 +119,9 @@ impl EventQueue {
         self.wake_pump.notify_one();
     }
 
-    /// Records a capability decision, stamped with the time since the run started.
+    /// Records a capability decision, stamped with the time since the run started. The same
+    /// attempt repeated while the first still waits is counted on it; past
+    /// [`MAX_WAITING_ATTEMPTS`] different ones waiting, it is dropped and counted.
     pub(crate) fn capability(
         &self,
         node: Option<&str>,
@@ -111,14 +130,36 @@ impl EventQueue {
         allowed: bool,
         toggle: &str,
     ) {
-        self.push(RunEvent::Capability(CapabilityAttempt {
+        let key = AttemptKey {
+            node: node.map(str::to_string),
             interface: interface.to_string(),
             target,
             allowed,
+        };
+        let mut q = self.lock();
+        if let Some(&at) = q.attempts.get(&key) {
+            if let Some(RunEvent::Capability(attempt)) = q.events.get_mut(at) {
+                attempt.count += 1;
+            }
+            return;
+        }
+        if q.attempts.len() >= MAX_WAITING_ATTEMPTS {
+            q.dropped_attempts += 1;
+            return;
+        }
+        let at = q.events.len();
+        q.events.push_back(RunEvent::Capability(CapabilityAttempt {
+            interface: key.interface.clone(),
+            target: key.target.clone(),
+            allowed,
             toggle: toggle.to_string(),
             at_ms: self.started.elapsed().as_millis() as u64,
-            node: node.map(str::to_string),
+            node: key.node.clone(),
+            count: 1,
         }));
+        q.attempts.insert(key, at);
+        drop(q);
+        self.wake_pump.notify_one();
     }
 
     /// Whether the guest may write now without waiting (always, unless the policy is
@@ -207,6 +248,7 @@ impl EventQueue {
             }
         }
         batch.extend(q.events.drain(..));
+        q.attempts.clear();
         let batch = coalesce(batch);
         let mut out = Vec::with_capacity(batch.len());
         for mut event in batch {
@@ -230,6 +272,12 @@ impl EventQueue {
             if bytes > 0 {
                 out.push(RunEvent::OutputDropped { stream, bytes });
             }
+        }
+        let dropped_attempts = std::mem::take(&mut q.dropped_attempts);
+        if dropped_attempts > 0 {
+            out.push(RunEvent::AttemptsDropped {
+                count: dropped_attempts,
+            });
         }
         q.pending_bytes = q.carry.iter().map(Vec::len).sum();
         let terminal = if finishing { q.terminal.take() } else { None };
@@ -372,6 +420,58 @@ mod tests {
         assert!(events.contains(&RunEvent::Stderr {
             data: b"err".to_vec()
         }));
+    }
+
+    #[tokio::test]
+    async fn repeated_attempts_are_counted_and_waiting_ones_are_bounded() {
+        let (tx, mut rx) = mpsc::channel(16);
+        let queue = EventQueue::start(
+            OutputPolicy::default(),
+            tx,
+            &tokio::runtime::Handle::current(),
+        );
+        // Everything below is queued before the pump runs (this test's runtime has one thread).
+        for _ in 0..10_000 {
+            queue.capability(
+                None,
+                "wasi:sockets/tcp",
+                "connect 127.0.0.1:9".into(),
+                false,
+                "inherit-network",
+            );
+        }
+        for port in 0..1_000 {
+            queue.capability(
+                None,
+                "wasi:sockets/tcp",
+                format!("connect 10.0.0.1:{port}"),
+                false,
+                "inherit-network",
+            );
+        }
+        queue.finish(RunEvent::Exited { code: 0 });
+        let mut events = Vec::new();
+        while let Some(event) = rx.recv().await {
+            events.push(event);
+        }
+        let attempts: Vec<&CapabilityAttempt> = events
+            .iter()
+            .filter_map(|e| match e {
+                RunEvent::Capability(a) => Some(a),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(attempts.len(), MAX_WAITING_ATTEMPTS);
+        assert_eq!(attempts[0].count, 10_000);
+        assert_eq!(attempts[0].target, "connect 127.0.0.1:9");
+        let dropped: u64 = events
+            .iter()
+            .filter_map(|e| match e {
+                RunEvent::AttemptsDropped { count } => Some(*count),
+                _ => None,
+            })
+            .sum();
+        assert_eq!(dropped, 1_000 - (MAX_WAITING_ATTEMPTS as u64 - 1));
     }
 
     #[test]

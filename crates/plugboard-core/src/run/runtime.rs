@@ -543,7 +543,7 @@ impl RunContext {
                 .collect(),
         };
         let slot = self.engines.slot(prepared.tier)?;
-        let state = HostState::new(&grants, self.limits.max_memory_bytes, &self.queue)?;
+        let state = HostState::new(&grants, &self.limits, &self.queue)?;
         let mut store = Store::new(&slot.engine, state);
         store.limiter(|state| &mut state.limiter);
         if let Some(fuel) = self.limits.fuel {

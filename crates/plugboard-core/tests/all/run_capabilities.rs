@@ -5,7 +5,7 @@ use std::net::TcpListener;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use plugboard_core::run::{DirGrant, EnvVar, RunEvent};
+use plugboard_core::run::{DirGrant, EnvVar, RunEvent, StdinSource};
 use tempfile::TempDir;
 
 use crate::support::{Outcome, request, run, runtime};
@@ -179,7 +179,7 @@ fn the_network_is_denied_by_default_and_the_listener_sees_no_one() {
         "{}",
         outcome.stdout
     );
-    let log = outcome.capabilities();
+    let log = outcome.attempts("wasi:sockets");
     assert_eq!(log.len(), 1, "{log:?}");
     assert_eq!(log[0].interface, "wasi:sockets/tcp");
     assert_eq!(log[0].target, format!("connect {}", listener.address));
@@ -242,7 +242,7 @@ fn name_lookups_need_their_own_grant() {
     denied.capabilities.env = vec![target.clone()];
     denied.capabilities.inherit_network = true;
     let outcome = run(&runtime, denied);
-    let log = outcome.capabilities();
+    let log = outcome.attempts("wasi:sockets");
     assert_eq!(log[0].interface, "wasi:sockets/ip-name-lookup");
     assert_eq!(log[0].target, "localhost");
     assert!(!log[0].allowed);
@@ -253,7 +253,7 @@ fn name_lookups_need_their_own_grant() {
     granted.capabilities.inherit_network = true;
     granted.capabilities.allow_ip_name_lookup = true;
     let outcome = run(&runtime, granted);
-    assert!(outcome.capabilities()[0].allowed);
+    assert!(outcome.attempts("wasi:sockets")[0].allowed);
     assert!(
         outcome.stdout.contains("reply: echo:"),
         "{}",
@@ -276,7 +276,7 @@ fn hostile_network_attempts_through_the_standard_library_are_denied() {
         "{}",
         outcome.stdout
     );
-    assert!(outcome.capabilities().iter().all(|a| !a.allowed));
+    assert!(outcome.attempts("wasi:sockets").iter().all(|a| !a.allowed));
     assert!(listener.connections.try_recv().is_err());
 }
 
@@ -320,7 +320,7 @@ fn outgoing_http_is_denied_by_default_and_allowed_when_granted() {
         "{}",
         outcome.stdout
     );
-    let log = outcome.capabilities();
+    let log = outcome.attempts("wasi:http");
     assert_eq!(log[0].interface, "wasi:http/outgoing-handler");
     assert_eq!(log[0].target, format!("GET http://{address}/greeting"));
     assert!(!log[0].allowed);
@@ -355,4 +355,85 @@ fn outgoing_http_is_denied_by_default_and_allowed_when_granted() {
     let outcome = run(&runtime, listed);
     assert!(outcome.stdout.contains("DENIED"), "{}", outcome.stdout);
     assert!(requests.try_recv().is_err());
+}
+
+#[test]
+fn a_guest_looping_on_a_denied_connect_leaves_a_bounded_log_that_counts_the_repeats() {
+    let (runtime, _cache) = runtime();
+    let mut req = request("hostile-network");
+    req.capabilities.env = vec![
+        EnvVar {
+            key: "TARGET_ADDR".into(),
+            value: "127.0.0.1:9".into(),
+        },
+        EnvVar {
+            key: "ATTEMPTS".into(),
+            value: "10000".into(),
+        },
+    ];
+    let outcome = run(&runtime, req);
+    assert_eq!(
+        outcome.terminal(),
+        &RunEvent::Exited { code: 0 },
+        "{}",
+        outcome.stdout
+    );
+    let connects: Vec<_> = outcome
+        .capabilities()
+        .into_iter()
+        .filter(|a| a.target == "connect 127.0.0.1:9")
+        .collect();
+    assert!(connects.iter().all(|a| !a.allowed));
+    assert_eq!(connects.iter().map(|a| a.count).sum::<u64>(), 10_000);
+    // Repeats are counted while they wait, ~60 batches a second: far fewer events than attempts.
+    assert!(connects.len() < 1_000, "{} events", connects.len());
+}
+
+#[test]
+fn the_environment_arguments_and_stdin_a_guest_reads_are_logged() {
+    let (runtime, _cache) = runtime();
+    let denied = run(&runtime, request("cli-demo"));
+    let attempts = denied.capabilities();
+    let find = |attempts: &[&plugboard_core::run::CapabilityAttempt], prefix: &str| {
+        attempts
+            .iter()
+            .find(|a| a.target.starts_with(prefix))
+            .map(|a| (a.allowed, a.target.clone(), a.toggle.clone()))
+    };
+    assert_eq!(
+        find(&attempts, "environment"),
+        Some((
+            false,
+            "environment: no variables granted".into(),
+            "env".into()
+        ))
+    );
+    assert_eq!(
+        find(&attempts, "stdin"),
+        Some((false, "stdin: nothing granted".into(), "stdin".into()))
+    );
+    let mut req = request("cli-demo");
+    req.capabilities.env = vec![EnvVar {
+        key: "GREETING".into(),
+        value: "hello".into(),
+    }];
+    req.capabilities.args = vec!["one".into()];
+    req.capabilities.stdin = StdinSource::Text {
+        text: "typed".into(),
+    };
+    let granted = run(&runtime, req);
+    let attempts = granted.capabilities();
+    assert_eq!(
+        find(&attempts, "environment").map(|a| (a.0, a.1)),
+        Some((true, "environment: GREETING".into())),
+        "names only, never values"
+    );
+    assert_eq!(
+        find(&attempts, "arguments").map(|a| (a.0, a.1)),
+        Some((true, "arguments: one".into()))
+    );
+    assert_eq!(
+        find(&attempts, "stdin").map(|a| (a.0, a.1)),
+        Some((true, "stdin: text (5 bytes)".into()))
+    );
 }

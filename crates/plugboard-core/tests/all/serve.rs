@@ -165,3 +165,157 @@ fn new_code_is_swapped_in_without_closing_the_port() {
     handle.stop();
     assert_eq!(handle.collect_blocking().last(), Some(&RunEvent::Stopped));
 }
+
+/// `GET path` from `address`: the whole response, or what went wrong (a server that stops
+/// mid-request closes the connection).
+fn try_http_get(address: &str, path: &str) -> std::io::Result<String> {
+    use std::io::{Read, Write};
+    let mut stream = TcpStream::connect(address)?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nhost: {address}\r\nconnection: close\r\n\r\n"
+    )?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response)?;
+    Ok(response)
+}
+
+/// Follows a server's events until `wanted` says stop; returns them.
+fn events_until(handle: &mut RunHandle, wanted: impl Fn(&RunEvent) -> bool) -> Vec<RunEvent> {
+    let mut seen = Vec::new();
+    while let Some(event) = handle.next_blocking() {
+        let done = wanted(&event);
+        seen.push(event);
+        if done {
+            return seen;
+        }
+    }
+    panic!("the server ended first: {seen:?}");
+}
+
+#[test]
+fn stop_ends_a_request_whose_handler_loops_forever() {
+    let (runtime, _cache) = runtime();
+    let mut handle = runtime.serve(
+        request("hostile-proxy-loop"),
+        "127.0.0.1:0".parse().expect("addr"),
+    );
+    let address = serving_address(&mut handle);
+    let looping = address.clone();
+    let client = std::thread::spawn(move || try_http_get(&looping, "/loop"));
+    events_until(
+        &mut handle,
+        |e| matches!(e, RunEvent::Request { uri, .. } if uri == "/loop"),
+    );
+    handle.stop();
+    let events = handle.collect_blocking();
+    let stopped = events.iter().position(|e| {
+        matches!(e, RunEvent::Response { status: 503, error: Some(error), .. } if error.contains("stopped"))
+    });
+    assert!(
+        stopped.is_some(),
+        "the request ended as stopped: {events:?}"
+    );
+    assert_eq!(events.last(), Some(&RunEvent::Stopped));
+    let answer = client.join().expect("the client ends");
+    assert!(
+        answer
+            .as_ref()
+            .map_or(true, |text| !text.contains("200 OK")),
+        "{answer:?}"
+    );
+}
+
+#[test]
+fn a_request_timeout_ends_a_looping_handler_and_frees_its_slot() {
+    let (runtime, _cache) = runtime();
+    let mut serving = request("hostile-proxy-loop");
+    serving.limits.timeout_ms = Some(300);
+    serving.limits.max_requests = Some(1);
+    let mut handle = runtime.serve(serving, "127.0.0.1:0".parse().expect("addr"));
+    let address = serving_address(&mut handle);
+    let looping = address.clone();
+    let first = std::thread::spawn(move || try_http_get(&looping, "/loop"));
+    events_until(
+        &mut handle,
+        |e| matches!(e, RunEvent::Request { uri, .. } if uri == "/loop"),
+    );
+    // One request at a time: this one waits for the looping one's slot.
+    let second = try_http_get(&address, "/").expect("answered");
+    assert!(second.starts_with("HTTP/1.1 200"), "{second}");
+    let _ = first.join();
+    handle.stop();
+    let events = handle.collect_blocking();
+    let responses: Vec<(u64, u16)> = events
+        .iter()
+        .filter_map(|e| match e {
+            RunEvent::Response { id, status, .. } => Some((*id, *status)),
+            _ => None,
+        })
+        .collect();
+    // The timed-out request answered first, then the one that waited for its slot.
+    assert_eq!(responses, vec![(1, 500), (2, 200)], "{events:?}");
+    assert!(events.iter().any(
+        |e| matches!(e, RunEvent::Response { error: Some(error), .. } if error.contains("timed out"))
+    ));
+}
+
+#[test]
+fn a_served_project_keeps_each_nodes_grants_and_refuses_to_fuse_them() {
+    let runtime = shared_runtime();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    listener.set_nonblocking(true).expect("nonblocking");
+    let probe = listener.local_addr().expect("address").to_string();
+    let (mut project, components) = load_project("per-node-grants-proxy.plugboard.json");
+    for node in &mut project.nodes {
+        if let Some(grants) = &mut node.capabilities {
+            grants.env[0].value = probe.clone();
+        }
+    }
+    let serve = Operation::Serve {
+        address: "127.0.0.1:0".parse().expect("addr"),
+    };
+    let mut handle = begin(
+        &runtime,
+        (&project, &components),
+        RunMode::Linked,
+        serve.clone(),
+        None,
+    );
+    let address = serving_address(&mut handle);
+    let response = http_get(&address, "/");
+    assert!(
+        response.contains(&format!("proxy connect {probe}: ok")),
+        "{response}"
+    );
+    assert!(
+        response.contains(&format!("probe connect {probe}: denied")),
+        "{response}"
+    );
+    handle.stop();
+    handle.collect_blocking();
+    let mut connections = 0;
+    while listener.accept().is_ok() {
+        connections += 1;
+    }
+    assert_eq!(
+        connections, 1,
+        "only the proxy's own connect reached the listener"
+    );
+
+    let fused = runtime.start_project(
+        &mut Composer::new(),
+        ProjectRun {
+            project: &project,
+            components: &components,
+            mode: RunMode::Fused,
+            operation: serve,
+            root: None,
+            output: OutputPolicy::default(),
+        },
+    );
+    assert!(
+        matches!(fused, Err(plugboard_core::run::StartError::Grants { .. })),
+        "a fused server would share the proxy's network with net-probe"
+    );
+}

@@ -28,6 +28,55 @@ pub fn sample(name: &str) -> PathBuf {
     path
 }
 
+/// A WebAssembly text sample (`sample-components/wat/NAME.wat`), read as it is.
+pub fn wat_sample(name: &str) -> PathBuf {
+    root()
+        .join("sample-components/wat")
+        .join(format!("{name}.wat"))
+}
+
+/// Aborts this test process if its resident memory passes `limit` bytes: tests that provoke
+/// memory and table bombs run under one, so a broken limit cannot take the machine down.
+pub struct MemoryWatch {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl MemoryWatch {
+    pub fn start(limit: u64) -> Self {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let stop = std::sync::Arc::new(AtomicBool::new(false));
+        let stopped = stop.clone();
+        std::thread::spawn(move || {
+            while !stopped.load(Ordering::Relaxed) {
+                let rss = resident_bytes(std::process::id()).unwrap_or(0);
+                if rss > limit {
+                    eprintln!("memory watch: {rss} bytes resident, over {limit}: aborting");
+                    std::process::abort();
+                }
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+        });
+        Self { stop }
+    }
+}
+
+impl Drop for MemoryWatch {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// A process's resident memory now, from `/proc`.
+pub fn resident_bytes(pid: u32) -> Option<u64> {
+    status_kib(pid, "VmRSS:").map(|kib| kib << 10)
+}
+
+fn status_kib(pid: u32, field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
 /// A bundled project file.
 pub fn project_file(name: &str) -> PathBuf {
     root().join("projects").join(name)
@@ -70,7 +119,7 @@ pub fn serving_address(handle: &mut RunHandle) -> String {
         match handle.next_blocking().expect("serving") {
             RunEvent::Serving { address } => return address,
             RunEvent::Failed { message } => panic!("{message}"),
-            RunEvent::LinkFallback { reason } => panic!("should link: {reason}"),
+            RunEvent::LinkFallback { reason, .. } => panic!("should link: {reason}"),
             _ => {}
         }
     }
@@ -150,6 +199,15 @@ impl Outcome {
         let last = self.events.last().expect("a run reports at least its end");
         assert!(last.is_terminal(), "the last event is terminal: {last:?}");
         last
+    }
+
+    /// The capability decisions about interfaces whose names start with `prefix`
+    /// (`wasi:sockets`, `wasi:http/outgoing-handler`), in order.
+    pub fn attempts(&self, prefix: &str) -> Vec<&plugboard_core::run::CapabilityAttempt> {
+        self.capabilities()
+            .into_iter()
+            .filter(|a| a.interface.starts_with(prefix))
+            .collect()
     }
 
     /// The capability decisions, in order.

@@ -28,4 +28,9 @@ atMs: number,
 /**
  * The node whose code made the attempt, in a linked run.
  */
-node: string | null, };
+node: string | null, 
+/**
+ * How many times the same attempt was made in a row (while the first was waiting to be
+ * shown); 1 for a single attempt.
+ */
+count: number, };

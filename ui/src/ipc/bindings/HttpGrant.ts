@@ -9,7 +9,9 @@ export type HttpGrant = {
  */
 allowed: boolean, 
 /**
- * If not empty, only these hosts (`example.com`, `127.0.0.1:8080`) may be asked; an entry
- * without a port allows every port of that host.
+ * If not empty, only these hosts (`example.com`, `127.0.0.1:8080`, `[::1]:80`) may be
+ * asked; an entry without a port allows every port of that host, one with a port allows
+ * that port only (`example.com:443` matches `https://example.com/`, whose port is the
+ * scheme's default). Entries are checked by [`HttpGrant::check_host`] when entered.
  */
 hosts: Array<string>, };

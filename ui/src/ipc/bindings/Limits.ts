@@ -3,19 +3,27 @@
 /**
  * Limits of a run. Each one, when hit, ends the run with its own event.
  *
- * Defaults: no timeout, at most 1 GiB of linear memory per component (a memory bomb ends with
- * "out of memory" instead of taking the host down), no fuel limit.
+ * Defaults: no timeout, at most [`DEFAULT_MAX_MEMORY_BYTES`] (1 GiB) of guest memory for the
+ * whole run, no fuel limit, [`DEFAULT_MAX_REQUESTS`] requests in flight for a server.
  */
 export type Limits = { 
 /**
- * Wall-clock time before the run is stopped, in milliseconds.
+ * Wall-clock time before the run is stopped, in milliseconds. For a server, each request's
+ * limit.
  */
-"timeout-ms": number | null, 
+"timeout-ms"?: number | null, 
 /**
- * The most linear memory any one memory may grow to, in bytes.
+ * The most guest memory a run may hold, in bytes: every linear memory and every table
+ * (each element counted as [`TABLE_ELEMENT_BYTES`]) of every node, summed. For a server,
+ * each request's limit. `None` is the default, [`DEFAULT_MAX_MEMORY_BYTES`].
  */
-"max-memory-bytes": number | null, 
+"max-memory-bytes"?: number | null, 
 /**
  * Units of fuel (roughly, wasm instructions) before the run is stopped.
  */
-fuel: number | null, };
+fuel?: number | null, 
+/**
+ * For a server: how many requests may run at once; more wait for one to finish. `None` is
+ * the default, [`DEFAULT_MAX_REQUESTS`].
+ */
+"max-requests"?: number | null, };

@@ -45,4 +45,4 @@ limits: Limits,
 /**
  * Where the Host node sits on the canvas; `None` puts it left of the nodes.
  */
-hostPosition?: Position | null, };
+"host-position"?: Position | null, };

@@ -1,9 +1,8 @@
 //! The filesystem in the capability log: which directories a guest asked for, and each open,
-//! create, delete and rename it tried, allowed or denied. wasmtime-wasi decides every one of
+//! create, delete, rename and link it tried, allowed or denied. wasmtime-wasi decides every one of
 //! them (read-only grants, paths escaping a granted directory); it has no hook there, so these
 //! wrappers shadow its functions, call them unchanged and log what they answered.
 
-use std::collections::HashMap;
 use std::future::Future;
 
 use wasmtime::StoreContextMut;
@@ -15,40 +14,13 @@ use wasmtime_wasi::p2::bindings::filesystem::types::{
     DescriptorFlags, ErrorCode, HostDescriptor, OpenFlags, PathFlags,
 };
 
-use super::host::HostState;
-
-/// The instances wasmtime-wasi defines (its WIT's version).
-const PREOPENS: &str = "wasi:filesystem/preopens@0.2.12";
-const TYPES: &str = "wasi:filesystem/types@0.2.12";
-
-/// What one node's filesystem log remembers.
-#[derive(Default)]
-pub(crate) struct FilesystemLog {
-    /// The guest path of each live descriptor, by its handle, so a path is logged as the guest
-    /// sees it (`/data/notes.txt`, not `notes.txt` relative to some handle). Descriptors are
-    /// only made by `get-directories` and `open-at`, both watched, so a reused handle is always
-    /// written over before it is looked up.
-    paths: HashMap<u32, String>,
-    /// Whether the granted directories were logged already (guests ask again and again).
-    listed: bool,
-}
-
-impl FilesystemLog {
-    /// `path` as the guest sees it: joined to the path of the descriptor it is relative to.
-    fn full_path(&self, base: u32, path: &str) -> String {
-        match self.paths.get(&base) {
-            Some(dir) if path.is_empty() || path == "." => dir.clone(),
-            Some(dir) => format!("{}/{path}", dir.trim_end_matches('/')),
-            None => path.to_string(),
-        }
-    }
-}
+use super::instance;
+use crate::run::host::HostState;
 
 /// Shadows the filesystem functions that reveal what a guest may reach or change.
-pub(crate) fn log_filesystem(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
-    linker.allow_shadowing(true);
-    log_directories(&mut linker.instance(PREOPENS)?)?;
-    let mut types = linker.instance(TYPES)?;
+pub(super) fn add_to_linker(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
+    log_directories(&mut linker.instance(&instance("wasi:filesystem/preopens"))?)?;
+    let mut types = linker.instance(&instance("wasi:filesystem/types"))?;
     log_open(&mut types)?;
     log_change(
         &mut types,
@@ -69,7 +41,7 @@ pub(crate) fn log_filesystem(linker: &mut Linker<HostState>) -> wasmtime::Result
         |mut fs, fd, path| Box::pin(async move { fs.unlink_file_at(fd, path).await }),
     )?;
     log_rename(&mut types)?;
-    linker.allow_shadowing(false);
+    log_links(&mut types)?;
     Ok(())
 }
 
@@ -81,11 +53,11 @@ fn log_directories(preopens: &mut LinkerInstance<'_, HostState>) -> wasmtime::Re
         |mut store: StoreContextMut<'_, HostState>, (): ()| -> wasmtime::Result<Directories> {
             let state = store.data_mut();
             let directories = state.filesystem().get_directories()?;
-            let log = state.filesystem_log();
+            let log = state.audit();
             for (descriptor, guest) in &directories {
                 log.paths.insert(descriptor.rep(), guest.clone());
             }
-            if !std::mem::replace(&mut log.listed, true) {
+            if log.first("directories") {
                 let targets: Vec<String> = if directories.is_empty() {
                     vec!["granted directories: none".to_string()]
                 } else {
@@ -123,7 +95,7 @@ fn log_open(types: &mut LinkerInstance<'_, HostState>) -> wasmtime::Result<()> {
         )| {
             Box::new(async move {
                 let state = store.data_mut();
-                let full = state.filesystem_log().full_path(fd.rep(), &path);
+                let full = state.audit().full_path(fd.rep(), &path);
                 let writing = flags.contains(DescriptorFlags::WRITE)
                     || open_flags.intersects(OpenFlags::CREATE | OpenFlags::TRUNCATE);
                 let result = state
@@ -133,7 +105,7 @@ fn log_open(types: &mut LinkerInstance<'_, HostState>) -> wasmtime::Result<()> {
                 let verb = if writing { "open for writing" } else { "open" };
                 let result = state.log_fs(format!("{verb} {full}"), result)?;
                 if let Ok(opened) = &result {
-                    state.filesystem_log().paths.insert(opened.rep(), full);
+                    state.audit().paths.insert(opened.rep(), full);
                 }
                 Ok((result,)) as wasmtime::Result<Open>
             })
@@ -161,7 +133,7 @@ fn log_change(
               (fd, path): (Resource<Descriptor>, String)| {
             Box::new(async move {
                 let state = store.data_mut();
-                let full = state.filesystem_log().full_path(fd.rep(), &path);
+                let full = state.audit().full_path(fd.rep(), &path);
                 let result = call(state.filesystem(), fd, path).await;
                 Ok((state.log_fs(format!("{verb} {full}"), result)?,))
                     as wasmtime::Result<(Result<(), ErrorCode>,)>
@@ -178,7 +150,7 @@ fn log_rename(types: &mut LinkerInstance<'_, HostState>) -> wasmtime::Result<()>
          (fd, old, new_fd, new): (Resource<Descriptor>, String, Resource<Descriptor>, String)| {
             Box::new(async move {
                 let state = store.data_mut();
-                let log = state.filesystem_log();
+                let log = state.audit();
                 let target = format!(
                     "rename {} to {}",
                     log.full_path(fd.rep(), &old),
@@ -187,6 +159,53 @@ fn log_rename(types: &mut LinkerInstance<'_, HostState>) -> wasmtime::Result<()>
                 let result = state.filesystem().rename_at(fd, old, new_fd, new).await;
                 Ok((state.log_fs(target, result)?,))
                     as wasmtime::Result<(Result<(), ErrorCode>,)>
+            })
+        },
+    )
+}
+
+/// `[method]descriptor.symlink-at` and `[method]descriptor.link-at`: links made in a granted
+/// directory (wasmtime-wasi refuses any that would point outside it).
+fn log_links(types: &mut LinkerInstance<'_, HostState>) -> wasmtime::Result<()> {
+    types.func_wrap_async(
+        "[method]descriptor.symlink-at",
+        |mut store: StoreContextMut<'_, HostState>,
+         (fd, target, link): (Resource<Descriptor>, String, String)| {
+            Box::new(async move {
+                let state = store.data_mut();
+                let full = state.audit().full_path(fd.rep(), &link);
+                let result = state
+                    .filesystem()
+                    .symlink_at(fd, target.clone(), link)
+                    .await;
+                Ok((state.log_fs(format!("symlink {full} to {target}"), result)?,))
+                    as wasmtime::Result<(Result<(), ErrorCode>,)>
+            })
+        },
+    )?;
+    types.func_wrap_async(
+        "[method]descriptor.link-at",
+        |mut store: StoreContextMut<'_, HostState>,
+         (fd, flags, old, new_fd, new): (
+            Resource<Descriptor>,
+            PathFlags,
+            String,
+            Resource<Descriptor>,
+            String,
+        )| {
+            Box::new(async move {
+                let state = store.data_mut();
+                let log = state.audit();
+                let target = format!(
+                    "link {} to {}",
+                    log.full_path(new_fd.rep(), &new),
+                    log.full_path(fd.rep(), &old)
+                );
+                let result = state
+                    .filesystem()
+                    .link_at(fd, flags, old, new_fd, new)
+                    .await;
+                Ok((state.log_fs(target, result)?,)) as wasmtime::Result<(Result<(), ErrorCode>,)>
             })
         },
     )

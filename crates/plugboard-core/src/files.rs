@@ -1,0 +1,251 @@
+//! Reading and writing the files a user points Plugboard at, safely.
+//!
+//! Reads take regular files only, up to a stated size: a path to `/dev/zero`, a FIFO or a
+//! directory is refused before a byte is read, and a file that grows while it is read is cut off
+//! at the bound rather than filling memory. Writes are atomic: a temporary file beside the
+//! target, renamed over it, so no reader ever sees half a file.
+
+use std::fs::File;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+/// The largest component file Plugboard reads: 512 MiB. The largest components in use
+/// (componentize-py's, with a whole interpreter inside) are about 20 MB.
+pub const MAX_COMPONENT_BYTES: u64 = 512 << 20;
+/// The largest project file Plugboard reads: 16 MiB.
+pub const MAX_PROJECT_BYTES: u64 = 16 << 20;
+/// The largest file fed to a guest's stdin: 64 MiB (it is held in memory for the run).
+pub const MAX_STDIN_BYTES: u64 = 64 << 20;
+
+/// Why a file could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// The file could not be opened or read.
+    #[error("cannot read `{}`: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What the operating system said.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Not a regular file: a directory, a device such as `/dev/zero`, a FIFO or a socket.
+    #[error("`{}` is not a regular file ({kind}): name a file", path.display())]
+    NotAFile {
+        /// The path.
+        path: PathBuf,
+        /// What it is instead.
+        kind: &'static str,
+    },
+    /// Larger than the bound for its kind of file.
+    #[error("`{}` is too large: {size} bytes, the most a {what} may have is {limit} bytes", path.display())]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Its size (or the size it had grown to when reading stopped).
+        size: u64,
+        /// The bound.
+        limit: u64,
+        /// What kind of file it was read as (`component`, `project file`, …).
+        what: &'static str,
+    },
+}
+
+impl ReadError {
+    /// The operating system's error, when that is what went wrong.
+    pub fn io_error(&self) -> Option<&std::io::Error> {
+        match self {
+            Self::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+/// Reads the regular file at `path`, refusing anything else and anything larger than `limit`
+/// bytes (`what` names the kind of file in the message) before reading it.
+///
+/// # Errors
+/// [`ReadError::NotAFile`], [`ReadError::TooLarge`] or [`ReadError::Io`].
+pub fn read_bounded(path: &Path, limit: u64, what: &'static str) -> Result<Vec<u8>, ReadError> {
+    let io = |source| ReadError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = open_regular(path)?;
+    let size = file.metadata().map_err(io)?.len();
+    let too_large = |size| ReadError::TooLarge {
+        path: path.to_path_buf(),
+        size,
+        limit,
+        what,
+    };
+    if size > limit {
+        return Err(too_large(size));
+    }
+    // The size may change while reading: take one byte more than the bound to notice.
+    let capacity = usize::try_from(size).unwrap_or(0);
+    let mut bytes = Vec::with_capacity(capacity);
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(io)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+/// Opens `path` for reading if it is a regular file (following symbolic links).
+///
+/// # Errors
+/// [`ReadError::NotAFile`] or [`ReadError::Io`].
+pub fn open_regular(path: &Path) -> Result<File, ReadError> {
+    let io = |source| ReadError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    // Look before opening: opening a FIFO for reading blocks until a writer appears.
+    let kind = std::fs::metadata(path).map_err(io)?.file_type();
+    if !kind.is_file() {
+        return Err(ReadError::NotAFile {
+            path: path.to_path_buf(),
+            kind: describe(&kind),
+        });
+    }
+    let file = File::open(path).map_err(io)?;
+    // The path may have been swapped between the look and the open: look at what was opened.
+    let opened = file.metadata().map_err(io)?.file_type();
+    if !opened.is_file() {
+        return Err(ReadError::NotAFile {
+            path: path.to_path_buf(),
+            kind: describe(&opened),
+        });
+    }
+    Ok(file)
+}
+
+fn describe(kind: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a FIFO";
+        }
+        if kind.is_char_device() {
+            return "a character device";
+        }
+        if kind.is_block_device() {
+            return "a block device";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+    }
+    if kind.is_dir() {
+        "a directory"
+    } else {
+        "not a file"
+    }
+}
+
+/// How much a write promises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Durability {
+    /// Flushed to disk, file and folder, before the call returns: survives a power cut (what the
+    /// user made: projects).
+    Durable,
+    /// Renamed into place without waiting for the disk (what can be made again: composed
+    /// components, compiled code). Readers still never see half a file.
+    Replaceable,
+}
+
+/// Writes `bytes` to a temporary file beside `path` and renames it over `path`, so no reader ever
+/// sees half a file. A file written over keeps its permissions. [`Durability::Durable`] also
+/// syncs the file before the rename and the folder after it, so the rename itself is on disk.
+pub(crate) fn write_atomically(
+    path: &Path,
+    bytes: &[u8],
+    durability: Durability,
+) -> std::io::Result<()> {
+    let dir = crate::project::parent_dir(path);
+    let mut temp = tempfile::NamedTempFile::new_in(&dir)?;
+    temp.write_all(bytes)?;
+    if let Ok(existing) = std::fs::metadata(path) {
+        temp.as_file().set_permissions(existing.permissions())?;
+    }
+    if durability == Durability::Durable {
+        temp.as_file().sync_all()?;
+    }
+    temp.persist(path).map_err(|e| e.error)?;
+    if durability == Durability::Durable {
+        sync_dir(&dir)?;
+    }
+    Ok(())
+}
+
+/// Makes a rename in `dir` durable (a directory is synced through a handle opened on it).
+fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        File::open(dir)?.sync_all()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn devices_fifos_and_folders_are_refused_before_reading() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        for path in [Path::new("/dev/zero"), dir.path()] {
+            let error = read_bounded(path, 1 << 20, "component").expect_err("refused");
+            assert!(matches!(error, ReadError::NotAFile { .. }), "{error}");
+        }
+        #[cfg(unix)]
+        {
+            let fifo = dir.path().join("fifo");
+            let status = std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .expect("mkfifo runs");
+            assert!(status.success());
+            // Opening a FIFO would block this test forever: it must be refused first.
+            let error = read_bounded(&fifo, 1 << 20, "component").expect_err("refused");
+            assert!(error.to_string().contains("a FIFO"), "{error}");
+        }
+    }
+
+    #[test]
+    fn a_file_over_the_bound_is_refused_by_its_size() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let path = dir.path().join("big.wasm");
+        let file = File::create(&path).expect("create");
+        // Sparse: 50 GB that take no disk space, and must not be allocated either.
+        file.set_len(50 << 30).expect("set_len");
+        let error = read_bounded(&path, MAX_COMPONENT_BYTES, "component").expect_err("refused");
+        assert!(
+            matches!(error, ReadError::TooLarge { size, .. } if size == 50 << 30),
+            "{error}"
+        );
+        std::fs::write(&path, b"12345").expect("write");
+        assert_eq!(read_bounded(&path, 5, "x").expect("fits"), b"12345");
+        assert!(read_bounded(&path, 4, "x").is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_written_over_keeps_its_permissions() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let path = dir.path().join("p.json");
+        std::fs::write(&path, b"old").expect("write");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).expect("chmod");
+        write_atomically(&path, b"new", Durability::Durable).expect("written");
+        let mode = std::fs::metadata(&path).expect("meta").permissions().mode();
+        assert_eq!(mode & 0o777, 0o640);
+        assert_eq!(std::fs::read(&path).expect("read"), b"new");
+    }
+}

@@ -1,0 +1,73 @@
+//! The environment, the arguments and stdin in the capability log: what a guest read of what
+//! the host granted, logged once per node (guests ask again and again), denied when nothing was
+//! granted. The variables are named, never their values.
+
+use wasmtime::StoreContextMut;
+use wasmtime::component::{Linker, Resource};
+use wasmtime_wasi::cli::WasiCliView;
+use wasmtime_wasi::p2::DynInputStream;
+use wasmtime_wasi::p2::bindings::cli::{environment, stdin};
+
+use super::instance;
+use crate::run::host::HostState;
+
+pub(super) fn add_to_linker(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
+    let mut env = linker.instance(&instance("wasi:cli/environment"))?;
+    env.func_wrap(
+        "get-environment",
+        |mut store: StoreContextMut<'_, HostState>,
+         (): ()|
+         -> wasmtime::Result<(Vec<(String, String)>,)> {
+            let state = store.data_mut();
+            let vars = environment::Host::get_environment(&mut state.cli())?;
+            if state.audit().first("environment") {
+                let target = if vars.is_empty() {
+                    "environment: no variables granted".to_string()
+                } else {
+                    let names: Vec<&str> = vars.iter().map(|(k, _)| k.as_str()).collect();
+                    format!("environment: {}", names.join(", "))
+                };
+                state.log_capability("wasi:cli/environment", target, !vars.is_empty(), "env");
+            }
+            Ok((vars,))
+        },
+    )?;
+    env.func_wrap(
+        "get-arguments",
+        |mut store: StoreContextMut<'_, HostState>, (): ()| -> wasmtime::Result<(Vec<String>,)> {
+            let state = store.data_mut();
+            let args = environment::Host::get_arguments(&mut state.cli())?;
+            if state.audit().first("arguments") {
+                // The first argument is the program's name, which every guest gets.
+                let granted = args.get(1..).unwrap_or_default();
+                let target = if granted.is_empty() {
+                    "arguments: none granted".to_string()
+                } else {
+                    format!("arguments: {}", granted.join(" "))
+                };
+                state.log_capability("wasi:cli/environment", target, !granted.is_empty(), "env");
+            }
+            Ok((args,))
+        },
+    )?;
+    linker.instance(&instance("wasi:cli/stdin"))?.func_wrap(
+        "get-stdin",
+        |mut store: StoreContextMut<'_, HostState>,
+         (): ()|
+         -> wasmtime::Result<(Resource<DynInputStream>,)> {
+            let state = store.data_mut();
+            let stream = stdin::Host::get_stdin(&mut state.cli())?;
+            if state.audit().first("stdin") {
+                let granted = state.audit().stdin.clone();
+                let allowed = granted.is_some();
+                let target = match granted {
+                    Some(what) => format!("stdin: {what}"),
+                    None => "stdin: nothing granted".to_string(),
+                };
+                state.log_capability("wasi:cli/stdin", target, allowed, "stdin");
+            }
+            Ok((stream,))
+        },
+    )?;
+    Ok(())
+}
