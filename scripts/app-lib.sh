@@ -5,10 +5,11 @@
 APP_BIN="$CARGO_TARGET_DIR/debug/plugboard-app"
 export APP_BIN
 
-# Builds ui/dist, then the app with it embedded.
+# Builds ui/dist, then the app with it embedded. This dev build carries the test hook the
+# end-to-end tests drive (window.__PLUGBOARD_TEST__); a release build does not.
 build_app() {
   step "ui: build"
-  (cd "$ROOT/ui" && npx vite build --logLevel warn)
+  (cd "$ROOT/ui" && VITE_PLUGBOARD_TEST_HOOK=1 npx vite build --logLevel warn)
   step "app: build (dev profile, UI embedded)"
   cargo build --locked -p plugboard-app --features custom-protocol
 }

@@ -15,6 +15,15 @@ step "ui: eslint, prettier, tsc"
 step "ui: unit tests"
 (cd ui && npx vitest run)
 
+step "ui: a release build carries no test hook"
+release_ui="$(mktemp -d)"
+(cd ui && npx vite build --logLevel warn --outDir "$release_ui" --emptyOutDir)
+if grep -rq "__PLUGBOARD_TEST__" "$release_ui"; then
+  echo "the release UI build contains the test hook" >&2
+  exit 1
+fi
+rm -rf "$release_ui"
+
 build_app
 
 step "e2e: the real app under tauri-driver"
@@ -22,5 +31,8 @@ if [ -z "${DISPLAY:-}" ]; then
   start_xvfb :99 1920x1080
 fi
 port="${TAURI_DRIVER_PORT:-4444}"
+# The app remembers accepted grants under its config folder: the tests start from an empty one.
+PLUGBOARD_CONFIG_DIR="$(mktemp -d)"
+export PLUGBOARD_CONFIG_DIR
 start_tauri_driver "$port"
 (cd tests/e2e && PLUGBOARD_APP="$APP_BIN" PLUGBOARD_ROOT="$ROOT" TAURI_DRIVER_PORT="$port" npx vitest run)

@@ -108,7 +108,7 @@ export type Snapshot = {
     }[];
     wires: { from: { node: string; port: string }; to: { node: string; port: string } }[];
     exports: { node: string; export: string }[];
-    hostPosition?: { x: number; y: number } | null;
+    "host-position"?: { x: number; y: number } | null;
   };
   projectPath: string | null;
   dirty: boolean;

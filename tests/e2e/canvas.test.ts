@@ -261,9 +261,12 @@ describe("the canvas", () => {
       .move({ origin: header, x: 0, y: 160, duration: 200 })
       .up({ button: 0 })
       .perform();
-    await browser.waitUntil(async () => (await snapshot(browser)).project.hostPosition != null, {
-      timeout: WAIT,
-    });
+    await browser.waitUntil(
+      async () => (await snapshot(browser)).project["host-position"] != null,
+      {
+        timeout: WAIT,
+      },
+    );
     await hook(browser, "saveProjectAs", path);
     await browser.waitUntil(async () => !(await snapshot(browser)).dirty, { timeout: WAIT });
     const before = await snapshot(browser);
@@ -276,7 +279,7 @@ describe("the canvas", () => {
     expect(saved.nodes.every((n) => !n.component.startsWith("/"))).toBe(true);
     expect(saved.nodes[2]?.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(saved.exports).toEqual([{ node: "greeter", export: GREET }]);
-    expect(saved.hostPosition).toEqual(before.project.hostPosition);
+    expect(saved["host-position"]).toEqual(before.project["host-position"]);
 
     await browser.$('[data-testid="btn-new"]').click();
     await waitForCount(browser, NODES, 0);
@@ -290,7 +293,7 @@ describe("the canvas", () => {
       () =>
         document.querySelector('.react-flow__node[data-id="host"]')?.getAttribute("style") ?? "",
     );
-    const { x, y } = before.project.hostPosition ?? { x: NaN, y: NaN };
+    const { x, y } = before.project["host-position"] ?? { x: NaN, y: NaN };
     expect(hostAt).toContain(`translate(${x}px, ${y}px)`);
     expect(after.dirty).toBe(false);
     expect(await count(browser, `${nodeSel("greeter")} [data-testid="port"]`)).toBeGreaterThan(3);

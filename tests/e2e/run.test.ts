@@ -22,10 +22,10 @@ import {
   nodeSel,
   snapshot,
   startApp,
-  waitForView,
   waitUntilStill,
   writeRebuildableProject,
 } from "./app";
+import { ENDED, runHelpers } from "./runs";
 
 /** Compiling an 18 MB Python component on a cold cache takes a while on 2 cores. */
 const SLOW = 240_000;
@@ -34,97 +34,9 @@ let browser: Browser;
 const dir = mkdtempSync(join(tmpdir(), "plugboard-e2e-run-"));
 const project = (name: string) => resolve(ROOT, "projects", `${name}.plugboard.json`);
 
-/** The output pane's text: what the guest printed (its last lines). */
-async function output(): Promise<string> {
-  return browser.execute(() => document.querySelector('[data-testid="output"]')?.textContent ?? "");
-}
-
-/** Waits until the output pane shows `text`; returns all it shows. */
-async function waitForOutput(text: string): Promise<string> {
-  let last = "";
-  await browser
-    .waitUntil(
-      async () => {
-        last = await output();
-        return last.includes(text);
-      },
-      { timeout: WAIT },
-    )
-    .catch(() => {
-      throw new Error(
-        `the output never showed ${JSON.stringify(text)}; it ends ${last.slice(-400)}`,
-      );
-    });
-  return last;
-}
-
-/** The text content of the first element matching `selector`. */
-async function textOf(selector: string): Promise<string> {
-  return browser.execute((s: string) => document.querySelector(s)?.textContent ?? "", selector);
-}
-
-/** The status bar's words. */
-async function statusText(): Promise<string> {
-  return textOf('[data-testid="run-status"]');
-}
-
-async function status(): Promise<{ run: number; state: string; code: string | null }> {
-  const bar = browser.$('[data-testid="run-status"]');
-  return {
-    run: Number(await bar.getAttribute("data-run")),
-    state: (await bar.getAttribute("data-state")) ?? "",
-    code: await bar.getAttribute("data-code"),
-  };
-}
-
-const ENDED = [
-  "exited",
-  "trapped",
-  "timed-out",
-  "out-of-memory",
-  "out-of-fuel",
-  "stopped",
-  "failed",
-];
-
-/** Waits until the run after `after` is in one of `states`; returns how it stands. */
-async function waitForRun(after: number, states: string[], timeout = WAIT) {
-  let last = await status();
-  await browser.waitUntil(
-    async () => {
-      last = await status();
-      return last.run > after && states.includes(last.state);
-    },
-    {
-      timeout,
-      interval: 200,
-      timeoutMsg: `run ${after + 1} never reached ${states.join("/")}`,
-    },
-  );
-  return last;
-}
-
-/** Presses Run and waits for the run to end; returns how it ended. */
-async function run(timeout = WAIT) {
-  const before = (await status()).run;
-  await browser.$('[data-testid="btn-run"]').waitForEnabled({ timeout: WAIT });
-  await browser.$('[data-testid="btn-run"]').click();
-  const ended = await waitForRun(before, ENDED, timeout);
-  // The pane draws a frame later than the status bar: wait for the run's closing line.
-  const closing = ended.state === "failed" ? "── " : `── ${ended.state.replaceAll("-", " ")}`;
-  await waitForOutput(closing);
-  return ended;
-}
-
-async function open(path: string): Promise<void> {
-  await hook(browser, "openProject", path);
-  await browser.waitUntil(async () => (await snapshot(browser)).projectPath === path, {
-    timeout: WAIT,
-  });
-  await browser.$('[data-testid="host-node"]').waitForExist({ timeout: WAIT });
-  // Clicks may aim at nodes: wait until the view has fitted the project and stopped gliding.
-  await waitForView(browser);
-}
+const { output, waitForOutput, textOf, statusText, status, waitForRun, run, open } = runHelpers(
+  () => browser,
+);
 
 /** Clicks something on the canvas once it stands still (the view may still be gliding). */
 async function clickOnCanvas(selector: string): Promise<void> {

@@ -3,6 +3,7 @@ import { useEffect } from "react";
 
 import { Canvas } from "./canvas/Canvas";
 import { CompilePanel } from "./compile/CompilePanel";
+import { ConsentDialog } from "./consent/ConsentDialog";
 import { HelpOverlay } from "./help/HelpOverlay";
 import { appWindow } from "./ipc";
 import { LibraryPanel } from "./library/LibraryPanel";
@@ -87,6 +88,7 @@ function Shell() {
       </div>
       <StatusBar />
       <HelpOverlay />
+      <ConsentDialog />
     </div>
   );
 }

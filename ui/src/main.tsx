@@ -18,7 +18,9 @@ const store = createAppStore({
   output: outputSink,
 });
 installStore(store);
-installTestHook(store);
+// Only in builds made for the end-to-end tests (scripts/app-lib.sh sets it): a release build
+// carries no test hook.
+if (import.meta.env.VITE_PLUGBOARD_TEST_HOOK === "1") installTestHook(store);
 
 const root = document.getElementById("root");
 if (root) {

@@ -3,12 +3,12 @@ import { useShallow } from "zustand/react/shallow";
 
 import type { CapabilityProfile } from "../ipc/bindings/CapabilityProfile";
 import type { CapabilityToggle } from "../ipc/bindings/CapabilityToggle";
-import type { Limits } from "../ipc/bindings/Limits";
 import type { StdinSource } from "../ipc/bindings/StdinSource";
 import { useApp } from "../store";
 import {
   PROJECT_SCOPE,
   fullLimits,
+  type FullLimits,
   grants,
   hasOwnGrants,
   scopeProfile,
@@ -57,22 +57,48 @@ function parseHosts(text: string): string[] {
     .filter(Boolean);
 }
 
-/** The allow-list as typed (a trailing comma stays while typing), committed as a list. */
+/** The allow-list as typed (a trailing comma stays while typing), committed as a list once the
+ * engine has checked every entry; a malformed entry is refused with the reason. */
 function HostsInput(props: { hosts: string[]; onChange: (hosts: string[]) => void }) {
+  const check = useApp((s) => s.checkHttpHosts);
   const [text, setText] = useState(props.hosts.join(", "));
+  const [committed, setCommitted] = useState(props.hosts.join(","));
+  const [problem, setProblem] = useState<string | null>(null);
+  const latest = useRef(0);
   // Edited elsewhere (undo, another project): show that instead.
-  if (parseHosts(text).join(",") !== props.hosts.join(",")) setText(props.hosts.join(", "));
+  if (props.hosts.join(",") !== committed) {
+    setCommitted(props.hosts.join(","));
+    setText(props.hosts.join(", "));
+    setProblem(null);
+  }
   return (
-    <input
-      data-testid="cap-http-hosts"
-      placeholder="example.com, 127.0.0.1:8080"
-      value={text}
-      spellCheck={false}
-      onChange={(e) => {
-        setText(e.target.value);
-        props.onChange(parseHosts(e.target.value));
-      }}
-    />
+    <>
+      <input
+        data-testid="cap-http-hosts"
+        placeholder="example.com, 127.0.0.1:8080"
+        value={text}
+        spellCheck={false}
+        aria-invalid={problem !== null}
+        onChange={(e) => {
+          setText(e.target.value);
+          const hosts = parseHosts(e.target.value);
+          const seq = ++latest.current;
+          void check(hosts).then((error) => {
+            if (seq !== latest.current) return;
+            setProblem(error);
+            if (error === null) {
+              setCommitted(hosts.join(","));
+              props.onChange(hosts);
+            }
+          });
+        }}
+      />
+      {problem !== null && (
+        <p className="field-problem" data-testid="cap-http-hosts-problem">
+          {problem}
+        </p>
+      )}
+    </>
   );
 }
 
@@ -123,7 +149,7 @@ export function CapabilitiesPanel() {
     s.edit((p) => withProfile(p, scope, next), field ? `${key}:${field}` : undefined);
   };
   const limits = fullLimits(s.project.limits);
-  const setLimits = (next: Limits, field: string) => {
+  const setLimits = (next: FullLimits, field: string) => {
     s.edit((p) => ({ ...p, limits: sparseLimits(next) }), `limits:${field}`);
   };
 
@@ -460,7 +486,8 @@ export function CapabilitiesPanel() {
               type="number"
               min={0}
               data-testid="limit-memory"
-              placeholder="none"
+              placeholder="1024"
+              title="Every memory and table of every node of a run together (of each request, when serving); 1024 MiB when empty"
               value={
                 limits["max-memory-bytes"] === null ? "" : limits["max-memory-bytes"] / 1048576
               }
@@ -487,6 +514,27 @@ export function CapabilitiesPanel() {
             />
             <span className="muted">units</span>
           </label>
+          <label className="field-row">
+            <span className="field-label">Requests</span>
+            <input
+              type="number"
+              min={1}
+              data-testid="limit-requests"
+              placeholder="16"
+              title="When serving: how many requests run at once (each with the memory limit); more wait"
+              value={limits["max-requests"] ?? ""}
+              onChange={(e) => {
+                const count = parseLimit(e.target.value, 1);
+                if (count !== undefined)
+                  setLimits({ ...limits, "max-requests": count }, "requests");
+              }}
+            />
+            <span className="muted">at once</span>
+          </label>
+          <p className="muted hint">
+            Memory counts every memory and table of every node together; a server applies the
+            timeout and the memory to each request.
+          </p>
         </Section>
       )}
     </div>

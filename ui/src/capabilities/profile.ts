@@ -156,23 +156,28 @@ export function withOwnGrants(project: Project, node: string, own: boolean): Pro
   };
 }
 
+/** Every limit, each a number or `null` when unset: what the panel edits. */
+export type FullLimits = { [K in keyof Limits]-?: number | null };
+
 /** `limits` with every field present. */
-export function fullLimits(limits: Limits | null | undefined): Limits {
-  const l: Partial<Limits> = limits ?? {};
+export function fullLimits(limits: Limits | null | undefined): FullLimits {
+  const l = limits ?? {};
   return {
     "timeout-ms": l["timeout-ms"] ?? null,
     "max-memory-bytes": l["max-memory-bytes"] ?? null,
     fuel: l.fuel ?? null,
+    "max-requests": l["max-requests"] ?? null,
   };
 }
 
 /** `limits` as the engine writes them (unset limits left out). */
-export function sparseLimits(limits: Limits): Limits {
-  const out: Partial<Limits> = {};
+export function sparseLimits(limits: FullLimits): Limits {
+  const out: Limits = {};
   if (limits["timeout-ms"] !== null) out["timeout-ms"] = limits["timeout-ms"];
   if (limits["max-memory-bytes"] !== null) out["max-memory-bytes"] = limits["max-memory-bytes"];
   if (limits.fuel !== null) out.fuel = limits.fuel;
-  return out as Limits;
+  if (limits["max-requests"] !== null) out["max-requests"] = limits["max-requests"];
+  return out;
 }
 
 /** The next free guest path for a granted folder: `/data`, `/data2`, … */

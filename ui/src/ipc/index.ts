@@ -11,6 +11,7 @@ import type { ComponentDetails } from "./bindings/ComponentDetails";
 import type { ComponentInfo } from "./bindings/ComponentInfo";
 import type { ComponentReload } from "./bindings/ComponentReload";
 import type { FilesChanged } from "./bindings/FilesChanged";
+import type { GrantReview } from "./bindings/GrantReview";
 import type { InvokeRequest } from "./bindings/InvokeRequest";
 import type { InvokeStarted } from "./bindings/InvokeStarted";
 import type { NodeLoad } from "./bindings/NodeLoad";
@@ -91,6 +92,13 @@ export const engine = {
       request,
       events: channel(on),
     }),
+  reviewGrants: (project: Project, projectPath: string | null) =>
+    call<GrantReview>("review_grants", { project, projectPath }),
+  acceptGrants: (project: Project, projectPath: string | null) =>
+    call<null>("accept_grants", { project, projectPath }),
+  acceptGrantEdit: (before: Project, after: Project, projectPath: string | null) =>
+    call<null>("accept_grant_edit", { before, after, projectPath }),
+  checkHttpHost: (entry: string) => call<null>("check_http_host", { entry }),
   stopRun: (id: RunId) => call<null>("stop_run", { id }),
   swapServedProject: (id: RunId, project: Project, projectPath: string | null, mode: RunMode) =>
     call<null>("swap_served_project", { id, project, projectPath, mode }),

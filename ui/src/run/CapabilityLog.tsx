@@ -49,8 +49,14 @@ export function CapabilityLog() {
                 data-target={attempt.target}
                 data-allowed={attempt.allowed}
                 data-origin={origin}
+                data-count={attempt.count}
               >
                 <span className="verdict">{attempt.allowed ? "✔ allowed" : "✗ denied"}</span>
+                {attempt.count > 1 && (
+                  <span className="cap-count" title="the same attempt, repeated">
+                    {attempt.count.toLocaleString("en")} ×
+                  </span>
+                )}
                 {node !== null && <span className="cap-node">{node}</span>}
                 <code className="cap-interface">{attempt.interface.replace(/^wasi:/, "")}</code>
                 <code className="cap-target">{attempt.target}</code>

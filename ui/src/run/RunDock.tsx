@@ -13,7 +13,9 @@ export function RunDock() {
       tab: s.dockTab,
       setTab: s.setDockTab,
       rows: s.capabilityLog.length,
-      denied: s.capabilityLog.filter((r) => !r.attempt.allowed).length,
+      denied: s.capabilityLog
+        .filter((r) => !r.attempt.allowed)
+        .reduce((sum, r) => sum + r.attempt.count, 0),
       requests: s.requestLog.length,
     })),
   );

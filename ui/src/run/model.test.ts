@@ -33,13 +33,25 @@ describe("a run's status", () => {
     );
     expect(text({ type: "timed-out", afterMs: 2000 })).toContain("Timed out after 2.0 s");
     expect(
-      text({ type: "out-of-memory", limitBytes: 64 << 20, requestedBytes: 128 << 20 }),
-    ).toContain("Out of memory: a memory tried to grow to 128.0 MiB, the limit is 64.0 MiB");
+      text({
+        type: "out-of-memory",
+        limitBytes: 64 << 20,
+        requestedBytes: 72 << 20,
+        grew: "table",
+        sizeBytes: 16 << 20,
+      }),
+    ).toContain(
+      "Out of memory: a table tried to grow to 16.0 MiB, taking the run's memory to 72.0 MiB; the limit is 64.0 MiB",
+    );
     expect(statusOf(reduceRun(base, { type: "stopped" }, 500), 500)).toMatchObject({
       state: "stopped",
       tone: "warn",
     });
-    const fallback = reduceRun(base, { type: "link-fallback", reason: "a resource" }, 1);
+    const fallback = reduceRun(
+      base,
+      { type: "link-fallback", reason: "a resource", grants: "every node keeps its own" },
+      1,
+    );
     expect(fallback.fallback).toBe("a resource");
     expect(fallback.compile.total).toBe(1);
   });

@@ -57,6 +57,17 @@ export type RunInfo = {
 
 export type LogRow = { key: number; origin: MainRunKind | "invoke"; attempt: CapabilityAttempt };
 
+/** Whether two log rows are the same attempt, repeated (then one row counts both). */
+export function sameAttempt(a: LogRow, b: LogRow): boolean {
+  return (
+    a.origin === b.origin &&
+    a.attempt.node === b.attempt.node &&
+    a.attempt.interface === b.attempt.interface &&
+    a.attempt.target === b.attempt.target &&
+    a.attempt.allowed === b.attempt.allowed
+  );
+}
+
 export type RequestRow = {
   key: string;
   id: number;
@@ -224,7 +235,7 @@ export function endText(end: TerminalEvent): string {
     case "timed-out":
       return `timed out after ${formatElapsed(end.afterMs)}`;
     case "out-of-memory":
-      return `out of memory: a memory tried to grow to ${formatBytes(end.requestedBytes)}, the limit is ${formatBytes(end.limitBytes)}`;
+      return `out of memory: a ${end.grew} tried to grow to ${formatBytes(end.sizeBytes)}, taking the run's memory to ${formatBytes(end.requestedBytes)}; the limit is ${formatBytes(end.limitBytes)} for all memories and tables together`;
     case "out-of-fuel":
       return `out of fuel after ${end.fuel} units`;
     case "stopped":

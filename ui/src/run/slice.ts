@@ -23,6 +23,7 @@ import {
   modeText,
   newRun,
   reduceRun,
+  sameAttempt,
   type BackgroundCompile,
   type InvokeInfo,
   type InvokeTarget,
@@ -143,7 +144,19 @@ export function createRunSlice(set: Set, get: Get, deps: Deps): RunState & RunAc
       }
       if (event.type === "capability") {
         const origin = item.to === "invoke" ? "invoke" : (run?.kind ?? "run");
-        logRows.push({ key: nextRow++, origin, attempt: event });
+        const row: LogRow = { key: nextRow++, origin, attempt: event };
+        // The same attempt again (the engine counted repeats within a batch): one row counts all.
+        const latest = logRows.length > 0 ? logRows[logRows.length - 1] : capabilityLog[0];
+        if (latest && sameAttempt(latest, row)) {
+          const merged = {
+            ...latest,
+            attempt: { ...latest.attempt, count: latest.attempt.count + event.count },
+          };
+          if (logRows.length > 0) logRows[logRows.length - 1] = merged;
+          else capabilityLog = [merged, ...capabilityLog.slice(1)];
+        } else {
+          logRows.push(row);
+        }
       }
       if (item.to === "invoke") {
         if (invoke?.seq === item.seq) invoke = invokeAfter(invoke, event);
@@ -164,7 +177,12 @@ export function createRunSlice(set: Set, get: Get, deps: Deps): RunState & RunAc
         deps.output.note(`── could not swap: ${event.message}`);
       }
       if (event.type === "link-fallback") {
-        deps.output.note(`── fell back to a fused run: ${event.reason}`);
+        deps.output.note(`── fell back to a fused run: ${event.reason}; ${event.grants}`);
+      }
+      if (event.type === "attempts-dropped") {
+        deps.output.note(
+          `── ${event.count} capability attempts left out of the log (too many, too fast)`,
+        );
       }
       if (event.type === "output-dropped") {
         deps.output.note(
@@ -193,6 +211,7 @@ export function createRunSlice(set: Set, get: Get, deps: Deps): RunState & RunAc
 
   async function startMain(kind: MainRunKind, address: string | null) {
     if (isActive(get().run)) return;
+    if (!(await get().ensureConsent())) return;
     const { project, projectPath, runMode } = get();
     const seq = nextSeq++;
     const run = newRun(seq, kind, runMode, project.nodes.length, Date.now());
@@ -272,6 +291,7 @@ export function createRunSlice(set: Set, get: Get, deps: Deps): RunState & RunAc
     async swapServer() {
       const { run, project, projectPath, runMode } = get();
       if (run?.kind !== "serve" || run.phase !== "serving" || run.id === null) return;
+      if (!(await get().ensureConsent())) return;
       set({ reload: null, run: { ...run, swapping: true } });
       deps.output.note("── swapping in the new code: requests in flight finish on the old");
       try {
@@ -285,6 +305,7 @@ export function createRunSlice(set: Set, get: Get, deps: Deps): RunState & RunAc
 
     async invokeFunction(target, args, constructorArgs) {
       if (get().invoke?.state === "running") return;
+      if (!(await get().ensureConsent())) return;
       const { project, projectPath, runMode } = get();
       const seq = nextSeq++;
       set({

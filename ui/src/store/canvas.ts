@@ -127,7 +127,7 @@ export function createCanvasSlice(set: Set, get: Get, deps: Deps): CanvasState &
           {
             ...project,
             nodes: positions,
-            ...(host ? { hostPosition: rounded(host) } : {}),
+            ...(host ? { "host-position": rounded(host) } : {}),
           },
           { compile: get().compile },
         );
@@ -303,7 +303,7 @@ export function createCanvasSlice(set: Set, get: Get, deps: Deps): CanvasState &
             const p = positions.get(n.id);
             return p ? { ...n, position: rounded(p) } : n;
           }),
-          ...(host ? { hostPosition: rounded(host) } : {}),
+          ...(host ? { "host-position": rounded(host) } : {}),
         },
         { compile: get().compile, fitRequest: get().fitRequest + 1 },
       );

@@ -9,6 +9,7 @@ import {
   type GrantScope,
 } from "../capabilities/profile";
 import type { CapabilityToggle } from "../ipc/bindings/CapabilityToggle";
+import { toAppError } from "../ipc/errors";
 import type { Deps } from "./index";
 import { storeHelpers, type Get, type Set } from "./shared";
 
@@ -30,6 +31,9 @@ export type GrantsActions = {
   /** Feeds the host file `path` to stdin in `scope`'s grants. */
   setStdinFile: (scope: GrantScope, path: string) => void;
   requestStdinFile: (scope: GrantScope) => Promise<void>;
+  /** What is wrong with the first malformed HTTP allow-list entry, as the engine says; `null`
+   * when every entry is a host or `host:port`. */
+  checkHttpHosts: (hosts: string[]) => Promise<string | null>;
 };
 
 export function createGrantsSlice(set: Set, get: Get, deps: Deps): GrantsState & GrantsActions {
@@ -94,6 +98,17 @@ export function createGrantsSlice(set: Set, get: Get, deps: Deps): GrantsState &
     async requestStdinFile(scope) {
       const path = await deps.dialogs.pickStdinFile();
       if (path) get().setStdinFile(scope, path);
+    },
+
+    async checkHttpHosts(hosts) {
+      for (const host of hosts) {
+        try {
+          await deps.engine.checkHttpHost(host);
+        } catch (error) {
+          return toAppError(error).message;
+        }
+      }
+      return null;
     },
   };
 }

@@ -7,6 +7,7 @@ import { createStore, type StoreApi } from "zustand/vanilla";
 import type { engine as realEngine, dialogs as realDialogs } from "../ipc";
 import type { Box, Link, Point } from "../graph/layout";
 import type { OutputSink } from "../output/sink";
+import { createConsentSlice, type ConsentActions, type ConsentState } from "../consent/slice";
 import { createRunSlice, type RunActions, type RunState } from "../run/slice";
 import { createCanvasSlice, type CanvasActions, type CanvasState } from "./canvas";
 import { createCompileSlice, type CompileActions, type CompileSliceState } from "./compile";
@@ -28,13 +29,19 @@ export type Deps = {
   output: Pick<OutputSink, "clear" | "write" | "note">;
 };
 
-export type AppState = ProjectState & CanvasState & CompileSliceState & PanelsState & GrantsState;
+export type AppState = ProjectState &
+  CanvasState &
+  CompileSliceState &
+  PanelsState &
+  GrantsState &
+  ConsentState;
 
 export type AppActions = ProjectActions &
   CanvasActions &
   CompileActions &
   PanelsActions &
-  GrantsActions;
+  GrantsActions &
+  ConsentActions;
 
 export type AppStore = AppState & AppActions & RunState & RunActions;
 
@@ -45,6 +52,7 @@ export function createAppStore(deps: Deps): StoreApi<AppStore> {
     ...createCompileSlice(set, get, deps),
     ...createPanelsSlice(set, get),
     ...createGrantsSlice(set, get, deps),
+    ...createConsentSlice(set, get, deps),
     ...createRunSlice(set, get, deps),
   }));
 }

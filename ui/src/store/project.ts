@@ -71,7 +71,7 @@ export function windowTitle(state: Pick<ProjectState, "project" | "savedJson" | 
 function emptyProject(): Project {
   // Replaced by the engine's own default as soon as the window starts (see `init`).
   return {
-    format: 1,
+    format: 2,
     nodes: [],
     wires: [],
     exports: [],

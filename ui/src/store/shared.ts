@@ -28,12 +28,13 @@ export function storeHelpers(set: Set, get: Get) {
       hostInterfaces: state.hostInterfaces,
       compileError: state.compile.state === "failed" ? state.compile.error : null,
     };
-    const host = state.project.hostPosition ?? state.hostPosition;
+    const host = state.project["host-position"] ?? state.hostPosition;
     return { ...patch, nodes: syncFlowNodes(state.nodes, input, host) };
   }
 
   /** Replaces the project with an edited one, as one undo step (or, with the same `coalesce`
-   * key as the step before, as part of that step). */
+   * key as the step before, as part of that step). Grants the edit adds are the user's: they
+   * count as accepted. */
   function commit(project: Project, extra: Partial<AppStore> = {}, coalesce?: string) {
     const { project: before, past, lastEdit } = get();
     const extend = coalesce !== undefined && coalesce === lastEdit && past.length > 0;
@@ -49,6 +50,7 @@ export function storeHelpers(set: Set, get: Get) {
         ...extra,
       }),
     );
+    get().noteGrantEdit(before, project);
   }
 
   function fail(error: AppError) {

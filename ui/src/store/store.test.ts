@@ -83,6 +83,10 @@ function fakeDeps() {
     runProject: vi.fn(() => Promise.resolve(7)),
     serveProject: vi.fn(() => Promise.resolve(8)),
     invokeFunction: vi.fn(() => Promise.resolve({ id: 9, call: "f()" })),
+    reviewGrants: vi.fn(() => Promise.resolve({ scopes: [] })),
+    acceptGrants: vi.fn(() => Promise.resolve(null)),
+    acceptGrantEdit: vi.fn(() => Promise.resolve(null)),
+    checkHttpHost: vi.fn(() => Promise.resolve(null)),
     stopRun: vi.fn(() => Promise.resolve(null)),
     swapServedProject: vi.fn(() => Promise.resolve(null)),
     precompile: vi.fn(() => Promise.resolve(10)),
@@ -280,25 +284,25 @@ describe("nodes, layout and compile", () => {
 
   it("keeps the Host node where it was dragged in the project, undoably", async () => {
     const { store } = await openedSeed();
-    expect(store.getState().project.hostPosition).toBeUndefined();
+    expect(store.getState().project["host-position"]).toBeUndefined();
     store
       .getState()
       .onNodesChange([
         { type: "position", id: HOST_ID, position: { x: -700.6, y: 120 }, dragging: false },
       ]);
-    expect(store.getState().project.hostPosition).toEqual({ x: -701, y: 120 });
+    expect(store.getState().project["host-position"]).toEqual({ x: -701, y: 120 });
     expect(isDirty(store.getState())).toBe(true);
     const host = store.getState().nodes.find((n) => n.id === HOST_ID);
     expect(host?.position).toEqual({ x: -701, y: 120 });
     store.getState().undo();
-    expect(store.getState().project.hostPosition).toBeUndefined();
+    expect(store.getState().project["host-position"]).toBeUndefined();
     expect(isDirty(store.getState())).toBe(false);
   });
 
   it("lays out every node, the host first", async () => {
     const { store } = await openedSeed();
     await store.getState().autoLayout();
-    expect(store.getState().project.hostPosition).toEqual({ x: 0, y: 0 });
+    expect(store.getState().project["host-position"]).toEqual({ x: 0, y: 0 });
     expect(store.getState().project.nodes.map((n) => n.position.x)).toEqual([500, 1000]);
   });
 
@@ -327,6 +331,17 @@ describe("running", () => {
           toggle: "inherit-network",
           atMs: 3,
           node: "consumer-app",
+          count: 1,
+        },
+        {
+          type: "capability",
+          interface: "wasi:sockets/tcp",
+          target: "connect 127.0.0.1:4000",
+          allowed: false,
+          toggle: "inherit-network",
+          atMs: 9,
+          node: "consumer-app",
+          count: 41,
         },
         { type: "exited", code: 0 },
       ];
@@ -340,8 +355,10 @@ describe("running", () => {
       const s = store.getState();
       expect(s.run?.phase).toBe("ended");
       expect(s.run?.end).toEqual({ type: "exited", code: 0 });
+      // The same attempt repeated is one row that counts them all.
       expect(s.capabilityLog).toHaveLength(1);
       expect(s.capabilityLog[0]?.attempt.node).toBe("consumer-app");
+      expect(s.capabilityLog[0]?.attempt.count).toBe(42);
       expect(deps.output.note).toHaveBeenLastCalledWith("── exited with code 0 (linked)");
     } finally {
       vi.useRealTimers();
@@ -389,6 +406,10 @@ describe("running", () => {
         }),
     );
     const running = store.getState().runProject();
+    // The grants are reviewed first; then the engine is asked, and has not answered yet.
+    await vi.waitFor(() => {
+      expect(deps.engine.runProject).toHaveBeenCalled();
+    });
     await store.getState().stopRun();
     expect(store.getState().run?.stopRequested).toBe(true);
     answer(42);
@@ -446,5 +467,51 @@ describe("running", () => {
     expect(store.getState().past).toHaveLength(1);
     store.getState().undo();
     expect(store.getState().project.capabilities.args).toEqual([]);
+  });
+
+  it("asks before a project's grants are used, and starts only once they are accepted", async () => {
+    const { store, deps } = await openedSeed();
+    const review = {
+      scopes: [
+        {
+          scope: { kind: "project" as const },
+          nodes: ["consumer-app"],
+          items: [{ kind: "network" as const }],
+        },
+      ],
+    };
+    deps.engine.reviewGrants = vi.fn(() => Promise.resolve(review));
+    const declined = store.getState().runProject();
+    await vi.waitFor(() => {
+      expect(store.getState().consent).toEqual(review);
+    });
+    store.getState().answerConsent(false);
+    await declined;
+    expect(deps.engine.runProject).not.toHaveBeenCalled();
+    expect(deps.engine.acceptGrants).not.toHaveBeenCalled();
+    expect(store.getState().consent).toBeNull();
+
+    const accepted = store.getState().runProject();
+    await vi.waitFor(() => {
+      expect(store.getState().consent).not.toBeNull();
+    });
+    store.getState().answerConsent(true);
+    await accepted;
+    expect(deps.engine.acceptGrants).toHaveBeenCalledTimes(1);
+    expect(deps.engine.runProject).toHaveBeenCalledTimes(1);
+  });
+
+  it("counts grants made in the window as accepted, and nothing else", async () => {
+    const { store, deps } = await openedSeed();
+    store.getState().toggleCapability({ kind: "project" }, "inherit-network");
+    await vi.waitFor(() => {
+      expect(deps.engine.acceptGrantEdit).toHaveBeenCalledTimes(1);
+    });
+    const [before, after] = vi.mocked(deps.engine.acceptGrantEdit).mock.calls[0] ?? [];
+    expect(before?.capabilities["inherit-network"]).toBe(false);
+    expect(after?.capabilities["inherit-network"]).toBe(true);
+    store.getState().requestFit();
+    store.getState().onNodesChange([]);
+    expect(deps.engine.acceptGrantEdit).toHaveBeenCalledTimes(1);
   });
 });
