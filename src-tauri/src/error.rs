@@ -187,8 +187,8 @@ impl From<StartError> for AppError {
             StartError::Compose(error) => Self::from(error),
             StartError::Grants { differ, .. } => {
                 let error = Self::new(ErrorKind::GrantsDiffer, message);
-                match differ.nodes.first() {
-                    Some((node, _)) => error.at(node, None),
+                match differ.nodes().first() {
+                    Some(node) => error.at(node, None),
                     None => error,
                 }
             }

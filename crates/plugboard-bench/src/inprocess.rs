@@ -27,6 +27,7 @@ pub fn run_all(bench: &mut Bench, plug_baseline: Option<(String, Duration)>) -> 
     let calls = if bench.quick { "1000" } else { "100000" };
     let (project, components) = two_providers(bench, "call-loop", "string-operations", &[calls])?;
     cross_node_calls(bench, &project, &components, calls)?;
+    stop_a_looping_request(bench)?;
     Ok(())
 }
 
@@ -223,6 +224,57 @@ fn cross_node_calls(
         target: None,
     });
     eprintln!("measured cross-node calls");
+    Ok(())
+}
+
+/// How long Stop takes to end a server whose one request spins forever in its handler: from
+/// Stop to the server's last event, every request's store gone (reported, never asserted).
+fn stop_a_looping_request(bench: &mut Bench) -> Result<()> {
+    use std::io::{Read, Write};
+    let cache = tempfile::TempDir::new()?;
+    let runtime = optimized_runtime(&cache)?;
+    let source =
+        plugboard_core::run::ComponentSource::from_file(&bench.sample("hostile-proxy-loop"))?;
+    let mut times = Vec::new();
+    for _ in 0..bench.runs.max(3) {
+        let request = plugboard_core::run::RunRequest::new(source.clone());
+        let mut handle = runtime.serve(request, "127.0.0.1:0".parse()?);
+        let address = loop {
+            match handle.next_blocking() {
+                Some(RunEvent::Serving { address }) => break address,
+                Some(RunEvent::Failed { message }) => bail!("cannot serve: {message}"),
+                Some(_) => {}
+                None => bail!("the server ended before serving"),
+            }
+        };
+        let client = std::thread::spawn(move || -> std::io::Result<()> {
+            let mut stream = std::net::TcpStream::connect(&address)?;
+            write!(stream, "GET /loop HTTP/1.1\r\nhost: {address}\r\n\r\n")?;
+            // Ends when the server stops and closes the connection.
+            let _ = stream.read_to_end(&mut Vec::new());
+            Ok(())
+        });
+        loop {
+            match handle.next_blocking() {
+                Some(RunEvent::Request { .. }) => break,
+                Some(_) => {}
+                None => bail!("the server ended before the request arrived"),
+            }
+        }
+        let started = Instant::now();
+        handle.stop();
+        while handle.next_blocking().is_some() {}
+        times.push(started.elapsed());
+        let _ = client.join();
+    }
+    bench.inprocess.push(InProcessRow {
+        case: "Stop a server whose request loops forever",
+        input: "hostile-proxy-loop, one request in flight".to_string(),
+        ours: Spread::of(times).context("no samples")?,
+        baseline: None,
+        target: None,
+    });
+    eprintln!("measured stopping a looping request");
     Ok(())
 }
 

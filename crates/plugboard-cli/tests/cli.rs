@@ -508,3 +508,26 @@ fn an_http_allow_list_is_trimmed_and_checked() {
     );
     server.join().expect("served");
 }
+
+#[test]
+fn a_fused_run_that_would_widen_a_nodes_grants_is_refused() {
+    let cache = TempDir::new().expect("temp");
+    // Something listening where probe-app connects: a fused run must not reach it at all.
+    let listener = std::net::TcpListener::bind("127.0.0.1:4000").ok();
+    let out = run(plugboard(&cache)
+        .args(["run", "--fused"])
+        .arg(project("per-node-grants.plugboard.json")));
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("one set of grants"), "{stderr}");
+    assert!(
+        stderr.contains("`probe-app` has the network")
+            && stderr.contains("`net-probe` has no network"),
+        "{stderr}"
+    );
+    assert!(text(&out.stdout).is_empty(), "nothing ran");
+    if let Some(listener) = listener {
+        listener.set_nonblocking(true).expect("nonblocking");
+        assert!(listener.accept().is_err(), "no connection was made");
+    }
+}

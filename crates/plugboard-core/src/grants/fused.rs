@@ -11,19 +11,38 @@ use crate::compose::NodeComponents;
 use crate::project::{NodeId, Project};
 use crate::run::{CapabilityProfile, CapabilityToggle};
 
-/// Why a project cannot run fused: two nodes that both reach a capability are granted it
-/// differently, so one set of grants would widen one of them (or narrow the other).
+/// Why a project cannot run fused: nodes that reach a capability are granted it differently,
+/// so one set of grants would widen some node's (or narrow another's).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "a fused run gives the whole composition one set of grants, but its nodes are granted {} differently: {}. Fused, one node would run with another's grants: run the project linked (each node keeps its own grants), or give these nodes the same grants",
-    toggle_name(*.toggle),
-    list(.nodes)
+    "a fused run gives the whole composition one set of grants, but its nodes are granted differently: {}. Fused, one node would run with another's grants: run the project linked (each node keeps its own grants), or give these nodes the same grants",
+    list(.differences)
 )]
 pub struct GrantsDiffer {
-    /// The capability they differ on.
+    /// Each capability the nodes differ on, in the order the window lists them.
+    pub differences: Vec<GrantDifference>,
+}
+
+/// One capability that nodes reaching it are granted differently.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GrantDifference {
+    /// The capability.
     pub toggle: CapabilityToggle,
     /// Each node that reaches it, with what it is granted.
     pub nodes: Vec<(NodeId, String)>,
+}
+
+impl GrantsDiffer {
+    /// Every node named, once, in order.
+    pub fn nodes(&self) -> Vec<&NodeId> {
+        let mut nodes: Vec<&NodeId> = Vec::new();
+        for (node, _) in self.differences.iter().flat_map(|d| &d.nodes) {
+            if !nodes.contains(&node) {
+                nodes.push(node);
+            }
+        }
+        nodes
+    }
 }
 
 fn toggle_name(toggle: CapabilityToggle) -> &'static str {
@@ -37,19 +56,27 @@ fn toggle_name(toggle: CapabilityToggle) -> &'static str {
     }
 }
 
-fn list(nodes: &[(NodeId, String)]) -> String {
-    nodes
+fn list(differences: &[GrantDifference]) -> String {
+    differences
         .iter()
-        .map(|(node, grant)| format!("`{node}` has {grant}"))
+        .map(|d| {
+            let nodes = d
+                .nodes
+                .iter()
+                .map(|(node, grant)| format!("`{node}` has {grant}"))
+                .collect::<Vec<_>>()
+                .join("; ");
+            format!("{} ({nodes})", toggle_name(d.toggle))
+        })
         .collect::<Vec<_>>()
-        .join("; ")
+        .join(", and ")
 }
 
 /// The profile a fused run of `project` must use so that every node gets exactly its own
 /// effective grants on everything it can reach.
 ///
 /// # Errors
-/// [`GrantsDiffer`] for the first capability two reaching nodes are granted differently.
+/// [`GrantsDiffer`] listing every capability nodes reaching it are granted differently.
 pub fn fused_profile(
     project: &Project,
     components: &NodeComponents,
@@ -66,6 +93,7 @@ pub fn fused_profile(
         })
         .collect();
     let mut fused = CapabilityProfile::default();
+    let mut differences = Vec::new();
     for toggle in ALL_TOGGLES {
         let granted: Vec<(&NodeId, &CapabilityProfile)> = reaching
             .iter()
@@ -76,7 +104,7 @@ pub fn fused_profile(
             continue;
         };
         if granted.iter().any(|(_, p)| !same_under(first, p, toggle)) {
-            return Err(GrantsDiffer {
+            differences.push(GrantDifference {
                 toggle,
                 nodes: granted
                     .iter()
@@ -86,5 +114,9 @@ pub fn fused_profile(
         }
         copy_under(&mut fused, first, toggle);
     }
-    Ok(fused)
+    if differences.is_empty() {
+        Ok(fused)
+    } else {
+        Err(GrantsDiffer { differences })
+    }
 }

@@ -16,7 +16,7 @@ mod fused;
 mod review;
 
 pub use consent::{ConsentError, ConsentStore};
-pub use fused::{GrantsDiffer, fused_profile};
+pub use fused::{GrantDifference, GrantsDiffer, fused_profile};
 pub use review::{GrantItem, GrantReview, GrantScope, ScopeRequest, review};
 
 use std::collections::BTreeSet;

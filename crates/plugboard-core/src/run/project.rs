@@ -42,8 +42,7 @@ pub enum StartError {
     Grants {
         /// Why it could not run linked, when a linked run was asked for.
         fallback: Option<String>,
-        /// Which nodes differ, and how.
-        #[source]
+        /// Which nodes differ, and how (said in this error's own message).
         differ: GrantsDiffer,
     },
 }

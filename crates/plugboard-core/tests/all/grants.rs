@@ -104,7 +104,7 @@ fn invoke(call: String) -> Operation {
 fn refused_nodes(result: Result<Outcome, StartError>) -> Vec<String> {
     match result {
         Err(StartError::Grants { differ, .. }) => {
-            differ.nodes.iter().map(|(n, _)| n.to_string()).collect()
+            differ.nodes().into_iter().map(|n| n.to_string()).collect()
         }
         Err(other) => panic!("refused for another reason: {other}"),
         Ok(outcome) => panic!("ran: {:?}", outcome.terminal()),
@@ -484,4 +484,77 @@ fn grant_paths_resolve_against_the_project_file() {
         .save(&other.join("p.plugboard.json"), Path::new("/"))
         .expect("saved");
     assert_eq!(saved.capabilities.dirs[0].host, Path::new("../scratch"));
+}
+
+#[test]
+fn a_fallback_to_fused_whose_nodes_grants_differ_is_refused_saying_both_reasons() {
+    use plugboard_core::compose::load_components;
+    use plugboard_core::project::{Node, Wire, WireEnd};
+
+    use crate::support::{component_from_wit, runtime, write_file};
+
+    let dir = tempfile::tempdir().expect("a temp dir");
+    // Both read the environment; the wire carries a resource, so the pair cannot run linked.
+    let wit = "package example:counter@0.1.0;
+        interface counter { resource tally { constructor(); bump: func() -> u32; } }
+        world provider { import wasi:cli/environment@0.2.6; export counter; }
+        world consumer { import wasi:cli/environment@0.2.6; import counter; export run: func(); }
+        package wasi:cli@0.2.6 {
+            interface environment { get-environment: func() -> list<tuple<string, string>>; }
+        }";
+    let mut project = Project::default();
+    for id in ["provider", "consumer"] {
+        let path = write_file(
+            dir.path(),
+            &format!("{id}.wasm"),
+            &component_from_wit(wit, id),
+        );
+        project.nodes.push(Node {
+            id: NodeId::new(id),
+            component: path,
+            sha256: None,
+            position: Default::default(),
+            capabilities: None,
+        });
+    }
+    let port = "example:counter/counter@0.1.0".to_string();
+    project.wires.push(Wire {
+        from: WireEnd {
+            node: NodeId::new("provider"),
+            port: port.clone(),
+        },
+        to: WireEnd {
+            node: NodeId::new("consumer"),
+            port,
+        },
+    });
+    node_grants(&mut project, "consumer").env = vec![EnvVar {
+        key: "TOKEN".into(),
+        value: "for the consumer only".into(),
+    }];
+    let components = load_components(&project, dir.path()).expect("components");
+    let (runtime, _cache) = runtime();
+    let refused = try_start(
+        &runtime,
+        &project,
+        &components,
+        RunMode::Linked,
+        invoke("run()".into()),
+        Some("consumer"),
+    );
+    let Err(
+        error @ StartError::Grants {
+            fallback: Some(_), ..
+        },
+    ) = refused
+    else {
+        panic!("expected a refusal after the fallback");
+    };
+    let message = error.to_string();
+    assert!(message.contains("cannot run linked"), "{message}");
+    assert!(message.contains("resource type `tally`"), "{message}");
+    assert!(
+        message.contains("`consumer` has variables TOKEN"),
+        "{message}"
+    );
 }

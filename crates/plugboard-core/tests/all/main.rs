@@ -2,6 +2,7 @@
 //! `sample-components/build.sh`) and real wasmtime. One binary, so it links once.
 
 mod compose;
+mod fuzz_corpus;
 mod grants;
 mod inspect;
 mod invoke;

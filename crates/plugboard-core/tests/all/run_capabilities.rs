@@ -136,6 +136,21 @@ fn escapes_are_blocked() {
         log.contains(&("open /data/../../../../etc/passwd".to_string(), false)),
         "{log:?}"
     );
+    // Links out of the granted folder are logged; a hard link to a file outside is never made,
+    // and nothing is read through a symbolic one.
+    assert!(
+        log.iter()
+            .any(|(target, _)| target == "symlink /data/escape-symlink to ../../../../etc/passwd"),
+        "{log:?}"
+    );
+    assert!(
+        log.contains(&(
+            "link /data/escape-hardlink to /data/../../../../etc/passwd".to_string(),
+            false
+        )),
+        "{log:?}"
+    );
+    assert!(!dir.path().join("escape-hardlink").exists());
 }
 
 /// A loopback listener that answers one line per connection and reports whether anyone came.
