@@ -7,7 +7,6 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use tempfile::TempDir;
 
-use crate::inprocess;
 use crate::measure::{Spread, Summary, measure};
 
 /// Which figure a ratio compares.
@@ -114,6 +113,7 @@ impl Bench {
         command
     }
 
+    /// Runs every whole-process case.
     pub fn run_all(&mut self) -> Result<()> {
         let seed = self.work("seed.wasm");
         let status = self
@@ -153,15 +153,18 @@ impl Bench {
             self.invoke(label, provider)?;
         }
         self.flood()?;
-        let recompose_baseline = self
-            .rows
+        Ok(())
+    }
+
+    /// The last `plug` case's peer and its median wall time: what recomposing in process is
+    /// held against.
+    pub fn plug_baseline(&self) -> Option<(String, std::time::Duration)> {
+        self.rows
             .iter()
             .rev()
             .find(|r| r.case == "plug")
             .and_then(|r| r.peer.as_ref())
-            .map(|(tool, s)| (tool.clone(), s.wall.median));
-        inprocess::run_all(self, recompose_baseline)?;
-        Ok(())
+            .map(|(tool, s)| (tool.clone(), s.wall.median))
     }
 
     fn inspect(&mut self, label: &str, file: &Path, target: Option<f64>) -> Result<()> {

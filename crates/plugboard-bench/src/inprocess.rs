@@ -242,7 +242,7 @@ fn stop_a_looping_request(bench: &mut Bench) -> Result<()> {
         let address = loop {
             match handle.next_blocking() {
                 Some(RunEvent::Serving { address }) => break address,
-                Some(RunEvent::Failed { message }) => bail!("cannot serve: {message}"),
+                Some(RunEvent::Failed { message, .. }) => bail!("cannot serve: {message}"),
                 Some(_) => {}
                 None => bail!("the server ended before serving"),
             }

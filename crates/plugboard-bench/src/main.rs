@@ -53,6 +53,8 @@ fn main() -> Result<()> {
     };
     let mut bench = cases::Bench::new(root, plugboard, runs, options.quick)?;
     bench.run_all()?;
+    let baseline = bench.plug_baseline();
+    inprocess::run_all(&mut bench, baseline)?;
     let text = report::markdown(&bench);
     print!("{text}");
     if let Some(out) = options.out {

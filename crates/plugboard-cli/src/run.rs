@@ -37,10 +37,11 @@ pub struct Grants {
     /// Feed this file to the guest's stdin.
     #[arg(long, value_name = "FILE")]
     stdin: Option<PathBuf>,
-    /// Stop the run after this long (5s, 250ms, 2m).
+    /// Stop the run after this long (5s, 250ms, 2m); a server stops each request after it.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     timeout: Option<std::time::Duration>,
-    /// The most linear memory a memory may grow to (64MiB, 1GiB).
+    /// The most guest memory the run may hold: every memory and table of every node together
+    /// (256MiB, 1GiB; MB and GB are powers of 1000). Default 1GiB.
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     max_memory: Option<u64>,
     /// Stop after this much fuel (≈ wasm instructions).
@@ -374,7 +375,7 @@ fn follow(mut handle: RunHandle, verbose: bool) -> u8 {
                 eprintln!("plugboard: stopped");
                 code = 130;
             }
-            RunEvent::Failed { message } => {
+            RunEvent::Failed { message, .. } => {
                 eprintln!("error: {message}");
                 code = 2;
             }

@@ -145,6 +145,35 @@ fn describe(kind: &std::fs::FileType) -> &'static str {
     }
 }
 
+/// The directory a project file lives in (`.` for a bare file name).
+pub fn parent_dir(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => absolutize(p),
+        _ => absolutize(Path::new(".")),
+    }
+}
+
+/// `path` made absolute against the current directory, without touching the file system
+/// otherwise (no symlink resolution: the user's paths stay the user's).
+pub(crate) fn absolutize(path: &Path) -> PathBuf {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    let mut out = PathBuf::new();
+    for part in joined.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 /// How much a write promises.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Durability {
@@ -164,7 +193,7 @@ pub(crate) fn write_atomically(
     bytes: &[u8],
     durability: Durability,
 ) -> std::io::Result<()> {
-    let dir = crate::project::parent_dir(path);
+    let dir = parent_dir(path);
     let mut temp = tempfile::NamedTempFile::new_in(&dir)?;
     temp.write_all(bytes)?;
     if let Ok(existing) = std::fs::metadata(path) {

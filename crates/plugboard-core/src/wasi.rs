@@ -6,6 +6,7 @@
 //! an import is matched by name and a semver-compatible version (`0.2.6` and `0.2.12` share the
 //! key `0.2`), so components built against any WASI 0.2 release are served.
 
+use semver::{Version, VersionReq};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -127,34 +128,28 @@ pub fn provided_by_host(import: &str) -> Option<HostInterface> {
         None => (import, None),
     };
     let (package, interface) = unversioned.split_once('/')?;
-    let wanted = compatibility_key(version?)?;
     INTERFACES
         .iter()
         .any(|(p, i, _)| *p == package && *i == interface)
         .then_some(())?;
-    (compatibility_key(HOST_WASI_VERSION)? == wanted).then_some(())?;
+    semver_compatible(version?, HOST_WASI_VERSION).then_some(())?;
     host_interfaces()
         .into_iter()
         .find(|h| h.package == package && h.interface == interface)
 }
 
-/// The part of a version that semver-compatible versions share, as wasmtime's linker uses it:
-/// `1` for `1.4.2`, `0.2` for `0.2.6`, the whole version for `0.0.x` and pre-releases.
-fn compatibility_key(version: &str) -> Option<String> {
-    if version.contains(['-', '+']) {
-        return Some(version.to_string());
-    }
-    let mut parts = version.split('.').map(|p| p.parse::<u64>().ok());
-    let (Some(Some(major)), Some(Some(minor)), Some(Some(_patch)), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return None;
+/// Whether two versions are semver-compatible as wasmtime's linker matches imports: the older
+/// one, as a caret requirement, admits the newer (`0.2.6` and `0.2.12`, `1.0.0` and `1.4.2`;
+/// `0.0.3` only itself; a pre-release only itself).
+pub(crate) fn semver_compatible(a: &str, b: &str) -> bool {
+    let (Ok(a), Ok(b)) = (Version::parse(a), Version::parse(b)) else {
+        return false;
     };
-    Some(match (major, minor) {
-        (0, 0) => version.to_string(),
-        (0, minor) => format!("0.{minor}"),
-        (major, _) => major.to_string(),
-    })
+    if !a.pre.is_empty() || !b.pre.is_empty() {
+        return a == b;
+    }
+    let (low, high) = if a <= b { (a, b) } else { (b, a) };
+    VersionReq::parse(&format!("^{low}")).is_ok_and(|caret| caret.matches(&high))
 }
 
 #[cfg(test)]
@@ -197,12 +192,17 @@ mod tests {
     }
 
     #[test]
-    fn compatibility_keys_follow_semver() {
-        assert_eq!(compatibility_key("1.4.2").as_deref(), Some("1"));
-        assert_eq!(compatibility_key("0.2.6").as_deref(), Some("0.2"));
-        assert_eq!(compatibility_key("0.0.3").as_deref(), Some("0.0.3"));
-        assert_eq!(compatibility_key("0.2.0-rc").as_deref(), Some("0.2.0-rc"));
-        assert_eq!(compatibility_key("zero"), None);
+    fn compatibility_follows_semver() {
+        assert!(semver_compatible("1.4.2", "1.0.0"));
+        assert!(semver_compatible("0.2.6", "0.2.12"));
+        assert!(semver_compatible("0.2.12", "0.2.0"));
+        assert!(!semver_compatible("0.2.6", "0.3.0"));
+        assert!(!semver_compatible("1.0.0", "2.0.0"));
+        assert!(semver_compatible("0.0.3", "0.0.3"));
+        assert!(!semver_compatible("0.0.3", "0.0.4"));
+        assert!(semver_compatible("0.2.0-rc", "0.2.0-rc"));
+        assert!(!semver_compatible("0.2.0-rc", "0.2.0"));
+        assert!(!semver_compatible("zero", "0.2.0"));
     }
 
     #[test]

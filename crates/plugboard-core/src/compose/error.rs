@@ -71,7 +71,7 @@ pub enum ComposeError {
     /// The wires form a cycle, which components cannot instantiate.
     #[error(
         "the wires form a cycle through {}: a component cannot (indirectly) import itself",
-        join(nodes)
+        path_text(nodes)
     )]
     Cycle {
         /// The nodes on the cycle.
@@ -132,7 +132,8 @@ fn list_available(available: &[String]) -> String {
     }
 }
 
-fn join(nodes: &[NodeId]) -> String {
+/// Nodes along a path, as messages write them: `` `a` → `b` → `a` ``.
+pub(crate) fn path_text(nodes: &[NodeId]) -> String {
     nodes
         .iter()
         .map(|n| format!("`{n}`"))

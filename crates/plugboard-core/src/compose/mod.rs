@@ -37,9 +37,9 @@ use wac_graph::{CompositionGraph, EncodeError, EncodeOptions, PackageId, Process
 pub use cache::ComponentCache;
 pub use components::{LoadedComponent, NodeComponents, load_components};
 pub use error::ComposeError;
+pub(crate) use error::path_text;
 pub use wac::to_wac;
 pub use wire::WireCheck;
-pub(crate) use wire::check_acyclic;
 
 use crate::files::Durability;
 use crate::inspect::skeleton::{origin, tagged_skeleton};

@@ -8,7 +8,7 @@ use ts_rs::TS;
 use super::graph::{Direction, Scratch, require_port};
 use super::{ComposeError, Composer, NodeComponents};
 use crate::inspect::PortKind;
-use crate::project::{NodeId, Project, Wire, WireEnd};
+use crate::project::{Project, Wire, WireEnd};
 
 /// The engine's answer to a proposed wire.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -99,7 +99,7 @@ impl Composer {
                 )
             });
         }
-        if reaches(project, &to.node, &from.node) {
+        if project.reaches(&to.node, &from.node) {
             return Err(format!(
                 "this wire would make a cycle: `{}` already feeds `{}`",
                 to.node, from.node
@@ -135,66 +135,10 @@ impl Composer {
     }
 }
 
-/// Whether `target` can be reached from `start` by following wires downstream.
-fn reaches(project: &Project, start: &NodeId, target: &NodeId) -> bool {
-    let mut stack = vec![start];
-    let mut seen = std::collections::HashSet::new();
-    while let Some(node) = stack.pop() {
-        if node == target {
-            return true;
-        }
-        if seen.insert(node) {
-            stack.extend(
-                project
-                    .wires
-                    .iter()
-                    .filter(|w| &w.from.node == node)
-                    .map(|w| &w.to.node),
-            );
-        }
-    }
-    false
-}
-
 /// Refuses projects whose wires form a cycle, naming the nodes on it.
 pub(crate) fn check_acyclic(project: &Project) -> Result<(), ComposeError> {
-    #[derive(Clone, Copy, PartialEq)]
-    enum Mark {
-        Active,
-        Done,
+    match project.wire_cycle() {
+        Some(nodes) => Err(ComposeError::Cycle { nodes }),
+        None => Ok(()),
     }
-    fn visit<'p>(
-        project: &'p Project,
-        node: &'p NodeId,
-        marks: &mut HashMap<&'p NodeId, Mark>,
-        path: &mut Vec<&'p NodeId>,
-    ) -> Option<Vec<NodeId>> {
-        match marks.get(node) {
-            Some(Mark::Done) => return None,
-            Some(Mark::Active) => {
-                let start = path.iter().position(|n| *n == node).unwrap_or(0);
-                let mut cycle: Vec<NodeId> = path[start..].iter().map(|n| (*n).clone()).collect();
-                cycle.push(node.clone());
-                return Some(cycle);
-            }
-            None => {}
-        }
-        marks.insert(node, Mark::Active);
-        path.push(node);
-        for wire in project.wires.iter().filter(|w| &w.from.node == node) {
-            if let Some(cycle) = visit(project, &wire.to.node, marks, path) {
-                return Some(cycle);
-            }
-        }
-        path.pop();
-        marks.insert(node, Mark::Done);
-        None
-    }
-    let mut marks = HashMap::new();
-    for node in &project.nodes {
-        if let Some(nodes) = visit(project, &node.id, &mut marks, &mut Vec::new()) {
-            return Err(ComposeError::Cycle { nodes });
-        }
-    }
-    Ok(())
 }

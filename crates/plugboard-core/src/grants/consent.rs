@@ -142,7 +142,7 @@ impl ConsentStore {
 fn project_key(file: &Path) -> String {
     std::fs::canonicalize(file)
         .unwrap_or_else(|_| {
-            crate::project::parent_dir(file).join(file.file_name().unwrap_or_default())
+            crate::files::parent_dir(file).join(file.file_name().unwrap_or_default())
         })
         .to_string_lossy()
         .into_owned()

@@ -6,7 +6,7 @@
 //! fused profile takes each capability from the nodes that reach it, and denies the ones none
 //! reaches; otherwise the run is refused, naming who differs and how.
 
-use super::{ALL_TOGGLES, copy_under, describe, effective, reachable, same_under};
+use super::{copy_under, describe, effective, reachable, same_under};
 use crate::compose::NodeComponents;
 use crate::project::{NodeId, Project};
 use crate::run::{CapabilityProfile, CapabilityToggle};
@@ -94,7 +94,7 @@ pub fn fused_profile(
         .collect();
     let mut fused = CapabilityProfile::default();
     let mut differences = Vec::new();
-    for toggle in ALL_TOGGLES {
+    for toggle in CapabilityToggle::ALL {
         let granted: Vec<(&NodeId, &CapabilityProfile)> = reaching
             .iter()
             .filter(|(_, toggles)| toggles.contains(&toggle))

@@ -130,13 +130,3 @@ pub(crate) fn copy_under(
         CapabilityToggle::Http => to.http = from.http.clone(),
     }
 }
-
-/// Every toggle, in the order the window lists them.
-pub const ALL_TOGGLES: [CapabilityToggle; 6] = [
-    CapabilityToggle::Env,
-    CapabilityToggle::Stdin,
-    CapabilityToggle::Dirs,
-    CapabilityToggle::InheritNetwork,
-    CapabilityToggle::AllowIpNameLookup,
-    CapabilityToggle::Http,
-];

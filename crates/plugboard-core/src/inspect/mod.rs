@@ -8,6 +8,7 @@ mod diff;
 mod docs;
 mod error;
 mod model;
+pub mod names;
 mod ports;
 mod shape;
 pub(crate) mod skeleton;
@@ -22,8 +23,8 @@ pub use diff::{ChangeKind, ComponentDiff, PortChange, diff};
 pub use docs::WitDocs;
 pub use error::InspectError;
 pub use model::{
-    ArtifactKind, ComponentInfo, ComponentRole, FunctionInfo, ParamInfo, Port, PortKind, TypeInfo,
-    ValueType,
+    ArtifactKind, ComponentInfo, ComponentRole, FunctionInfo, FunctionKind, ParamInfo, Port,
+    PortKind, TypeInfo, ValueType,
 };
 pub use shape::{CaseShape, FieldShape, TypeShape};
 

@@ -145,8 +145,12 @@ pub enum PortKind {
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct FunctionInfo {
-    /// The name as it is called: `reverse`, or `[method]file.read` for a resource method.
+    /// The name as it is called: `reverse`, or `[method]file.read` for a resource method (see
+    /// [`super::names`]).
     pub name: String,
+    /// What kind of function it is: free-standing, or a resource's constructor, method or
+    /// static function.
+    pub kind: FunctionKind,
     /// The resource the function belongs to, for constructors, methods and static functions.
     pub resource: Option<String>,
     /// The parameters in order.
@@ -157,6 +161,21 @@ pub struct FunctionInfo {
     pub signature: String,
     /// The doc comment.
     pub docs: Option<String>,
+}
+
+/// What kind of function: free-standing, or one of a resource's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+#[ts(export)]
+pub enum FunctionKind {
+    /// A function of its own.
+    Freestanding,
+    /// Makes a new instance of its resource.
+    Constructor,
+    /// Runs on an instance of its resource (its first parameter).
+    Method,
+    /// Belongs to its resource but takes no instance.
+    Static,
 }
 
 /// One parameter of a function.

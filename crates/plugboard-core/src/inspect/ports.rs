@@ -6,7 +6,7 @@ use indexmap::IndexMap;
 use wit_component::{Output, WitPrinter};
 use wit_parser::{Docs, Function, InterfaceId, Resolve, Type, TypeId, WorldItem, WorldKey};
 
-use super::model::{FunctionInfo, ParamInfo, Port, PortKind, TypeInfo, ValueType};
+use super::model::{FunctionInfo, FunctionKind, ParamInfo, Port, PortKind, TypeInfo, ValueType};
 use super::shape::shape_of;
 
 /// The ports of one side (imports or exports) of a world, in declaration order.
@@ -85,8 +85,24 @@ fn interface_port(resolve: &Resolve, key: &WorldKey, name: String, id: Interface
 }
 
 fn function_info(resolve: &Resolve, func: &Function) -> FunctionInfo {
+    use wit_parser::FunctionKind as Kind;
     FunctionInfo {
         name: func.name.clone(),
+        kind: match func.kind {
+            // A property's getter and setter are functions of their interface, called like any.
+            Kind::Freestanding | Kind::AsyncFreestanding | Kind::Getter | Kind::Setter => {
+                FunctionKind::Freestanding
+            }
+            Kind::Constructor(_) => FunctionKind::Constructor,
+            Kind::Method(_)
+            | Kind::AsyncMethod(_)
+            | Kind::MethodGetter(_)
+            | Kind::MethodSetter(_) => FunctionKind::Method,
+            Kind::Static(_)
+            | Kind::AsyncStatic(_)
+            | Kind::StaticGetter(_)
+            | Kind::StaticSetter(_) => FunctionKind::Static,
+        },
         resource: func
             .kind
             .resource()

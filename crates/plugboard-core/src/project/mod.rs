@@ -7,6 +7,7 @@
 //! reported per node by [`Project::check_components`], never dropped.
 
 mod error;
+mod graph;
 mod migrate;
 mod model;
 mod status;
@@ -17,7 +18,9 @@ pub use error::ProjectError;
 pub use model::{ExportChoice, FORMAT_VERSION, Node, NodeId, Position, Project, Wire, WireEnd};
 pub use status::{ComponentStatus, NodeStatus};
 
-use crate::files::{Durability, write_atomically};
+pub use crate::files::parent_dir;
+
+use crate::files::{Durability, absolutize, write_atomically};
 use crate::run::CapabilityProfile;
 
 impl Project {
@@ -119,30 +122,6 @@ impl Project {
             .chain(project_grants)
     }
 
-    /// The node ids with every provider before its consumers (wires point downstream), in
-    /// project order otherwise. Nodes on a cycle are left out: callers refuse cycles first.
-    pub fn dependency_order(&self) -> Vec<&NodeId> {
-        let mut placed: Vec<&NodeId> = Vec::new();
-        while placed.len() < self.nodes.len() {
-            let before = placed.len();
-            for node in &self.nodes {
-                let ready = !placed.contains(&&node.id)
-                    && self
-                        .wires
-                        .iter()
-                        .filter(|w| w.to.node == node.id)
-                        .all(|w| placed.contains(&&w.from.node));
-                if ready {
-                    placed.push(&node.id);
-                }
-            }
-            if placed.len() == before {
-                break;
-            }
-        }
-        placed
-    }
-
     /// The node with this id.
     pub fn node(&self, id: &NodeId) -> Option<&Node> {
         self.nodes.iter().find(|n| &n.id == id)
@@ -189,35 +168,6 @@ impl Project {
         }
         Ok(())
     }
-}
-
-/// The directory a project file lives in (`.` for a bare file name).
-pub fn parent_dir(path: &Path) -> PathBuf {
-    match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => absolutize(p),
-        _ => absolutize(Path::new(".")),
-    }
-}
-
-/// `path` made absolute against the current directory, without touching the file system
-/// otherwise (no symlink resolution: the user's paths stay the user's).
-fn absolutize(path: &Path) -> PathBuf {
-    let joined = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir().unwrap_or_default().join(path)
-    };
-    let mut out = PathBuf::new();
-    for part in joined.components() {
-        match part {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 /// `target` relative to `base` when one can be written, else `target` itself. Written with `/`

@@ -16,28 +16,28 @@ use ts_rs::TS;
 #[ts(export)]
 pub struct CapabilityProfile {
     /// Environment variables, in order.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub env: Vec<EnvVar>,
     /// Pass the host's whole environment (before `env`, which overrides it).
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub inherit_env: bool,
     /// Arguments after the program name.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub args: Vec<String>,
     /// What the component reads on stdin.
-    #[serde(skip_serializing_if = "StdinSource::is_none")]
+    #[serde(default, skip_serializing_if = "StdinSource::is_none")]
     pub stdin: StdinSource,
     /// Host directories made visible to the component.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub dirs: Vec<DirGrant>,
     /// TCP and UDP (`wasi:sockets`) to any address.
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub inherit_network: bool,
     /// Name resolution (`wasi:sockets/ip-name-lookup`).
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub allow_ip_name_lookup: bool,
     /// Outgoing HTTP requests (`wasi:http/outgoing-handler`).
-    #[serde(skip_serializing_if = "HttpGrant::is_denied")]
+    #[serde(default, skip_serializing_if = "HttpGrant::is_denied")]
     pub http: HttpGrant,
 }
 
@@ -60,6 +60,18 @@ pub enum CapabilityToggle {
     AllowIpNameLookup,
     /// Outgoing HTTP (`wasi:http/outgoing-handler`).
     Http,
+}
+
+impl CapabilityToggle {
+    /// Every toggle, in the order the window lists them.
+    pub const ALL: [Self; 6] = [
+        Self::Env,
+        Self::Stdin,
+        Self::Dirs,
+        Self::InheritNetwork,
+        Self::AllowIpNameLookup,
+        Self::Http,
+    ];
 }
 
 impl CapabilityProfile {
@@ -144,7 +156,7 @@ pub struct HttpGrant {
     /// asked; an entry without a port allows every port of that host, one with a port allows
     /// that port only (`example.com:443` matches `https://example.com/`, whose port is the
     /// scheme's default). Entries are checked by [`HttpGrant::check_host`] when entered.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub hosts: Vec<String>,
 }
 
@@ -324,16 +336,8 @@ mod tests {
 
     #[test]
     fn toggles_are_on_only_when_they_grant_something() {
-        let all = [
-            CapabilityToggle::Env,
-            CapabilityToggle::Stdin,
-            CapabilityToggle::Dirs,
-            CapabilityToggle::InheritNetwork,
-            CapabilityToggle::AllowIpNameLookup,
-            CapabilityToggle::Http,
-        ];
         let none = CapabilityProfile::default();
-        assert!(all.iter().all(|t| !none.grants(*t)));
+        assert!(CapabilityToggle::ALL.iter().all(|t| !none.grants(*t)));
         let args_only = CapabilityProfile {
             args: vec!["x".into()],
             ..CapabilityProfile::default()

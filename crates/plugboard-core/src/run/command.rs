@@ -3,9 +3,9 @@
 use wasmtime_wasi::p2::bindings::{Command, CommandPre};
 
 use super::RunError;
+use super::context::{Guarded, RunContext};
 use super::events::RunEvent;
 use super::outcome;
-use super::runtime::{Guarded, RunContext};
 
 pub(crate) async fn run(mut ctx: RunContext) -> RunEvent {
     match start(&mut ctx).await {

@@ -79,6 +79,7 @@ impl ComponentSource {
     pub fn from_file(path: &Path) -> Result<Self, RunError> {
         let (bytes, sha256) =
             crate::inspect::read_component(path).map_err(|e| RunError::Compile {
+                node: None,
                 message: e.to_string(),
             })?;
         let name = path
@@ -247,10 +248,7 @@ impl Engines {
             return Ok(pre.clone());
         }
         let component = self.component(tier, source, Some(queue)).await?;
-        let pre = slot
-            .linker
-            .instantiate_pre(&component)
-            .map_err(|e| RunError::missing_import(&e))?;
+        let pre = super::linker::instantiate_pre(&slot.linker, &component, &[])?;
         lock(&slot.prepared).insert(source.sha256.clone(), pre.clone());
         Ok(pre)
     }
@@ -320,6 +318,7 @@ impl Engines {
             let slot = engines.slot(tier)?;
             engines.compiles.fetch_add(1, Ordering::Relaxed);
             Component::new(&slot.engine, &bytes).map_err(|e| RunError::Compile {
+                node: None,
                 message: format!("{e:#}"),
             })
         })

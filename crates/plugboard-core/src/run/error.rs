@@ -1,19 +1,37 @@
+//! Why a run could not start: each variant says what went wrong and what to do, and names the
+//! node (and import) it is about, so a window can mark it as it marks a compile error.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::project::NodeId;
+
 /// Why a run could not start (these end a run with [`super::RunEvent::Failed`]).
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum RunError {
-    /// The component does not compile.
-    #[error("cannot compile the component: {message}")]
+    /// A component does not compile.
+    #[error("cannot compile {}: {message}", whose(.node))]
     Compile {
+        /// The node whose component it is, in a project.
+        node: Option<NodeId>,
         /// What the compiler said.
         message: String,
     },
-    /// An import the host does not provide.
-    #[error("import `{name}` is not provided: {hint}")]
+    /// An import neither the host nor a wire provides.
+    #[error("import `{import}`{} is not provided: {}", of(.node), hint(.import))]
     MissingImport {
+        /// The importing node, in a project.
+        node: Option<NodeId>,
         /// The import.
-        name: String,
-        /// What to do.
-        hint: String,
+        import: String,
+    },
+    /// The imports are all provided but do not fit (another version's types, say).
+    #[error("cannot link {}: {message}", whose(.node))]
+    Link {
+        /// The node, in a project.
+        node: Option<NodeId>,
+        /// What the linker said.
+        message: String,
     },
     /// The component is not of the kind the operation needs (a library cannot be run).
     #[error("{message}")]
@@ -24,6 +42,8 @@ pub enum RunError {
     /// A capability could not be set up (a granted directory that does not exist).
     #[error("{message}")]
     Capability {
+        /// The node whose grant it is, in a project.
+        node: Option<NodeId>,
         /// What failed.
         message: String,
     },
@@ -49,6 +69,29 @@ pub enum RunError {
     },
 }
 
+/// What kind of failure ended a run before it could start, for a window to branch on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+#[ts(export)]
+pub enum FailureKind {
+    /// A component does not compile.
+    Compile,
+    /// An import is not provided.
+    MissingImport,
+    /// The imports do not fit.
+    Link,
+    /// Not a component the operation can use.
+    WrongKind,
+    /// A grant could not be set up.
+    Capability,
+    /// An invocation that does not fit.
+    Invoke,
+    /// The address to serve on.
+    Bind,
+    /// A failure of the host itself.
+    Host,
+}
+
 impl RunError {
     pub(crate) fn host(error: impl std::fmt::Display) -> Self {
         Self::Host {
@@ -56,27 +99,71 @@ impl RunError {
         }
     }
 
-    /// Explains a failed pre-instantiation: which import is missing, and what to do.
-    pub(crate) fn missing_import(error: &wasmtime::Error) -> Self {
-        let text = format!("{error:#}");
-        // wasmtime says: "component imports instance `NAME`, but a matching implementation was
-        // not found in the linker" (or `function`, `resource`, …).
-        let name = text
-            .split('`')
-            .nth(1)
-            .map(str::to_string)
-            .unwrap_or_default();
-        if name.is_empty() {
-            return Self::Host { message: text };
+    /// What kind of failure it is.
+    pub fn kind(&self) -> FailureKind {
+        match self {
+            Self::Compile { .. } => FailureKind::Compile,
+            Self::MissingImport { .. } => FailureKind::MissingImport,
+            Self::Link { .. } => FailureKind::Link,
+            Self::WrongKind { .. } => FailureKind::WrongKind,
+            Self::Capability { .. } => FailureKind::Capability,
+            Self::Invoke { .. } => FailureKind::Invoke,
+            Self::Bind { .. } => FailureKind::Bind,
+            Self::Host { .. } => FailureKind::Host,
         }
-        let hint = if name.starts_with("wasi:") {
-            "this host provides WASI 0.2 (cli, clocks, filesystem, io, random, sockets, http); \
-             this interface or version is not among them"
-                .to_string()
-        } else {
-            "wire an export to it in a composition, or run a composition that provides it"
-                .to_string()
-        };
-        Self::MissingImport { name, hint }
+    }
+
+    /// The node at fault, in a project.
+    pub fn node(&self) -> Option<&NodeId> {
+        match self {
+            Self::Compile { node, .. }
+            | Self::MissingImport { node, .. }
+            | Self::Link { node, .. }
+            | Self::Capability { node, .. } => node.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// The import at fault, if one is.
+    pub fn port(&self) -> Option<&str> {
+        match self {
+            Self::MissingImport { import, .. } => Some(import),
+            _ => None,
+        }
+    }
+
+    /// The same error, about `node` (a project's node whose component or grants it concerns).
+    pub(crate) fn of_node(mut self, id: &NodeId) -> Self {
+        if let Self::Compile { node, .. }
+        | Self::MissingImport { node, .. }
+        | Self::Link { node, .. }
+        | Self::Capability { node, .. } = &mut self
+        {
+            *node = Some(id.clone());
+        }
+        self
+    }
+}
+
+fn whose(node: &Option<NodeId>) -> String {
+    match node {
+        Some(node) => format!("node `{node}`"),
+        None => "the component".to_string(),
+    }
+}
+
+fn of(node: &Option<NodeId>) -> String {
+    match node {
+        Some(node) => format!(" of node `{node}`"),
+        None => String::new(),
+    }
+}
+
+fn hint(import: &str) -> &'static str {
+    if import.starts_with("wasi:") {
+        "this host provides WASI 0.2 (cli, clocks, filesystem, io, random, sockets, http); this \
+         interface or version is not among them"
+    } else {
+        "wire an export to it in a composition, or run a composition that provides it"
     }
 }

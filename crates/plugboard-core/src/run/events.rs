@@ -3,7 +3,9 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::error::FailureKind;
 use super::limits::Grew;
+use crate::project::NodeId;
 
 /// One thing that happened during a run. A run ends with exactly one *terminal* event
 /// ([`RunEvent::is_terminal`]); output and capability events before it are in the order they
@@ -165,6 +167,12 @@ pub enum RunEvent {
     Failed {
         /// What went wrong and what to do.
         message: String,
+        /// What kind of failure.
+        kind: FailureKind,
+        /// The node at fault, in a project.
+        node: Option<NodeId>,
+        /// The import at fault, if one is.
+        port: Option<String>,
     },
 }
 
@@ -208,7 +216,7 @@ impl RunEvent {
             ),
             Self::OutOfFuel { fuel } => format!("out of fuel after {fuel} units"),
             Self::Stopped => "stopped".to_string(),
-            Self::Failed { message } => format!("failed: {message}"),
+            Self::Failed { message, .. } => format!("failed: {message}"),
             other => format!("{other:?}"),
         }
     }

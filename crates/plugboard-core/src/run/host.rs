@@ -105,7 +105,10 @@ impl HostState {
             .map(|grant| {
                 let node = grant.node.map(str::to_string);
                 Ok(NodeHost {
-                    wasi: wasi_ctx(grant, queue)?,
+                    wasi: wasi_ctx(grant, queue).map_err(|e| match grant.node {
+                        Some(id) => e.of_node(&crate::project::NodeId::new(id)),
+                        None => e,
+                    })?,
                     http: WasiHttpCtx::new(),
                     hooks: HttpHooks {
                         node: node.clone(),
@@ -220,6 +223,7 @@ fn wasi_ctx(grant: &NodeGrant<'_>, queue: &Arc<EventQueue>) -> Result<WasiCtx, R
             let bytes =
                 crate::files::read_bounded(path, crate::files::MAX_STDIN_BYTES, "stdin file")
                     .map_err(|e| RunError::Capability {
+                        node: None,
                         message: format!("cannot read the stdin file: {e}"),
                     })?;
             builder.stdin(MemoryInputPipe::new(bytes));
@@ -240,6 +244,7 @@ fn wasi_ctx(grant: &NodeGrant<'_>, queue: &Arc<EventQueue>) -> Result<WasiCtx, R
         builder
             .preopened_dir(&dir.host, &dir.guest, perms)
             .map_err(|e| RunError::Capability {
+                node: None,
                 message: format!(
                     "cannot grant directory `{}` as `{}`: {e}",
                     dir.host.display(),

@@ -6,10 +6,11 @@ use wasmtime::component::wasm_wave::{self, untyped::UntypedFuncCall};
 use wasmtime::component::{Component, Val};
 
 use super::RunError;
+use super::context::{Guarded, RunContext};
 use super::events::RunEvent;
 use super::outcome;
-use super::runtime::{Guarded, RunContext};
 use super::values::json_from_val;
+use crate::inspect::names;
 
 /// An exported function found by name: the instance export it is in (if any) and its name.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,7 +22,7 @@ struct Target {
 impl Target {
     fn describe(&self) -> String {
         match &self.instance {
-            Some(instance) => format!("{instance}#{}", self.function),
+            Some(instance) => names::qualified(instance, &self.function),
             None => self.function.clone(),
         }
     }
@@ -180,19 +181,14 @@ impl<'a> Written<'a> {
         let Some((method, method_arguments)) = self.method else {
             return vec![(self.name.to_string(), self.arguments)];
         };
-        let (qualifier, resource) = match self.name.rsplit_once('#') {
-            Some((interface, resource)) => (format!("{interface}#"), resource),
-            None => (String::new(), self.name),
+        let (interface, resource) = names::split_qualified(self.name);
+        let name = |function: String| match interface {
+            Some(interface) => names::qualified(interface, &function),
+            None => function,
         };
         vec![
-            (
-                format!("{qualifier}[constructor]{resource}"),
-                self.arguments,
-            ),
-            (
-                format!("{qualifier}[method]{resource}.{method}"),
-                method_arguments,
-            ),
+            (name(names::constructor(resource)), self.arguments),
+            (name(names::method(resource, method)), method_arguments),
         ]
     }
 }
@@ -259,10 +255,7 @@ fn find(component: &Component, engine: &Engine, name: &str) -> Result<Target, St
             _ => {}
         }
     }
-    let (wanted_instance, wanted_function) = match name.rsplit_once('#') {
-        Some((instance, function)) => (Some(instance), function),
-        None => (None, name),
-    };
+    let (wanted_instance, wanted_function) = names::split_qualified(name);
     let matches: Vec<&Target> = all
         .iter()
         .filter(|t| t.function == wanted_function)

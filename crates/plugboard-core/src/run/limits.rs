@@ -187,60 +187,30 @@ impl ResourceLimiter for StoreBudget {
     }
 }
 
-/// Parses a human size: `64MiB`, `512M`, `1GiB`, `1048576`.
+/// Parses a size as bytesize reads it: `64MiB`, `1GiB`, `512KiB` (IEC), `64MB`, `1GB` (SI,
+/// powers of 1000), or plain bytes.
 ///
 /// # Errors
-/// A message naming the accepted suffixes.
+/// A message naming what is not a size.
 pub fn parse_size(text: &str) -> Result<u64, String> {
-    let text = text.trim();
-    let split = text
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(text.len());
-    let (number, unit) = text.split_at(split);
-    let number: u64 = number
-        .parse()
-        .map_err(|_| format!("`{text}` is not a size: expected a number like 64MiB"))?;
-    let factor: u64 = match unit.trim().to_ascii_lowercase().as_str() {
-        "" | "b" => 1,
-        "k" | "kb" | "kib" => 1 << 10,
-        "m" | "mb" | "mib" => 1 << 20,
-        "g" | "gb" | "gib" => 1 << 30,
-        other => {
-            return Err(format!(
-                "unknown size unit `{other}`: use B, KiB, MiB or GiB"
-            ));
-        }
-    };
-    number
-        .checked_mul(factor)
-        .ok_or_else(|| format!("`{text}` is too large"))
+    text.trim()
+        .parse::<bytesize::ByteSize>()
+        .map(|size| size.as_u64())
+        .map_err(|e| format!("`{text}` is not a size like 64MiB or 1GiB: {e}"))
 }
 
-/// Parses a human duration: `5s`, `250ms`, `2m`, `1h`, or plain seconds.
+/// Parses a duration as humantime reads it (`5s`, `250ms`, `2m`, `1h 30m`), or a bare number of
+/// seconds (`1.5`), as the CLI has always taken it.
 ///
 /// # Errors
-/// A message naming the accepted suffixes.
+/// A message naming what is not a duration.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
-    let split = text
-        .find(|c: char| !c.is_ascii_digit() && c != '.')
-        .unwrap_or(text.len());
-    let (number, unit) = text.split_at(split);
-    let number: f64 = number
-        .parse()
-        .map_err(|_| format!("`{text}` is not a duration: expected a number like 5s"))?;
-    let seconds = match unit.trim() {
-        "" | "s" => number,
-        "ms" => number / 1000.0,
-        "m" | "min" => number * 60.0,
-        "h" => number * 3600.0,
-        other => {
-            return Err(format!(
-                "unknown duration unit `{other}`: use ms, s, m or h"
-            ));
-        }
-    };
-    Duration::try_from_secs_f64(seconds).map_err(|e| format!("`{text}`: {e}"))
+    if let Ok(seconds) = text.parse::<f64>() {
+        return Duration::try_from_secs_f64(seconds).map_err(|e| format!("`{text}`: {e}"));
+    }
+    humantime::parse_duration(text)
+        .map_err(|e| format!("`{text}` is not a duration like 5s or 250ms: {e}"))
 }
 
 #[cfg(test)]
@@ -287,12 +257,14 @@ mod tests {
     #[test]
     fn sizes_and_durations_parse_like_the_cli_writes_them() {
         assert_eq!(parse_size("64MiB"), Ok(64 << 20));
-        assert_eq!(parse_size("1g"), Ok(1 << 30));
+        assert_eq!(parse_size("1GiB"), Ok(1 << 30));
+        assert_eq!(parse_size("1GB"), Ok(1_000_000_000));
         assert_eq!(parse_size("4096"), Ok(4096));
         assert!(parse_size("12 parsecs").is_err());
         assert_eq!(parse_duration("5s"), Ok(Duration::from_secs(5)));
         assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
         assert_eq!(parse_duration("1.5"), Ok(Duration::from_millis(1500)));
+        assert_eq!(parse_duration("1m 30s"), Ok(Duration::from_secs(90)));
         assert!(parse_duration("soon").is_err());
     }
 }

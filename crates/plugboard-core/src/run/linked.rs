@@ -49,10 +49,96 @@ struct Forward {
     export: String,
 }
 
-/// Why a project cannot run linked (it then runs fused).
+/// Why a project cannot run linked (it then runs fused), with the node and port it is about.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct LinkError(pub String);
+pub enum LinkError {
+    /// The wires form a cycle.
+    #[error("the wires form a cycle through {}", crate::compose::path_text(.nodes))]
+    Cycle {
+        /// The nodes along it.
+        nodes: Vec<NodeId>,
+    },
+    /// A wire or the root names a node the project does not have, or a node has no component.
+    #[error("node `{node}` is not in the project, or has no component")]
+    UnknownNode {
+        /// The node.
+        node: NodeId,
+    },
+    /// A wire names a port its node does not have.
+    #[error("node `{node}` has no {direction} `{port}`")]
+    UnknownPort {
+        /// The node.
+        node: NodeId,
+        /// The port.
+        port: String,
+        /// `import` or `export`.
+        direction: &'static str,
+    },
+    /// An import carries a resource type, which cannot cross between instances yet.
+    #[error(
+        "import `{port}` of node `{node}` carries the resource type `{resource}`; resources cannot cross between linked nodes yet"
+    )]
+    ResourceType {
+        /// The consuming node.
+        node: NodeId,
+        /// Its import.
+        port: String,
+        /// The resource.
+        resource: String,
+    },
+    /// A function of an import passes a resource handle.
+    #[error(
+        "`{function}` of import `{port}` (node `{node}`) passes a `{resource}` handle; resources cannot cross between linked nodes yet"
+    )]
+    ResourceHandle {
+        /// The consuming node.
+        node: NodeId,
+        /// Its import.
+        port: String,
+        /// The function.
+        function: String,
+        /// The resource.
+        resource: String,
+    },
+    /// The export offers an imported function with other types.
+    #[error(
+        "on the wire {wire}, `{function}` is exported as `{offered}` but imported as `{needed}`"
+    )]
+    OtherTypes {
+        /// The wire (boxed: a wire is large, and this error is returned often).
+        wire: Box<Wire>,
+        /// The function.
+        function: String,
+        /// Its signature as exported.
+        offered: String,
+        /// Its signature as imported.
+        needed: String,
+    },
+    /// The export lacks a function the import needs.
+    #[error("on the wire {wire}, `{}` exports no `{function}`", wire.from.node)]
+    MissingFunction {
+        /// The wire (boxed, as above).
+        wire: Box<Wire>,
+        /// The function.
+        function: String,
+    },
+}
+
+impl LinkError {
+    /// The node the problem is about.
+    pub fn node(&self) -> Option<&NodeId> {
+        match self {
+            Self::Cycle { nodes } => nodes.first(),
+            Self::UnknownNode { node }
+            | Self::UnknownPort { node, .. }
+            | Self::ResourceType { node, .. }
+            | Self::ResourceHandle { node, .. } => Some(node),
+            Self::OtherTypes { wire, .. } | Self::MissingFunction { wire, .. } => {
+                Some(&wire.to.node)
+            }
+        }
+    }
+}
 
 impl LinkPlan {
     /// Plans a linked run of `project` whose root (the node that is run, served or invoked) is
@@ -66,19 +152,20 @@ impl LinkPlan {
         components: &NodeComponents,
         root: &NodeId,
     ) -> Result<Self, LinkError> {
-        crate::compose::check_acyclic(project).map_err(|e| LinkError(e.to_string()))?;
+        if let Some(nodes) = project.wire_cycle() {
+            return Err(LinkError::Cycle { nodes });
+        }
         let order = project.dependency_order();
         let index: HashMap<&NodeId, usize> =
             order.iter().enumerate().map(|(i, id)| (*id, i)).collect();
         let nodes = order
             .iter()
             .map(|id| {
-                let node = project
-                    .node(id)
-                    .ok_or_else(|| LinkError(format!("no node `{id}`")))?;
-                let component = components
-                    .get(id)
-                    .ok_or_else(|| LinkError(format!("node `{id}` has no component")))?;
+                let unknown = || LinkError::UnknownNode {
+                    node: (*id).clone(),
+                };
+                let node = project.node(id).ok_or_else(unknown)?;
+                let component = components.get(id).ok_or_else(unknown)?;
                 Ok(LinkedNode {
                     id: (*id).clone(),
                     source: ComponentSource::of_loaded(component, id),
@@ -88,30 +175,27 @@ impl LinkPlan {
             .collect::<Result<Vec<_>, LinkError>>()?;
         let mut forwards = Vec::new();
         for wire in &project.wires {
-            let (Some(&consumer), Some(&provider)) =
-                (index.get(&wire.to.node), index.get(&wire.from.node))
-            else {
-                return Err(LinkError(format!("the wire {wire} names a missing node")));
+            let at = |node: &NodeId| {
+                index
+                    .get(node)
+                    .copied()
+                    .ok_or_else(|| LinkError::UnknownNode { node: node.clone() })
+            };
+            let (consumer, provider) = (at(&wire.to.node)?, at(&wire.from.node)?);
+            let unknown_port = |end: &crate::project::WireEnd, direction| LinkError::UnknownPort {
+                node: end.node.clone(),
+                port: end.port.clone(),
+                direction,
             };
             let import = components
                 .get(&wire.to.node)
                 .and_then(|c| c.info.import(&wire.to.port))
-                .ok_or_else(|| {
-                    LinkError(format!(
-                        "node `{}` has no import `{}`",
-                        wire.to.node, wire.to.port
-                    ))
-                })?;
+                .ok_or_else(|| unknown_port(&wire.to, "import"))?;
             check_forwardable(import, &wire.to.node)?;
             let export = components
                 .get(&wire.from.node)
                 .and_then(|c| c.info.export(&wire.from.port))
-                .ok_or_else(|| {
-                    LinkError(format!(
-                        "node `{}` has no export `{}`",
-                        wire.from.node, wire.from.port
-                    ))
-                })?;
+                .ok_or_else(|| unknown_port(&wire.from, "export"))?;
             check_fits(import, export, wire)?;
             let functions: Vec<Option<String>> = match import.kind {
                 PortKind::Function => vec![None],
@@ -133,7 +217,7 @@ impl LinkPlan {
         }
         let root = *index
             .get(root)
-            .ok_or_else(|| LinkError(format!("no node `{root}` to run")))?;
+            .ok_or_else(|| LinkError::UnknownNode { node: root.clone() })?;
         Ok(Self {
             nodes,
             forwards,
@@ -141,9 +225,13 @@ impl LinkPlan {
         })
     }
 
-    /// The node ids in instantiation order.
-    pub fn node_ids(&self) -> impl Iterator<Item = &NodeId> {
-        self.nodes.iter().map(|n| &n.id)
+    /// The imports of the node at `index` (in plan order) that wires provide.
+    pub(crate) fn wired_imports(&self, index: usize) -> Vec<&str> {
+        self.forwards
+            .iter()
+            .filter(|f| f.consumer == index)
+            .map(|f| f.import.as_str())
+            .collect()
     }
 
     /// Each node's linker: the standard one plus a forwarder for every function wired into it.
@@ -277,16 +365,18 @@ fn check_fits(import: &Port, export: &Port, wire: &Wire) -> Result<(), LinkError
         match offered {
             Some(offered) if signature(offered) == signature(needed) => {}
             Some(offered) => {
-                return Err(LinkError(format!(
-                    "on the wire {wire}, `{}` is exported as `{}` but imported as `{}`",
-                    needed.name, offered.signature, needed.signature
-                )));
+                return Err(LinkError::OtherTypes {
+                    wire: Box::new(wire.clone()),
+                    function: needed.name.clone(),
+                    offered: offered.signature.clone(),
+                    needed: needed.signature.clone(),
+                });
             }
             None => {
-                return Err(LinkError(format!(
-                    "on the wire {wire}, `{}` exports no `{}`",
-                    wire.from.node, needed.name
-                )));
+                return Err(LinkError::MissingFunction {
+                    wire: Box::new(wire.clone()),
+                    function: needed.name.clone(),
+                });
             }
         }
     }
@@ -303,11 +393,11 @@ fn signature(function: &FunctionInfo) -> (Vec<&TypeShape>, Option<&TypeShape>) {
 /// nothing outside the instance (table) that made it, and translating them is not supported.
 fn check_forwardable(import: &Port, node: &NodeId) -> Result<(), LinkError> {
     if let Some(resource) = import.types.iter().find(|t| t.kind == "resource") {
-        return Err(LinkError(format!(
-            "import `{}` of node `{node}` carries the resource type `{}`; resources cannot cross \
-             between linked nodes yet",
-            import.name, resource.name
-        )));
+        return Err(LinkError::ResourceType {
+            node: node.clone(),
+            port: import.name.clone(),
+            resource: resource.name.clone(),
+        });
     }
     for function in &import.functions {
         let shapes = function
@@ -317,11 +407,12 @@ fn check_forwardable(import: &Port, node: &NodeId) -> Result<(), LinkError> {
             .chain(function.result.iter().map(|r| &r.shape));
         for shape in shapes {
             if let Some(resource) = handle_in(shape) {
-                return Err(LinkError(format!(
-                    "`{}` of import `{}` (node `{node}`) passes a `{resource}` handle; resources \
-                     cannot cross between linked nodes yet",
-                    function.name, import.name
-                )));
+                return Err(LinkError::ResourceHandle {
+                    node: node.clone(),
+                    port: import.name.clone(),
+                    function: function.name.clone(),
+                    resource: resource.to_string(),
+                });
             }
         }
     }

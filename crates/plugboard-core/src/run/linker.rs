@@ -3,7 +3,8 @@
 //! of the calls it reports. Denied capabilities stay linked and fail when called.
 
 use wasmtime::Engine;
-use wasmtime::component::Linker;
+use wasmtime::component::types::ComponentItem;
+use wasmtime::component::{Component, Linker};
 
 use super::RunError;
 use super::audit;
@@ -16,4 +17,44 @@ pub(crate) fn linker(engine: &Engine) -> Result<Linker<HostState>, RunError> {
     wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker).map_err(RunError::host)?;
     audit::add_to_linker(&mut linker).map_err(RunError::host)?;
     Ok(linker)
+}
+
+/// The first import of `component` that neither the host's linker nor `wired` (the imports a
+/// linked run wires to other nodes) provides: checked before linking, so a missing import is
+/// named as data rather than read out of the linker's message.
+pub(crate) fn unprovided_import(
+    component: &Component,
+    engine: &Engine,
+    wired: &[&str],
+) -> Option<String> {
+    component
+        .component_type()
+        .imports(engine)
+        .find_map(|(name, item)| {
+            let provided = matches!(item.ty, ComponentItem::Type(_) | ComponentItem::Resource(_))
+                || wired.contains(&name)
+                || crate::wasi::provided_by_host(name).is_some();
+            (!provided).then(|| name.to_string())
+        })
+}
+
+/// Pre-instantiates `component` with `linker`, naming the first import nothing provides, or
+/// what the linker said when the imports are there but do not fit.
+///
+/// # Errors
+/// [`RunError::MissingImport`] or [`RunError::Link`], about no node (callers name theirs).
+pub(crate) fn instantiate_pre(
+    linker: &Linker<super::host::HostState>,
+    component: &Component,
+    wired: &[&str],
+) -> Result<wasmtime::component::InstancePre<super::host::HostState>, RunError> {
+    if let Some(import) = unprovided_import(component, component.engine(), wired) {
+        return Err(RunError::MissingImport { node: None, import });
+    }
+    linker
+        .instantiate_pre(component)
+        .map_err(|e| RunError::Link {
+            node: None,
+            message: format!("{e:#}"),
+        })
 }

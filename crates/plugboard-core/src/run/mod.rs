@@ -18,10 +18,12 @@
 mod audit;
 mod capabilities;
 mod command;
+mod context;
 mod engine;
 mod error;
 mod events;
 mod host;
+mod invocation;
 mod invoke;
 mod limits;
 mod linked;
@@ -38,8 +40,9 @@ pub use capabilities::{
     BadHttpHost, CapabilityProfile, CapabilityToggle, DirGrant, EnvVar, HttpGrant, StdinSource,
 };
 pub use engine::ComponentSource;
-pub use error::RunError;
+pub use error::{FailureKind, RunError};
 pub use events::{CapabilityAttempt, OutputStream, RunEvent};
+pub use invocation::{FormCall, FormCallError, form_call};
 pub use limits::{
     DEFAULT_MAX_MEMORY_BYTES, DEFAULT_MAX_REQUESTS, Grew, Limits, MAX_INSTANCES, MAX_MEMORIES,
     MAX_TABLES, TABLE_ELEMENT_BYTES, parse_duration, parse_size,

@@ -11,6 +11,9 @@ use super::limits::LimitHit;
 pub(crate) fn failed(error: RunError) -> RunEvent {
     RunEvent::Failed {
         message: error.to_string(),
+        kind: error.kind(),
+        node: error.node().cloned(),
+        port: error.port().map(str::to_string),
     }
 }
 

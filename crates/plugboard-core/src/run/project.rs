@@ -6,11 +6,12 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::context::Job;
 use super::engine::ComponentSource;
 use super::events::RunEvent;
 use super::linked::LinkPlan;
 use super::queue::OutputPolicy;
-use super::runtime::{Job, Operation, RunHandle, RunRequest, Runtime, Swapper};
+use super::runtime::{Operation, RunHandle, RunRequest, Runtime, Swapper};
 use crate::compose::{ComposeError, Composer, NodeComponents};
 use crate::grants::{GrantsDiffer, fused_profile};
 use crate::inspect::ComponentRole;

@@ -19,9 +19,9 @@ use wasmtime_wasi_http::p2::bindings::{Proxy, ProxyPre};
 use wasmtime_wasi_http::p2::body::HyperOutgoingBody;
 
 use super::RunError;
+use super::context::{Prepared, RunContext, Swap};
 use super::events::RunEvent;
 use super::outcome;
-use super::runtime::{Prepared, RunContext, Swap};
 
 struct Server {
     ctx: RunContext,

@@ -10,8 +10,11 @@
 
 use serde_json::{Map, Value};
 use wasmtime::component::Val;
+use wasmtime::component::wasm_wave as wave;
+use wave::value::{Type, Value as WaveValue};
+use wave::wasm::WasmValue;
 
-use crate::inspect::{FunctionInfo, ParamInfo, TypeShape};
+use crate::inspect::{FunctionInfo, FunctionKind, ParamInfo, TypeShape, names};
 
 /// The WAVE call `name(arg, …)` for `function` with the form's `args`, one per parameter.
 ///
@@ -38,17 +41,17 @@ pub fn wave_method_call(
     method: &FunctionInfo,
     args: &[Value],
 ) -> Result<String, String> {
-    let resource = constructor
-        .name
-        .strip_prefix("[constructor]")
-        .ok_or_else(|| format!("`{}` is not a constructor", constructor.name))?;
-    let name = method
-        .name
-        .strip_prefix(&format!("[method]{resource}."))
-        .ok_or_else(|| format!("`{}` is not a method of `{resource}`", method.name))?;
+    let resource = match (constructor.kind, &constructor.resource) {
+        (FunctionKind::Constructor, Some(resource)) => resource,
+        _ => return Err(format!("`{}` is not a constructor", constructor.name)),
+    };
+    if method.kind != FunctionKind::Method || method.resource.as_ref() != Some(resource) {
+        return Err(format!("`{}` is not a method of `{resource}`", method.name));
+    }
     Ok(format!(
-        "{resource}({}).{name}({})",
+        "{resource}({}).{}({})",
         wave_arguments(&constructor.name, &constructor.params, constructor_args)?,
+        names::item_name(&method.name),
         wave_arguments(
             &method.name,
             method.params.get(1..).unwrap_or_default(),
@@ -77,101 +80,176 @@ fn wave_arguments(name: &str, params: &[ParamInfo], args: &[Value]) -> Result<St
     Ok(texts.join(", "))
 }
 
-/// One value as WAVE text.
+/// One value as WAVE text: the form's JSON made into a [`wave::Value`] of the parameter's type,
+/// printed by wasm-wave. A type the form cannot build (a `stream`, a `map`) is given as WAVE text
+/// itself, as it is.
 ///
 /// # Errors
 /// What does not fit the type.
 pub fn wave_value(shape: &TypeShape, value: &Value) -> Result<String, String> {
-    match shape {
-        TypeShape::Bool => value
-            .as_bool()
-            .map(|b| b.to_string())
-            .ok_or_else(|| "expected true or false".to_string()),
-        TypeShape::U8 | TypeShape::U16 | TypeShape::U32 | TypeShape::U64 => value
-            .as_u64()
-            .map(|n| n.to_string())
-            .ok_or_else(|| "expected a whole number ≥ 0".to_string()),
-        TypeShape::S8 | TypeShape::S16 | TypeShape::S32 | TypeShape::S64 => value
-            .as_i64()
-            .map(|n| n.to_string())
-            .ok_or_else(|| "expected a whole number".to_string()),
-        TypeShape::F32 | TypeShape::F64 => value
-            .as_f64()
-            .map(|f| {
-                let text = f.to_string();
-                if text.contains(['.', 'e', 'N', 'i']) {
-                    text
-                } else {
-                    format!("{text}.0")
-                }
-            })
-            .ok_or_else(|| "expected a number".to_string()),
-        TypeShape::Char => match value.as_str().map(|s| s.chars().collect::<Vec<_>>()) {
-            Some(chars) if chars.len() == 1 => {
-                Ok(format!("'{}'", escape(&chars[0].to_string(), '\'')))
-            }
-            _ => Err("expected exactly one character".to_string()),
-        },
-        TypeShape::String => value
+    if let TypeShape::Other { .. } = shape {
+        return value
             .as_str()
-            .map(|s| format!("\"{}\"", escape(s, '"')))
-            .ok_or_else(|| "expected text".to_string()),
-        TypeShape::List { element, .. } => {
+            .map(str::to_string)
+            .ok_or_else(|| "expected WAVE text".to_string());
+    }
+    let built = wave_from_json(shape, value)?;
+    wave::to_string(&built).map_err(|e| e.to_string())
+}
+
+/// The WAVE type of a shape; an error for handles and what WAVE cannot write.
+fn wave_type(shape: &TypeShape) -> Result<Type, String> {
+    Ok(match shape {
+        TypeShape::Bool => Type::BOOL,
+        TypeShape::U8 => Type::U8,
+        TypeShape::U16 => Type::U16,
+        TypeShape::U32 => Type::U32,
+        TypeShape::U64 => Type::U64,
+        TypeShape::S8 => Type::S8,
+        TypeShape::S16 => Type::S16,
+        TypeShape::S32 => Type::S32,
+        TypeShape::S64 => Type::S64,
+        TypeShape::F32 => Type::F32,
+        TypeShape::F64 => Type::F64,
+        TypeShape::Char => Type::CHAR,
+        TypeShape::String => Type::STRING,
+        TypeShape::List {
+            element,
+            length: Some(length),
+        } => Type::fixed_length_list(wave_type(element)?, *length),
+        TypeShape::List { element, .. } => Type::list(wave_type(element)?),
+        TypeShape::Tuple { items } => {
+            let items = items.iter().map(wave_type).collect::<Result<Vec<_>, _>>()?;
+            Type::tuple(items).ok_or("an empty tuple")?
+        }
+        TypeShape::Record { fields, .. } => Type::record(
+            fields
+                .iter()
+                .map(|f| Ok((f.name.as_str(), wave_type(&f.shape)?)))
+                .collect::<Result<Vec<_>, String>>()?,
+        )
+        .ok_or("an empty record")?,
+        TypeShape::Enum { cases, .. } => {
+            Type::enum_ty(cases.iter().map(String::as_str)).ok_or("an empty enum")?
+        }
+        TypeShape::Flags { flags, .. } => {
+            Type::flags(flags.iter().map(String::as_str)).ok_or("empty flags")?
+        }
+        TypeShape::Variant { cases, .. } => Type::variant(
+            cases
+                .iter()
+                .map(|c| {
+                    Ok((
+                        c.name.as_str(),
+                        c.payload.as_ref().map(wave_type).transpose()?,
+                    ))
+                })
+                .collect::<Result<Vec<_>, String>>()?,
+        )
+        .ok_or("an empty variant")?,
+        TypeShape::Option { some } => Type::option(wave_type(some)?),
+        TypeShape::Result { ok, err } => Type::result(
+            ok.as_deref().map(wave_type).transpose()?,
+            err.as_deref().map(wave_type).transpose()?,
+        ),
+        TypeShape::Handle { resource, .. } => {
+            return Err(format!("a `{resource}` handle cannot be typed in"));
+        }
+        TypeShape::Other { wit } => return Err(format!("a `{wit}` cannot be typed in")),
+    })
+}
+
+/// The form's JSON for `shape` as a WAVE value.
+fn wave_from_json(shape: &TypeShape, value: &Value) -> Result<WaveValue, String> {
+    let typed =
+        |made: Result<WaveValue, wave::wasm::WasmValueError>| made.map_err(|e| e.to_string());
+    Ok(match shape {
+        TypeShape::Bool => WaveValue::make_bool(value.as_bool().ok_or("expected true or false")?),
+        TypeShape::U8 => WaveValue::make_u8(whole(value)?),
+        TypeShape::U16 => WaveValue::make_u16(whole(value)?),
+        TypeShape::U32 => WaveValue::make_u32(whole(value)?),
+        TypeShape::U64 => WaveValue::make_u64(whole(value)?),
+        TypeShape::S8 => WaveValue::make_s8(whole(value)?),
+        TypeShape::S16 => WaveValue::make_s16(whole(value)?),
+        TypeShape::S32 => WaveValue::make_s32(whole(value)?),
+        TypeShape::S64 => WaveValue::make_s64(whole(value)?),
+        // A float32 takes the nearest value a float32 holds, as WAVE text would.
+        #[expect(
+            clippy::cast_possible_truncation,
+            reason = "rounding to f32 is the point"
+        )]
+        TypeShape::F32 => WaveValue::make_f32(value.as_f64().ok_or("expected a number")? as f32),
+        TypeShape::F64 => WaveValue::make_f64(value.as_f64().ok_or("expected a number")?),
+        TypeShape::Char => {
+            let mut chars = value
+                .as_str()
+                .map(str::chars)
+                .ok_or("expected one character")?;
+            match (chars.next(), chars.next()) {
+                (Some(c), None) => WaveValue::make_char(c),
+                _ => return Err("expected exactly one character".to_string()),
+            }
+        }
+        TypeShape::String => WaveValue::make_string(value.as_str().ok_or("expected text")?.into()),
+        TypeShape::List { element, length } => {
             let items = value.as_array().ok_or("expected a list")?;
-            let texts = items
+            if let Some(length) = length
+                && items.len() != *length as usize
+            {
+                return Err(format!("expected {length} items"));
+            }
+            let items = items
                 .iter()
                 .enumerate()
                 .map(|(i, item)| {
-                    wave_value(element, item).map_err(|e| format!("item {}: {e}", i + 1))
+                    wave_from_json(element, item).map_err(|e| format!("item {}: {e}", i + 1))
                 })
                 .collect::<Result<Vec<_>, _>>()?;
-            Ok(format!("[{}]", texts.join(", ")))
+            typed(WaveValue::make_list(&wave_type(shape)?, items))?
         }
         TypeShape::Tuple { items } => {
             let values = value.as_array().ok_or("expected a tuple (an array)")?;
             if values.len() != items.len() {
                 return Err(format!("expected {} items", items.len()));
             }
-            let texts = items
+            let values = items
                 .iter()
                 .zip(values)
-                .map(|(shape, item)| wave_value(shape, item))
+                .map(|(shape, item)| wave_from_json(shape, item))
                 .collect::<Result<Vec<_>, _>>()?;
-            Ok(format!("({})", texts.join(", ")))
+            typed(WaveValue::make_tuple(&wave_type(shape)?, values))?
         }
         TypeShape::Record { fields, .. } => {
             let object = value.as_object().ok_or("expected a record (an object)")?;
-            let texts = fields
+            let values = fields
                 .iter()
                 .map(|field| {
                     let item = object
                         .get(&field.name)
                         .ok_or_else(|| format!("missing field `{}`", field.name))?;
-                    let text = wave_value(&field.shape, item)
+                    let value = wave_from_json(&field.shape, item)
                         .map_err(|e| format!("field `{}`: {e}", field.name))?;
-                    Ok(format!("{}: {text}", label(&field.name)))
+                    Ok((field.name.as_str(), value))
                 })
                 .collect::<Result<Vec<_>, String>>()?;
-            Ok(format!("{{{}}}", texts.join(", ")))
+            typed(WaveValue::make_record(&wave_type(shape)?, values))?
         }
         TypeShape::Enum { cases, .. } => {
             let case = value.as_str().ok_or("expected a case name")?;
-            if cases.iter().any(|c| c == case) {
-                Ok(label(case))
-            } else {
-                Err(format!("`{case}` is not one of {}", cases.join(", ")))
-            }
+            WaveValue::make_enum(&wave_type(shape)?, case)
+                .map_err(|_| format!("`{case}` is not one of {}", cases.join(", ")))?
         }
         TypeShape::Flags { flags, .. } => {
             let set = value.as_array().ok_or("expected a list of flag names")?;
             let names = set
                 .iter()
-                .map(|f| match f.as_str() {
-                    Some(name) if flags.iter().any(|known| known == name) => Ok(label(name)),
-                    _ => Err(format!("flags are {}", flags.join(", "))),
+                .map(|f| {
+                    f.as_str()
+                        .ok_or_else(|| format!("flags are {}", flags.join(", ")))
                 })
                 .collect::<Result<Vec<_>, _>>()?;
-            Ok(format!("{{{}}}", names.join(", ")))
+            WaveValue::make_flags(&wave_type(shape)?, names)
+                .map_err(|_| format!("flags are {}", flags.join(", ")))?
         }
         TypeShape::Variant { cases, .. } => {
             let object = value
@@ -185,73 +263,63 @@ pub fn wave_value(shape: &TypeShape, value: &Value) -> Result<String, String> {
                 .iter()
                 .find(|c| c.name == name)
                 .ok_or_else(|| format!("`{name}` is not a case"))?;
-            match (&case.payload, object.get("value")) {
-                (Some(shape), Some(payload)) => {
-                    Ok(format!("{}({})", label(name), wave_value(shape, payload)?))
-                }
-                (Some(_), None) => Err(format!("case `{name}` needs a value")),
-                (None, _) => Ok(label(name)),
-            }
+            let payload = match (&case.payload, object.get("value")) {
+                (Some(shape), Some(payload)) => Some(wave_from_json(shape, payload)?),
+                (Some(_), None) => return Err(format!("case `{name}` needs a value")),
+                (None, _) => None,
+            };
+            typed(WaveValue::make_variant(&wave_type(shape)?, name, payload))?
         }
-        TypeShape::Option { some } => match value {
-            Value::Null => Ok("none".to_string()),
-            Value::Object(object) if object.len() == 1 && object.contains_key("some") => {
-                Ok(format!("some({})", wave_value(some, &object["some"])?))
-            }
-            _ => Err("expected null (none) or {\"some\": value}".to_string()),
-        },
+        TypeShape::Option { some } => {
+            let inner = match value {
+                Value::Null => None,
+                Value::Object(object) if object.len() == 1 && object.contains_key("some") => {
+                    Some(wave_from_json(some, &object["some"])?)
+                }
+                _ => return Err("expected null (none) or {\"some\": value}".to_string()),
+            };
+            typed(WaveValue::make_option(&wave_type(shape)?, inner))?
+        }
         TypeShape::Result { ok, err } => {
             let object = value
                 .as_object()
                 .ok_or("expected {\"ok\": …} or {\"err\": …}")?;
-            let (case, payload, shape) = match (object.get("ok"), object.get("err")) {
-                (Some(payload), None) => ("ok", payload, ok),
-                (None, Some(payload)) => ("err", payload, err),
+            let payload = |shape: &Option<Box<TypeShape>>, value: &Value| {
+                shape
+                    .as_deref()
+                    .map(|shape| wave_from_json(shape, value))
+                    .transpose()
+            };
+            let case = match (object.get("ok"), object.get("err")) {
+                (Some(value), None) => Ok(payload(ok, value)?),
+                (None, Some(value)) => Err(payload(err, value)?),
                 _ => return Err("expected exactly one of ok and err".to_string()),
             };
-            match shape {
-                Some(shape) => Ok(format!("{case}({})", wave_value(shape, payload)?)),
-                None => Ok(case.to_string()),
-            }
+            typed(WaveValue::make_result(&wave_type(shape)?, case))?
         }
-        TypeShape::Handle { resource, .. } => {
-            Err(format!("a `{resource}` handle cannot be typed in"))
+        TypeShape::Handle { .. } | TypeShape::Other { .. } => {
+            return Err(wave_type(shape).err().unwrap_or_default());
         }
-        TypeShape::Other { .. } => value
-            .as_str()
-            .map(str::to_string)
-            .ok_or_else(|| "expected WAVE text".to_string()),
-    }
+    })
 }
 
-/// A WIT label as WAVE writes it: `%`-escaped when it is a WAVE keyword.
-fn label(name: &str) -> String {
-    const KEYWORDS: &[&str] = &["true", "false", "some", "none", "ok", "err", "inf", "nan"];
-    if KEYWORDS.contains(&name) {
-        format!("%{name}")
-    } else {
-        name.to_string()
-    }
-}
-
-/// `text` with quotes, backslashes and control characters escaped for a WAVE literal.
-fn escape(text: &str, quote: char) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c == quote => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out
+/// A JSON number as an integer of type `T`, or what range it must be in.
+fn whole<T>(value: &Value) -> Result<T, String>
+where
+    T: TryFrom<i64> + TryFrom<u64> + num_traits::Bounded + std::fmt::Display,
+{
+    let fits = match (value.as_u64(), value.as_i64()) {
+        (Some(n), _) => T::try_from(n).ok(),
+        (None, Some(n)) => T::try_from(n).ok(),
+        _ => None,
+    };
+    fits.ok_or_else(|| {
+        format!(
+            "expected a whole number from {} to {}",
+            T::min_value(),
+            T::max_value()
+        )
+    })
 }
 
 /// A result value as JSON, in the shapes the form uses (see the module docs).
@@ -354,7 +422,12 @@ mod tests {
             wave_value(&TypeShape::String, &json!("say \"hi\"\n")),
             Ok(r#""say \"hi\"\n""#.into())
         );
-        assert_eq!(wave_value(&TypeShape::F64, &json!(2)), Ok("2.0".into()));
+        assert_eq!(wave_value(&TypeShape::F64, &json!(2)), Ok("2".into()));
+        assert!(
+            wave_value(&TypeShape::U8, &json!(300))
+                .expect_err("too large")
+                .contains("from 0 to 255")
+        );
         let option = TypeShape::Option {
             some: Box::new(TypeShape::Char),
         };

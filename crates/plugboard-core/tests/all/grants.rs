@@ -7,14 +7,14 @@ use std::io::{ErrorKind, Read, Write};
 use std::net::TcpListener;
 use std::path::Path;
 
-use plugboard_core::compose::{Composer, NodeComponents};
+use plugboard_core::compose::NodeComponents;
 use plugboard_core::project::{NodeId, Project};
 use plugboard_core::run::{
-    CapabilityProfile, DirGrant, EnvVar, HttpGrant, Operation, OutputPolicy, ProjectRun, RunEvent,
-    RunMode, Runtime, StartError,
+    CapabilityProfile, DirGrant, EnvVar, HttpGrant, Operation, RunEvent, RunMode, Runtime,
+    StartError,
 };
 
-use crate::support::{Outcome, load_project, shared_runtime};
+use crate::support::{Outcome, load_project, shared_runtime, try_begin};
 
 /// A loopback listener that counts the connections it was offered, answering each with a line.
 struct Listener(TcpListener);
@@ -63,7 +63,8 @@ impl Listener {
     }
 }
 
-/// Starts `operation` on the project; `Err` when the engine refuses to start it.
+/// Starts `operation` on the project and follows it to its end; `Err` when the engine refuses
+/// to start it.
 fn try_start(
     runtime: &Runtime,
     project: &Project,
@@ -72,16 +73,12 @@ fn try_start(
     operation: Operation,
     root: Option<&str>,
 ) -> Result<Outcome, StartError> {
-    let handle = runtime.start_project(
-        &mut Composer::new(),
-        ProjectRun {
-            project,
-            components,
-            mode,
-            operation,
-            root: root.map(NodeId::new),
-            output: OutputPolicy::default(),
-        },
+    let handle = try_begin(
+        runtime,
+        (project, components),
+        mode,
+        operation,
+        root.map(NodeId::new),
     )?;
     Ok(Outcome::from_events(handle.collect_blocking()))
 }
@@ -122,6 +119,17 @@ fn counted(
     root: Option<&str>,
 ) -> (Result<Outcome, StartError>, usize) {
     listener.count_during(|| try_start(runtime, project, components, mode, operation, root))
+}
+
+/// How a run of the project ended, and how many connections `listener` was offered meanwhile.
+fn ended_and_offered(
+    listener: &Listener,
+    runtime: &Runtime,
+    project: (&Project, &NodeComponents),
+    mode: RunMode,
+) -> (RunEvent, usize) {
+    let (outcome, offered) = counted(listener, runtime, project, mode, Operation::Run, None);
+    (outcome.expect("runs").terminal().clone(), offered)
 }
 
 #[test]
@@ -209,20 +217,12 @@ fn nodes_granted_the_same_run_fused_with_exactly_those_grants() {
     let same = node_grants(&mut project, "probe-app").clone();
     *node_grants(&mut project, "net-probe") = same;
     for mode in [RunMode::Linked, RunMode::Fused] {
-        let (outcome, offered) = counted(
-            &listener,
-            &runtime,
-            (&project, &components),
-            mode,
-            Operation::Run,
-            None,
-        );
+        let ended = ended_and_offered(&listener, &runtime, (&project, &components), mode);
         assert_eq!(
-            outcome.expect("runs").terminal(),
-            &RunEvent::Exited { code: 0 },
-            "{mode:?}"
+            ended,
+            (RunEvent::Exited { code: 0 }, 2),
+            "{mode:?}: both nodes connected"
         );
-        assert_eq!(offered, 2, "{mode:?}: both nodes connected");
     }
 }
 
@@ -243,38 +243,22 @@ fn a_nodes_own_grants_win_over_the_projects_in_every_mode() {
     };
     *node_grants(&mut project, "sockets-demo") = own;
     for mode in [RunMode::Linked, RunMode::Fused] {
-        let (outcome, offered) = counted(
-            &listener,
-            &runtime,
-            (&project, &components),
-            mode,
-            Operation::Run,
-            None,
-        );
+        let ended = ended_and_offered(&listener, &runtime, (&project, &components), mode);
         assert_eq!(
-            outcome.expect("runs").terminal(),
-            &RunEvent::Exited { code: 1 },
-            "{mode:?}"
+            ended,
+            (RunEvent::Exited { code: 1 }, 0),
+            "{mode:?}: the node's own grants hold"
         );
-        assert_eq!(offered, 0, "{mode:?}: the node's own grants hold");
     }
     node_grants(&mut project, "sockets-demo").inherit_network = true;
     project.capabilities.inherit_network = false;
     for mode in [RunMode::Linked, RunMode::Fused] {
-        let (outcome, offered) = counted(
-            &listener,
-            &runtime,
-            (&project, &components),
-            mode,
-            Operation::Run,
-            None,
-        );
+        let ended = ended_and_offered(&listener, &runtime, (&project, &components), mode);
         assert_eq!(
-            outcome.expect("runs").terminal(),
-            &RunEvent::Exited { code: 0 },
-            "{mode:?}"
+            ended,
+            (RunEvent::Exited { code: 0 }, 1),
+            "{mode:?}: granted to the node, it connects"
         );
-        assert_eq!(offered, 1, "{mode:?}: granted to the node, it connects");
     }
 }
 
@@ -488,10 +472,7 @@ fn grant_paths_resolve_against_the_project_file() {
 
 #[test]
 fn a_fallback_to_fused_whose_nodes_grants_differ_is_refused_saying_both_reasons() {
-    use plugboard_core::compose::load_components;
-    use plugboard_core::project::{Node, Wire, WireEnd};
-
-    use crate::support::{component_from_wit, runtime, write_file};
+    use crate::support::{counter_pair, runtime};
 
     let dir = tempfile::tempdir().expect("a temp dir");
     // Both read the environment; the wire carries a resource, so the pair cannot run linked.
@@ -502,37 +483,11 @@ fn a_fallback_to_fused_whose_nodes_grants_differ_is_refused_saying_both_reasons(
         package wasi:cli@0.2.6 {
             interface environment { get-environment: func() -> list<tuple<string, string>>; }
         }";
-    let mut project = Project::default();
-    for id in ["provider", "consumer"] {
-        let path = write_file(
-            dir.path(),
-            &format!("{id}.wasm"),
-            &component_from_wit(wit, id),
-        );
-        project.nodes.push(Node {
-            id: NodeId::new(id),
-            component: path,
-            sha256: None,
-            position: Default::default(),
-            capabilities: None,
-        });
-    }
-    let port = "example:counter/counter@0.1.0".to_string();
-    project.wires.push(Wire {
-        from: WireEnd {
-            node: NodeId::new("provider"),
-            port: port.clone(),
-        },
-        to: WireEnd {
-            node: NodeId::new("consumer"),
-            port,
-        },
-    });
+    let (mut project, components) = counter_pair(dir.path(), wit);
     node_grants(&mut project, "consumer").env = vec![EnvVar {
         key: "TOKEN".into(),
         value: "for the consumer only".into(),
     }];
-    let components = load_components(&project, dir.path()).expect("components");
     let (runtime, _cache) = runtime();
     let refused = try_start(
         &runtime,

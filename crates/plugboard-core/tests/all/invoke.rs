@@ -110,7 +110,7 @@ fn form_values_are_turned_into_a_call_and_results_into_json() {
 fn bad_calls_get_clear_errors() {
     let (runtime, _cache) = runtime();
     let failure = |call: &str| match invoke(&runtime, request("types-demo"), call) {
-        RunEvent::Failed { message } => message,
+        RunEvent::Failed { message, .. } => message,
         other => panic!("`{call}` should fail, got {other:?}"),
     };
     let unknown = failure("nope(1)");
@@ -140,7 +140,7 @@ fn a_method_runs_on_an_instance_its_constructor_makes() {
     assert_eq!(returned(call("[constructor]tally(1)")), ["<resource>"]);
 
     let failure = |text: &str| match call(text) {
-        RunEvent::Failed { message } => message,
+        RunEvent::Failed { message, .. } => message,
         other => panic!("`{text}` should fail, got {other:?}"),
     };
     let unknown = failure("tally(1).nope()");

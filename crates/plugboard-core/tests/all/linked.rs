@@ -3,27 +3,14 @@
 use std::net::TcpListener;
 
 use plugboard_core::compose::{NodeComponents, load_components};
-use plugboard_core::project::{Node, NodeId, Project, Wire, WireEnd};
+use plugboard_core::project::{Node, NodeId, Project};
 use plugboard_core::run::{LinkPlan, Operation, RunEvent, RunMode, Runtime};
 use tempfile::TempDir;
 
 use crate::support::{
-    Outcome, begin, component_from_wit, http_get, load_project, root, runtime, sample,
-    serving_address, shared_runtime, write_file,
+    Outcome, begin, component_from_wit, counter_pair, finish, http_get, load_project, root,
+    runtime, sample, serving_address, shared_runtime, write_file,
 };
-
-/// Runs `operation` on the project to its end.
-fn start(
-    runtime: &Runtime,
-    project: &Project,
-    components: &NodeComponents,
-    mode: RunMode,
-    operation: Operation,
-) -> Outcome {
-    Outcome::from_events(
-        begin(runtime, (project, components), mode, operation, None).collect_blocking(),
-    )
-}
 
 /// The project run linked, then fused.
 fn linked_and_fused(
@@ -32,14 +19,18 @@ fn linked_and_fused(
     components: &NodeComponents,
 ) -> (Outcome, Outcome) {
     (
-        start(
+        finish(
             runtime,
-            project,
-            components,
+            (project, components),
             RunMode::Linked,
             Operation::Run,
         ),
-        start(runtime, project, components, RunMode::Fused, Operation::Run),
+        finish(
+            runtime,
+            (project, components),
+            RunMode::Fused,
+            Operation::Run,
+        ),
     )
 }
 
@@ -119,10 +110,9 @@ fn a_chain_with_two_instances_of_one_component_runs_the_same_linked_and_fused() 
 fn rewiring_and_adding_nodes_compiles_nothing() {
     let (runtime, _cache) = runtime();
     let (mut project, components) = load_project("greeter-chain.plugboard.json");
-    let first = start(
+    let first = finish(
         &runtime,
-        &project,
-        &components,
+        (&project, &components),
         RunMode::Linked,
         Operation::Run,
     );
@@ -141,10 +131,9 @@ fn rewiring_and_adding_nodes_compiles_nothing() {
         .expect("the app's logger wire");
     app_wire.from.node = NodeId::new("logger-2");
     let components = load_components(&project, &root().join("projects")).expect("components");
-    let rewired = start(
+    let rewired = finish(
         &runtime,
-        &project,
-        &components,
+        (&project, &components),
         RunMode::Linked,
         Operation::Run,
     );
@@ -196,10 +185,9 @@ fn each_node_is_served_with_its_own_grants_and_named_in_the_log() {
         guest: "/data".into(),
         read_only: true,
     }];
-    let outcome = start(
+    let outcome = finish(
         &runtime,
-        &project,
-        &components,
+        (&project, &components),
         RunMode::Linked,
         Operation::Run,
     );
@@ -235,38 +223,7 @@ fn a_resource_crossing_between_nodes_falls_back_to_fused_and_says_why() {
         interface counter { resource tally { constructor(); bump: func() -> u32; } }
         world provider { export counter; }
         world consumer { import counter; export run: func(); }";
-    let provider = write_file(
-        dir.path(),
-        "provider.wasm",
-        &component_from_wit(wit, "provider"),
-    );
-    let consumer = write_file(
-        dir.path(),
-        "consumer.wasm",
-        &component_from_wit(wit, "consumer"),
-    );
-    let mut project = Project::default();
-    for (id, path) in [("provider", &provider), ("consumer", &consumer)] {
-        project.nodes.push(Node {
-            id: NodeId::new(id),
-            component: path.clone(),
-            sha256: None,
-            position: Default::default(),
-            capabilities: None,
-        });
-    }
-    let port = "example:counter/counter@0.1.0".to_string();
-    project.wires.push(Wire {
-        from: WireEnd {
-            node: NodeId::new("provider"),
-            port: port.clone(),
-        },
-        to: WireEnd {
-            node: NodeId::new("consumer"),
-            port,
-        },
-    });
-    let components = load_components(&project, dir.path()).expect("components");
+    let (project, components) = counter_pair(dir.path(), wit);
     let err = LinkPlan::new(&project, &components, &NodeId::new("consumer"))
         .expect_err("resources cross");
     assert!(err.to_string().contains("resource type `tally`"), "{err}");
@@ -379,10 +336,9 @@ fn a_linked_loop_stops() {
     project.limits.timeout_ms = Some(200);
     let components = load_components(&project, &root()).expect("components");
     let (runtime, _cache) = runtime();
-    let outcome = start(
+    let outcome = finish(
         &runtime,
-        &project,
-        &components,
+        (&project, &components),
         RunMode::Linked,
         Operation::Run,
     );
@@ -408,10 +364,9 @@ fn a_node_precompiles_alone_and_its_linked_run_compiles_nothing_more() {
     }
     let compiled = runtime.compile_count();
     assert_eq!(compiled, 2, "each node's component compiled once");
-    let run = start(
+    let run = finish(
         &runtime,
-        &project,
-        &components,
+        (&project, &components),
         RunMode::Linked,
         Operation::Run,
     );
@@ -421,4 +376,34 @@ fn a_node_precompiles_alone_and_its_linked_run_compiles_nothing_more() {
         compiled,
         "the run found them compiled"
     );
+}
+
+#[test]
+fn a_run_failure_names_the_node_and_import_at_fault() {
+    let runtime = shared_runtime();
+    let (mut project, components) = load_project("seed.plugboard.json");
+    project.wires.clear();
+    let outcome = finish(
+        &runtime,
+        (&project, &components),
+        RunMode::Linked,
+        Operation::Run,
+    );
+    match outcome.terminal() {
+        RunEvent::Failed {
+            kind,
+            node,
+            port,
+            message,
+        } => {
+            assert_eq!(*kind, plugboard_core::run::FailureKind::MissingImport);
+            assert_eq!(node.as_ref().map(NodeId::as_str), Some("consumer-app"));
+            assert_eq!(
+                port.as_deref(),
+                Some("example:stringoperations/operations@0.1.0")
+            );
+            assert!(message.contains("of node `consumer-app`"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
 }

@@ -111,7 +111,7 @@ fn a_granted_directory_that_does_not_exist_fails_clearly() {
     let mut req = request("filesystem-demo");
     req.capabilities.dirs = vec![grant_dir(std::path::Path::new("/no/such/dir"), false)];
     let outcome = run(&runtime, req);
-    let RunEvent::Failed { message } = outcome.terminal() else {
+    let RunEvent::Failed { message, .. } = outcome.terminal() else {
         panic!("{:?}", outcome.terminal())
     };
     assert!(message.contains("/no/such/dir"), "{message}");

@@ -99,7 +99,7 @@ fn stdin_comes_from_a_host_file_and_a_missing_one_is_named() {
     };
     let outcome = run(&runtime, from_missing);
     assert!(
-        matches!(outcome.terminal(), RunEvent::Failed { message }
+        matches!(outcome.terminal(), RunEvent::Failed { message, .. }
             if message.contains("cannot read the stdin file") && message.contains("gone.txt")),
         "{:?}",
         outcome.terminal()
@@ -155,7 +155,7 @@ fn a_panic_is_a_trap_with_a_backtrace() {
 fn a_library_cannot_be_run_and_says_what_to_do() {
     let (runtime, _cache) = runtime();
     let outcome = run(&runtime, request("string-operations"));
-    let RunEvent::Failed { message } = outcome.terminal() else {
+    let RunEvent::Failed { message, .. } = outcome.terminal() else {
         panic!("{:?}", outcome.terminal())
     };
     assert!(
@@ -168,7 +168,7 @@ fn a_library_cannot_be_run_and_says_what_to_do() {
 fn an_unwired_import_is_named() {
     let (runtime, _cache) = runtime();
     let outcome = run(&runtime, request("consumer-app"));
-    let RunEvent::Failed { message } = outcome.terminal() else {
+    let RunEvent::Failed { message, .. } = outcome.terminal() else {
         panic!("{:?}", outcome.terminal())
     };
     assert!(

@@ -5,7 +5,7 @@ use plugboard_core::project::{Node, NodeId, Position, Project, Wire, WireEnd};
 use plugboard_core::run::{Grew, Operation, RunEvent, RunMode};
 
 use crate::support::{
-    MemoryWatch, Outcome, begin, request, root, run, runtime, stop_after_first_output, wat_sample,
+    MemoryWatch, finish, request, root, run, runtime, stop_after_first_output, wat_sample,
 };
 
 #[test]
@@ -166,30 +166,12 @@ fn the_limit_is_summed_over_every_node_of_a_linked_run() {
     let (mut project, components) = hog_chain();
     for mode in [RunMode::Linked, RunMode::Fused] {
         project.limits.max_memory_bytes = Some(256 << 20);
-        let outcome = Outcome::from_events(
-            begin(
-                &runtime,
-                (&project, &components),
-                mode,
-                Operation::Run,
-                None,
-            )
-            .collect_blocking(),
-        );
+        let outcome = finish(&runtime, (&project, &components), mode, Operation::Run);
         let (grew, limit, requested) = out_of_memory(&outcome);
         assert_eq!((grew, limit), (Grew::Memory, 256 << 20), "{mode:?}");
         assert!(requested > limit, "{mode:?}");
         project.limits.max_memory_bytes = Some(512 << 20);
-        let outcome = Outcome::from_events(
-            begin(
-                &runtime,
-                (&project, &components),
-                mode,
-                Operation::Run,
-                None,
-            )
-            .collect_blocking(),
-        );
+        let outcome = finish(&runtime, (&project, &components), mode, Operation::Run);
         assert_eq!(
             outcome.terminal(),
             &RunEvent::Exited { code: 0 },

@@ -80,7 +80,7 @@ fn a_command_cannot_be_served() {
         .serve(request("cli-demo"), "127.0.0.1:0".parse().expect("addr"))
         .collect_blocking();
     assert!(
-        matches!(events.last(), Some(RunEvent::Failed { message }) if message.contains("incoming-handler"))
+        matches!(events.last(), Some(RunEvent::Failed { message, .. }) if message.contains("incoming-handler"))
     );
 }
 

@@ -8,7 +8,7 @@ use plugboard_core::compose::{Composer, NodeComponents, load_components};
 use plugboard_core::project::{NodeId, Project, parent_dir};
 use plugboard_core::run::{
     ComponentSource, Operation, OutputPolicy, ProjectRun, RunEvent, RunHandle, RunMode, RunRequest,
-    Runtime, RuntimeOptions,
+    Runtime, RuntimeOptions, StartError,
 };
 use tempfile::TempDir;
 
@@ -90,27 +90,74 @@ pub fn load_project(name: &str) -> (Project, NodeComponents) {
     (project, components)
 }
 
-/// Starts `operation` on the project, rooted at `root` (or the default root).
-pub fn begin(
+/// Starts `operation` on the project, rooted at `root` (or the default root); `Err` when the
+/// engine refuses to start it.
+pub fn try_begin(
     runtime: &Runtime,
     (project, components): (&Project, &NodeComponents),
     mode: RunMode,
     operation: Operation,
     root: Option<NodeId>,
+) -> Result<RunHandle, StartError> {
+    runtime.start_project(
+        &mut Composer::new(),
+        ProjectRun {
+            project,
+            components,
+            mode,
+            operation,
+            root,
+            output: OutputPolicy::default(),
+        },
+    )
+}
+
+/// [`try_begin`], which must start.
+pub fn begin(
+    runtime: &Runtime,
+    project: (&Project, &NodeComponents),
+    mode: RunMode,
+    operation: Operation,
+    root: Option<NodeId>,
 ) -> RunHandle {
-    runtime
-        .start_project(
-            &mut Composer::new(),
-            ProjectRun {
-                project,
-                components,
-                mode,
-                operation,
-                root,
-                output: OutputPolicy::default(),
-            },
-        )
-        .expect("starts")
+    try_begin(runtime, project, mode, operation, root).expect("starts")
+}
+
+/// Runs `operation` on the project (at its default root) to its end.
+pub fn finish(
+    runtime: &Runtime,
+    project: (&Project, &NodeComponents),
+    mode: RunMode,
+    operation: Operation,
+) -> Outcome {
+    Outcome::from_events(begin(runtime, project, mode, operation, None).collect_blocking())
+}
+
+/// Two components made from WIT alone, `provider` and `consumer` (worlds of those names in
+/// `wit`, written into `dir`), the consumer's `example:counter/counter@0.1.0` import wired to the
+/// provider's export: a wire that carries a resource.
+pub fn counter_pair(dir: &Path, wit: &str) -> (Project, NodeComponents) {
+    let mut project = Project::default();
+    for id in ["provider", "consumer"] {
+        let path = write_file(dir, &format!("{id}.wasm"), &component_from_wit(wit, id));
+        project.nodes.push(plugboard_core::project::Node {
+            id: NodeId::new(id),
+            component: path,
+            sha256: None,
+            position: Default::default(),
+            capabilities: None,
+        });
+    }
+    let end = |node: &str| plugboard_core::project::WireEnd {
+        node: NodeId::new(node),
+        port: "example:counter/counter@0.1.0".to_string(),
+    };
+    project.wires.push(plugboard_core::project::Wire {
+        from: end("provider"),
+        to: end("consumer"),
+    });
+    let components = load_components(&project, dir).expect("components");
+    (project, components)
 }
 
 /// Waits for a server to listen and returns its address; fails if it ends instead.
@@ -118,7 +165,7 @@ pub fn serving_address(handle: &mut RunHandle) -> String {
     loop {
         match handle.next_blocking().expect("serving") {
             RunEvent::Serving { address } => return address,
-            RunEvent::Failed { message } => panic!("{message}"),
+            RunEvent::Failed { message, .. } => panic!("{message}"),
             RunEvent::LinkFallback { reason, .. } => panic!("should link: {reason}"),
             _ => {}
         }
