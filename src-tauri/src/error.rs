@@ -97,7 +97,8 @@ impl AppError {
         }
     }
 
-    fn at(mut self, node: &NodeId, port: Option<&str>) -> Self {
+    /// The same error, about `node` (and `port`).
+    pub fn at(mut self, node: &NodeId, port: Option<&str>) -> Self {
         self.node = Some(node.clone());
         self.port = port.map(str::to_string);
         self

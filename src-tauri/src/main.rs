@@ -7,6 +7,8 @@
 
 mod commands;
 mod error;
+#[cfg(test)]
+mod ipc_bindings;
 mod state;
 mod watch;
 

@@ -2,10 +2,10 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
 use std::time::Duration;
 
-use notify::{EventKind, RecursiveMode, Watcher};
+use notify::{EventKind, RecursiveMode};
+use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 
 /// How long a file must stay quiet before its change is reported: a build writes a component in
 /// several steps, and the reload should see the finished file.
@@ -13,7 +13,7 @@ const QUIET: Duration = Duration::from_millis(300);
 
 /// A watch on some files; dropping it stops watching.
 pub struct ComponentWatcher {
-    _watcher: notify::RecommendedWatcher,
+    _debouncer: Debouncer<notify::RecommendedWatcher, RecommendedCache>,
 }
 
 impl std::fmt::Debug for ComponentWatcher {
@@ -24,8 +24,9 @@ impl std::fmt::Debug for ComponentWatcher {
 
 impl ComponentWatcher {
     /// Watches `paths` and calls `on_change` with the ones that changed (as given here), once
-    /// each burst of writes is over. Directories are watched rather than files, so a file
-    /// replaced by a rename (as linkers and editors do) is still seen.
+    /// each burst of writes is over (notify-debouncer-full waits for [`QUIET`]). Directories are
+    /// watched rather than files, so a file replaced by a rename (as linkers and editors do) is
+    /// still seen.
     ///
     /// # Errors
     /// When the system's file watcher cannot be set up.
@@ -50,42 +51,31 @@ impl ComponentWatcher {
             wanted.insert(dir.join(name), path.clone());
             dirs.insert(dir);
         }
-        let (sender, changes) = mpsc::channel::<PathBuf>();
-        let mut watcher =
-            notify::recommended_watcher(move |result: notify::Result<notify::Event>| {
-                let Ok(event) = result else { return };
-                if matches!(event.kind, EventKind::Access(_)) {
-                    return;
-                }
-                for path in &event.paths {
-                    if let Some(original) = wanted.get(path) {
-                        // The receiver is gone only once the watcher is being dropped.
-                        let _ = sender.send(original.clone());
-                    }
-                }
-            })?;
+        let mut debouncer = new_debouncer(QUIET, None, move |result: DebounceEventResult| {
+            let Ok(events) = result else { return };
+            let changed: BTreeSet<PathBuf> = events
+                .iter()
+                .filter(|event| !matches!(event.kind, EventKind::Access(_)))
+                .flat_map(|event| &event.paths)
+                .filter_map(|path| wanted.get(path).cloned())
+                .collect();
+            if !changed.is_empty() {
+                on_change(changed.into_iter().collect());
+            }
+        })?;
         for dir in &dirs {
-            watcher.watch(dir, RecursiveMode::NonRecursive)?;
+            debouncer.watch(dir, RecursiveMode::NonRecursive)?;
         }
-        std::thread::Builder::new()
-            .name("plugboard-watch".into())
-            .spawn(move || {
-                // Ends when the watcher (and with it the sender) is dropped.
-                while let Ok(first) = changes.recv() {
-                    let mut batch = BTreeSet::from([first]);
-                    while let Ok(path) = changes.recv_timeout(QUIET) {
-                        batch.insert(path);
-                    }
-                    on_change(batch.into_iter().collect());
-                }
-            })
-            .map_err(notify::Error::io)?;
-        Ok(Self { _watcher: watcher })
+        Ok(Self {
+            _debouncer: debouncer,
+        })
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::sync::mpsc;
+
     use super::*;
 
     #[test]

@@ -202,6 +202,35 @@ describe("running", () => {
     expect(text).toContain("> second line");
   });
 
+  it("marks the node and the import a run failed at, as a compile error is marked", async () => {
+    const path = join(dir, "unwired.plugboard.json");
+    writeFileSync(
+      path,
+      JSON.stringify({
+        format: 2,
+        nodes: [
+          {
+            id: "consumer-app",
+            component: join(SAMPLES, "consumer-app.wasm"),
+            position: { x: 0, y: 0 },
+          },
+        ],
+      }),
+    );
+    await open(path);
+    const ended = await run();
+    expect(ended.state).toBe("failed");
+    expect(await statusText()).toContain("is not provided");
+    await browser
+      .$(`${nodeSel("consumer-app")}[data-error="true"]`)
+      .waitForExist({ timeout: WAIT });
+    expect(
+      await browser
+        .$(`${nodeSel("consumer-app")} [data-testid="port"][data-port-name="${OPS}"]`)
+        .getAttribute("data-error"),
+    ).toBe("true");
+  });
+
   it("stops an infinite loop, the window answering meanwhile", async () => {
     const path = join(dir, "loop.plugboard.json");
     writeFileSync(

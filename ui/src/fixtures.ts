@@ -17,6 +17,7 @@ export function port(name: string, extra: Partial<Port> = {}): Port {
     functions: [
       {
         name: "f",
+        kind: "freestanding",
         resource: null,
         params: [],
         result: null,

@@ -6,11 +6,10 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use plugboard_core::inspect::PortKind;
 use plugboard_core::project::{NodeId, Project};
 use plugboard_core::run::{
-    ComponentSource, Operation, OutputPolicy, ProjectRun, RunEvent, RunMode, wave_call,
-    wave_method_call,
+    ComponentSource, FormCall, FormCallError, Operation, OutputPolicy, ProjectRun, RunEvent,
+    RunMode, form_call,
 };
 use serde::{Deserialize, Serialize};
 use tauri::State;
@@ -237,7 +236,7 @@ impl Start {
 }
 
 /// The WAVE call for `request`: the function found among the node's (or the composition's)
-/// exports, its arguments checked against its parameter types by the engine.
+/// exports by the engine, its arguments checked against its parameter types.
 fn invocation(
     engine: &Engine,
     project: &Project,
@@ -263,54 +262,23 @@ fn invocation(
                 .exports
         }
     };
-    let unknown = || {
-        AppError::new(
-            ErrorKind::UnknownFunction,
-            format!(
-                "`{}` has no exported function `{}` in `{}`: it may have changed on disk",
-                request
-                    .node
-                    .as_ref()
-                    .map_or("the composition", NodeId::as_str),
-                request.function,
-                request.port
-            ),
-        )
+    let call = FormCall {
+        port: &request.port,
+        function: &request.function,
+        args: &request.args,
+        constructor_args: request.constructor_args.as_deref().unwrap_or_default(),
     };
-    let port = exports
-        .iter()
-        .find(|p| p.name == request.port)
-        .ok_or_else(unknown)?;
-    let function = port
-        .functions
-        .iter()
-        .find(|f| f.name == request.function)
-        .ok_or_else(unknown)?;
-    let call = match &function.resource {
-        Some(resource) if function.name.starts_with("[method]") => {
-            let constructor = port
-                .functions
-                .iter()
-                .find(|f| f.name == format!("[constructor]{resource}"))
-                .ok_or_else(|| {
-                    AppError::new(
-                        ErrorKind::UnknownFunction,
-                        format!(
-                            "resource `{resource}` has no constructor, so its methods cannot \
-                             run on an instance made for them"
-                        ),
-                    )
-                })?;
-            let constructor_args = request.constructor_args.as_deref().unwrap_or_default();
-            wave_method_call(constructor, constructor_args, function, &request.args)
+    form_call(&exports, &call).map_err(|error| {
+        let kind = match error {
+            FormCallError::InvalidArguments(_) => ErrorKind::InvalidArguments,
+            FormCallError::UnknownFunction { .. } | FormCallError::NoConstructor { .. } => {
+                ErrorKind::UnknownFunction
+            }
+        };
+        let error = AppError::new(kind, error.to_string());
+        match &request.node {
+            Some(node) => error.at(node, Some(&request.port)),
+            None => error,
         }
-        _ => wave_call(function, &request.args),
-    }
-    .map_err(|message| AppError::new(ErrorKind::InvalidArguments, message))?;
-    // A function inside an interface is named `interface#function`, as the runtime's invoke
-    // accepts it, so two interfaces exporting one name stay apart.
-    Ok(match port.kind {
-        PortKind::Function => call,
-        _ => format!("{}#{call}", port.name),
     })
 }

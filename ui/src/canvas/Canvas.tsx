@@ -19,7 +19,7 @@ import { buildEdges } from "../graph/mapping";
 import { HOST_ID, portOfHandle, type AppEdge, type AppNode } from "../graph/model";
 import { appWindow } from "../ipc";
 import type { WireEnd } from "../ipc/bindings/WireEnd";
-import { cachedVerdict, getAppStore, useApp } from "../store";
+import { cachedVerdict, canvasFault, getAppStore, useApp } from "../store";
 import { ComponentNode } from "./ComponentNode";
 import { HostNode } from "./HostNode";
 import { HostEdge, WireEdge } from "./edges";
@@ -56,7 +56,7 @@ export function Canvas() {
       project: s.project,
       entries: s.entries,
       hostInterfaces: s.hostInterfaces,
-      compile: s.compile,
+      fault: canvasFault(s),
       wireProblems: s.wireProblems,
       selectedWires: s.selectedWires,
       fitRequest: s.fitRequest,
@@ -77,12 +77,12 @@ export function Canvas() {
           project: s.project,
           entries: s.entries,
           hostInterfaces: s.hostInterfaces,
-          compileError: s.compile.state === "failed" ? s.compile.error : null,
+          fault: s.fault,
           wireProblems: s.wireProblems,
         },
         new Set(s.selectedWires),
       ),
-    [s.project, s.entries, s.hostInterfaces, s.compile, s.wireProblems, s.selectedWires],
+    [s.project, s.entries, s.hostInterfaces, s.fault, s.wireProblems, s.selectedWires],
   );
 
   // Fit the view once the nodes asked for are measured. `data-view-ready` on the canvas says

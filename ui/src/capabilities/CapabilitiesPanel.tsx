@@ -1,112 +1,24 @@
-import { useEffect, useRef, useState, type ReactNode } from "react";
+import { useEffect, useRef } from "react";
 import { useShallow } from "zustand/react/shallow";
 
-import type { CapabilityProfile } from "../ipc/bindings/CapabilityProfile";
-import type { CapabilityToggle } from "../ipc/bindings/CapabilityToggle";
 import type { StdinSource } from "../ipc/bindings/StdinSource";
 import { useApp } from "../store";
+import { HostsInput } from "./HostsInput";
+import { LimitsSection } from "./LimitsSection";
 import {
   PROJECT_SCOPE,
-  fullLimits,
-  type FullLimits,
   grants,
   hasOwnGrants,
   scopeProfile,
-  sparseLimits,
   withOwnGrants,
   withProfile,
+  type FullProfile,
   type GrantScope,
 } from "./profile";
+import { Section } from "./Section";
 
 function scopeKey(scope: GrantScope): string {
   return scope.kind === "project" ? "project" : `node:${scope.node}`;
-}
-
-function Section(props: {
-  id: CapabilityToggle | "limits" | "args";
-  title: string;
-  on?: boolean;
-  children: ReactNode;
-}) {
-  return (
-    <section
-      className="cap-section"
-      data-section={props.id}
-      data-granted={props.on === undefined ? undefined : props.on}
-    >
-      <h4>
-        {props.on !== undefined && (
-          <span className={props.on ? "cap-dot cap-dot--on" : "cap-dot"} aria-hidden />
-        )}
-        {props.title}
-        {props.on !== undefined && (
-          <span className={props.on ? "cap-state cap-state--on" : "cap-state"}>
-            {props.on ? "granted" : "denied"}
-          </span>
-        )}
-      </h4>
-      {props.children}
-    </section>
-  );
-}
-
-function parseHosts(text: string): string[] {
-  return text
-    .split(",")
-    .map((h) => h.trim())
-    .filter(Boolean);
-}
-
-/** The allow-list as typed (a trailing comma stays while typing), committed as a list once the
- * engine has checked every entry; a malformed entry is refused with the reason. */
-function HostsInput(props: { hosts: string[]; onChange: (hosts: string[]) => void }) {
-  const check = useApp((s) => s.checkHttpHosts);
-  const [text, setText] = useState(props.hosts.join(", "));
-  const [committed, setCommitted] = useState(props.hosts.join(","));
-  const [problem, setProblem] = useState<string | null>(null);
-  const latest = useRef(0);
-  // Edited elsewhere (undo, another project): show that instead.
-  if (props.hosts.join(",") !== committed) {
-    setCommitted(props.hosts.join(","));
-    setText(props.hosts.join(", "));
-    setProblem(null);
-  }
-  return (
-    <>
-      <input
-        data-testid="cap-http-hosts"
-        placeholder="example.com, 127.0.0.1:8080"
-        value={text}
-        spellCheck={false}
-        aria-invalid={problem !== null}
-        onChange={(e) => {
-          setText(e.target.value);
-          const hosts = parseHosts(e.target.value);
-          const seq = ++latest.current;
-          void check(hosts).then((error) => {
-            if (seq !== latest.current) return;
-            setProblem(error);
-            if (error === null) {
-              setCommitted(hosts.join(","));
-              props.onChange(hosts);
-            }
-          });
-        }}
-      />
-      {problem !== null && (
-        <p className="field-problem" data-testid="cap-http-hosts-problem">
-          {problem}
-        </p>
-      )}
-    </>
-  );
-}
-
-/** Whole numbers ≥ 0 typed into a limit field; empty means no limit. */
-function parseLimit(text: string, scale: number): number | null | undefined {
-  if (text.trim() === "") return null;
-  const n = Number(text);
-  return Number.isFinite(n) && n >= 0 ? Math.round(n * scale) : undefined;
 }
 
 /** Where stdin comes from: each choice, and what it starts as (a file is picked with a dialog). */
@@ -145,12 +57,8 @@ export function CapabilitiesPanel() {
   const editable = scope.kind === "project" || own;
   const profile = scopeProfile(s.project, scope);
   const key = scopeKey(scope);
-  const set = (next: CapabilityProfile, field?: string) => {
+  const set = (next: FullProfile, field?: string) => {
     s.edit((p) => withProfile(p, scope, next), field ? `${key}:${field}` : undefined);
-  };
-  const limits = fullLimits(s.project.limits);
-  const setLimits = (next: FullLimits, field: string) => {
-    s.edit((p) => ({ ...p, limits: sparseLimits(next) }), `limits:${field}`);
   };
 
   return (
@@ -462,81 +370,7 @@ export function CapabilitiesPanel() {
         </Section>
       </fieldset>
 
-      {scope.kind === "project" && (
-        <Section id="limits" title="Limits (every node)">
-          <label className="field-row">
-            <span className="field-label">Timeout</span>
-            <input
-              type="number"
-              min={0}
-              step="any"
-              data-testid="limit-timeout"
-              placeholder="none"
-              value={limits["timeout-ms"] === null ? "" : limits["timeout-ms"] / 1000}
-              onChange={(e) => {
-                const ms = parseLimit(e.target.value, 1000);
-                if (ms !== undefined) setLimits({ ...limits, "timeout-ms": ms }, "timeout");
-              }}
-            />
-            <span className="muted">s</span>
-          </label>
-          <label className="field-row">
-            <span className="field-label">Memory</span>
-            <input
-              type="number"
-              min={0}
-              data-testid="limit-memory"
-              placeholder="1024"
-              title="Every memory and table of every node of a run together (of each request, when serving); 1024 MiB when empty"
-              value={
-                limits["max-memory-bytes"] === null ? "" : limits["max-memory-bytes"] / 1048576
-              }
-              onChange={(e) => {
-                const bytes = parseLimit(e.target.value, 1048576);
-                if (bytes !== undefined)
-                  setLimits({ ...limits, "max-memory-bytes": bytes }, "memory");
-              }}
-            />
-            <span className="muted">MiB</span>
-          </label>
-          <label className="field-row">
-            <span className="field-label">Fuel</span>
-            <input
-              type="number"
-              min={0}
-              data-testid="limit-fuel"
-              placeholder="none"
-              value={limits.fuel ?? ""}
-              onChange={(e) => {
-                const fuel = parseLimit(e.target.value, 1);
-                if (fuel !== undefined) setLimits({ ...limits, fuel }, "fuel");
-              }}
-            />
-            <span className="muted">units</span>
-          </label>
-          <label className="field-row">
-            <span className="field-label">Requests</span>
-            <input
-              type="number"
-              min={1}
-              data-testid="limit-requests"
-              placeholder="16"
-              title="When serving: how many requests run at once (each with the memory limit); more wait"
-              value={limits["max-requests"] ?? ""}
-              onChange={(e) => {
-                const count = parseLimit(e.target.value, 1);
-                if (count !== undefined)
-                  setLimits({ ...limits, "max-requests": count }, "requests");
-              }}
-            />
-            <span className="muted">at once</span>
-          </label>
-          <p className="muted hint">
-            Memory counts every memory and table of every node together; a server applies the
-            timeout and the memory to each request.
-          </p>
-        </Section>
-      )}
+      {scope.kind === "project" && <LimitsSection />}
     </div>
   );
 }

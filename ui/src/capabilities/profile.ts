@@ -1,10 +1,11 @@
 // Reading and writing capability profiles and limits as the project holds them. The engine
-// serialises them sparsely (defaults left out), so what comes over IPC may lack fields: read
-// through `fullProfile`, write back through `sparseProfile`, and a toggle flipped on and off
-// again leaves the project exactly as it was (not dirty). Which WASI interface a toggle governs
-// comes from the engine (`HostInterface.toggle`).
+// serialises them sparsely (defaults left out, and the generated types say those fields are
+// optional): read through `fullProfile`, write back through `sparseProfile`, and a toggle
+// flipped on and off again leaves the project exactly as it was (not dirty). Which WASI
+// interface a toggle governs comes from the engine (`HostInterface.toggle`).
 import type { CapabilityProfile } from "../ipc/bindings/CapabilityProfile";
 import type { CapabilityToggle } from "../ipc/bindings/CapabilityToggle";
+import type { HttpGrant } from "../ipc/bindings/HttpGrant";
 import type { Limits } from "../ipc/bindings/Limits";
 import type { Project } from "../ipc/bindings/Project";
 
@@ -42,28 +43,29 @@ export function isToggle(name: string): name is CapabilityToggle {
   return (TOGGLES as readonly string[]).includes(name);
 }
 
-/** `profile` with every field present (as it arrived over IPC, some may be missing). */
-export function fullProfile(profile: CapabilityProfile | null | undefined): CapabilityProfile {
-  const p: Partial<CapabilityProfile> = profile ?? {};
-  const http: Partial<CapabilityProfile["http"]> = p.http ?? {};
+/** A profile with every field present: what the panel edits and the badges read. */
+export type FullProfile = Omit<Required<CapabilityProfile>, "http"> & {
+  http: Required<HttpGrant>;
+};
+
+/** `profile` with every field present (the engine leaves defaults out). */
+export function fullProfile(profile: CapabilityProfile | null | undefined): FullProfile {
+  const p: CapabilityProfile = profile ?? {};
   return {
     env: p.env ?? [],
     "inherit-env": p["inherit-env"] ?? false,
     args: p.args ?? [],
     stdin: p.stdin ?? { kind: "none" },
-    dirs: (p.dirs ?? []).map((d) => {
-      const dir: Partial<typeof d> = d;
-      return { host: d.host, guest: d.guest, "read-only": dir["read-only"] ?? false };
-    }),
+    dirs: p.dirs ?? [],
     "inherit-network": p["inherit-network"] ?? false,
     "allow-ip-name-lookup": p["allow-ip-name-lookup"] ?? false,
-    http: { allowed: http.allowed ?? false, hosts: http.hosts ?? [] },
+    http: { allowed: p.http?.allowed ?? false, hosts: p.http?.hosts ?? [] },
   };
 }
 
 /** `profile` as the engine writes it: defaults left out, fields in the engine's order. */
-export function sparseProfile(profile: CapabilityProfile): CapabilityProfile {
-  const out: Partial<CapabilityProfile> = {};
+export function sparseProfile(profile: FullProfile): CapabilityProfile {
+  const out: CapabilityProfile = {};
   if (profile.env.length > 0) out.env = profile.env;
   if (profile["inherit-env"]) out["inherit-env"] = true;
   if (profile.args.length > 0) out.args = profile.args;
@@ -72,17 +74,13 @@ export function sparseProfile(profile: CapabilityProfile): CapabilityProfile {
   if (profile["inherit-network"]) out["inherit-network"] = true;
   if (profile["allow-ip-name-lookup"]) out["allow-ip-name-lookup"] = true;
   if (profile.http.allowed || profile.http.hosts.length > 0) {
-    out.http =
-      profile.http.hosts.length > 0
-        ? profile.http
-        : ({ allowed: profile.http.allowed } as CapabilityProfile["http"]);
+    out.http = profile.http.hosts.length > 0 ? profile.http : { allowed: profile.http.allowed };
   }
-  // Sparse on purpose: the engine reads missing fields as their defaults.
-  return out as CapabilityProfile;
+  return out;
 }
 
 /** Whether `toggle` grants anything in `profile` (as the engine's `CapabilityProfile::grants`). */
-export function grants(profile: CapabilityProfile, toggle: CapabilityToggle): boolean {
+export function grants(profile: FullProfile, toggle: CapabilityToggle): boolean {
   switch (toggle) {
     case "env":
       return profile["inherit-env"] || profile.env.length > 0 || profile.args.length > 0;
@@ -100,7 +98,7 @@ export function grants(profile: CapabilityProfile, toggle: CapabilityToggle): bo
 }
 
 /** Short chips for what `profile` grants, for a node's badge: `net`, `env 2`, `/data ro`, … */
-export function grantChips(profile: CapabilityProfile): string[] {
+export function grantChips(profile: FullProfile): string[] {
   const chips: string[] = [];
   if (profile.env.length > 0) chips.push(`env ${profile.env.length}`);
   if (profile["inherit-env"]) chips.push("host env");
@@ -114,7 +112,7 @@ export function grantChips(profile: CapabilityProfile): string[] {
 }
 
 /** The profile that applies to `scope`: a node's own, else the project's. */
-export function scopeProfile(project: Project, scope: GrantScope): CapabilityProfile {
+export function scopeProfile(project: Project, scope: GrantScope): FullProfile {
   if (scope.kind === "node") {
     const own = project.nodes.find((n) => n.id === scope.node)?.capabilities;
     if (own) return fullProfile(own);
@@ -128,11 +126,7 @@ export function hasOwnGrants(project: Project, node: string): boolean {
 }
 
 /** `project` with `profile` as `scope`'s grants (a node gets grants of its own). */
-export function withProfile(
-  project: Project,
-  scope: GrantScope,
-  profile: CapabilityProfile,
-): Project {
+export function withProfile(project: Project, scope: GrantScope, profile: FullProfile): Project {
   const sparse = sparseProfile(profile);
   if (scope.kind === "project") return { ...project, capabilities: sparse };
   return {
@@ -181,7 +175,7 @@ export function sparseLimits(limits: FullLimits): Limits {
 }
 
 /** The next free guest path for a granted folder: `/data`, `/data2`, … */
-export function freeGuestPath(profile: CapabilityProfile): string {
+export function freeGuestPath(profile: FullProfile): string {
   const taken = new Set(profile.dirs.map((d) => d.guest));
   if (!taken.has("/data")) return "/data";
   for (let i = 2; ; i++) if (!taken.has(`/data${i}`)) return `/data${i}`;

@@ -42,7 +42,7 @@ function seedInput(overrides: Partial<CanvasInput> = {}): CanvasInput {
       "consumer-app": { state: "ok", details: CONSUMER, problem: null, actualSha256: null },
     },
     hostInterfaces: HOST,
-    compileError: null,
+    fault: null,
     ...overrides,
   };
 }
@@ -95,7 +95,7 @@ describe("component nodes", () => {
 
   it("marks the node and port a compile error names", () => {
     const input = seedInput({
-      compileError: { kind: "incompatible", message: "no", node: "consumer-app", port: OPS },
+      fault: { node: "consumer-app", port: OPS },
     });
     const data = componentData(nodeAt(input.project, 1), input);
     expect(data.error).toBe(true);

@@ -1,9 +1,7 @@
 // Pure mappers from the project and what the engine said about its components to what the canvas
 // draws. No rules about WebAssembly here: which imports the host provides, which ports exist and
 // what they carry all come from the engine.
-import { fullProfile, grantChips, grants } from "../capabilities/profile";
-import type { AppError } from "../ipc/bindings/AppError";
-import type { CapabilityProfile } from "../ipc/bindings/CapabilityProfile";
+import { fullProfile, grantChips, grants, type FullProfile } from "../capabilities/profile";
 import type { ComponentDetails } from "../ipc/bindings/ComponentDetails";
 import type { HostInterface } from "../ipc/bindings/HostInterface";
 import type { Node as ProjectNode } from "../ipc/bindings/Node";
@@ -37,17 +35,21 @@ export type NodeEntry = {
   actualSha256: string | null;
 };
 
+/** What the canvas marks as at fault: the node (and port) of a failed compile, or of a run that
+ * failed there. */
+export type Fault = { node?: string | null; port?: string | null };
+
 export type CanvasInput = {
   project: Project;
   entries: Record<string, NodeEntry | undefined>;
   hostInterfaces: HostInterface[];
-  compileError: AppError | null;
+  fault: Fault | null;
   /** Wires that no longer fit, by wire key (for edges). */
   wireProblems?: Record<string, string | undefined>;
 };
 
 /** The grants that apply to `node`: its own, or the project's. */
-export function effectiveProfile(project: Project, node: ProjectNode): CapabilityProfile {
+export function effectiveProfile(project: Project, node: ProjectNode): FullProfile {
   return fullProfile(node.capabilities ?? project.capabilities);
 }
 
@@ -55,7 +57,7 @@ export function effectiveProfile(project: Project, node: ProjectNode): Capabilit
 function interfaceOff(
   hostInterfaces: HostInterface[],
   name: string | null | undefined,
-  profile: CapabilityProfile,
+  profile: FullProfile,
 ): boolean {
   if (!name) return false;
   const toggle = hostInterfaces.find((h) => h.name === name)?.toggle ?? null;
@@ -151,11 +153,11 @@ function missingPort(name: string, error: boolean): PortView {
 
 /** The data of one component node. */
 export function componentData(node: ProjectNode, input: CanvasInput): ComponentNodeData {
-  const { project, compileError } = input;
+  const { project, fault } = input;
   const entry = input.entries[node.id];
   const details = entry?.details ?? null;
-  const errorHere = compileError?.node === node.id;
-  const errorPort = errorHere ? (compileError.port ?? null) : null;
+  const errorHere = fault?.node === node.id;
+  const errorPort = errorHere ? (fault.port ?? null) : null;
   const wiredIn = new Set(project.wires.filter((w) => w.to.node === node.id).map((w) => w.to.port));
   const wiredOut = new Set(
     project.wires.filter((w) => w.from.node === node.id).map((w) => w.from.port),

@@ -1,11 +1,20 @@
 import { describe, expect, it } from "vitest";
 
 import type { FunctionInfo } from "../ipc/bindings/FunctionInfo";
+import type { FunctionKind } from "../ipc/bindings/FunctionKind";
 import type { Port } from "../ipc/bindings/Port";
 import { callable, uncallable } from "./functions";
 
-function fn(name: string, resource: string | null): FunctionInfo {
-  return { name, resource, params: [], result: null, signature: `${name}: func()`, docs: null };
+function fn(name: string, kind: FunctionKind, resource: string | null = null): FunctionInfo {
+  return {
+    name,
+    kind,
+    resource,
+    params: [],
+    result: null,
+    signature: `${name}: func()`,
+    docs: null,
+  };
 }
 
 function port(name: string, functions: FunctionInfo[]): Port {
@@ -16,10 +25,10 @@ function port(name: string, functions: FunctionInfo[]): Port {
 describe("invokable functions", () => {
   it("offers plain and static functions, and methods with the constructor they run after", () => {
     const counter = port("example:counter/counter@0.1.0", [
-      fn("digits", null),
-      fn("[constructor]tally", "tally"),
-      fn("[method]tally.bump", "tally"),
-      fn("[static]tally.reset", "tally"),
+      fn("digits", "freestanding"),
+      fn("[constructor]tally", "constructor", "tally"),
+      fn("[method]tally.bump", "method", "tally"),
+      fn("[static]tally.reset", "static", "tally"),
     ]);
     const offered = callable([counter]).map(({ fn, constructor }) => [
       fn.name,
@@ -35,12 +44,12 @@ describe("invokable functions", () => {
 
   it("sets apart the methods of a resource without a constructor", () => {
     const handles = port("example:handles/handles@0.1.0", [
-      fn("[method]ticket.redeem", "ticket"),
-      fn("open", null),
+      fn("[method]ticket.redeem", "method", "ticket"),
+      fn("open", "freestanding"),
     ]);
     expect(callable([handles]).map(({ fn }) => fn.name)).toEqual(["open"]);
     expect(uncallable([handles])).toEqual([
-      { name: "ticket", functions: [fn("[method]ticket.redeem", "ticket")] },
+      { name: "ticket", functions: [fn("[method]ticket.redeem", "method", "ticket")] },
     ]);
   });
 });

@@ -13,18 +13,18 @@ export type Invokable = {
 
 /** The constructor of `fn`'s resource, in `port`. */
 function constructorOf(port: Port, fn: FunctionInfo): FunctionInfo | null {
-  return port.functions.find((f) => f.name === `[constructor]${fn.resource ?? ""}`) ?? null;
+  return port.functions.find((f) => f.kind === "constructor" && f.resource === fn.resource) ?? null;
 }
 
 function isMethod(fn: FunctionInfo): boolean {
-  return fn.name.startsWith("[method]");
+  return fn.kind === "method";
 }
 
 /** Every function the panel can call with typed-in values. */
 export function callable(ports: Port[]): Invokable[] {
   return ports.flatMap((port) =>
     port.functions.flatMap((fn): Invokable[] => {
-      if (fn.resource === null || fn.name.startsWith("[static]")) {
+      if (fn.kind === "freestanding" || fn.kind === "static") {
         return [{ port, fn, constructor: null }];
       }
       const constructor = isMethod(fn) ? constructorOf(port, fn) : null;

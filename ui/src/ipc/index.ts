@@ -6,38 +6,25 @@ import { getCurrentWindow } from "@tauri-apps/api/window";
 import { ask, open, save } from "@tauri-apps/plugin-dialog";
 
 import type { AppError } from "./bindings/AppError";
+import { commands, type Invoke } from "./bindings/commands";
 import { EngineError, toAppError } from "./errors";
-import type { ComponentDetails } from "./bindings/ComponentDetails";
-import type { ComponentInfo } from "./bindings/ComponentInfo";
-import type { ComponentReload } from "./bindings/ComponentReload";
 import type { FilesChanged } from "./bindings/FilesChanged";
-import type { GrantReview } from "./bindings/GrantReview";
 import type { InvokeRequest } from "./bindings/InvokeRequest";
-import type { InvokeStarted } from "./bindings/InvokeStarted";
-import type { NodeLoad } from "./bindings/NodeLoad";
-import type { OpenedProject } from "./bindings/OpenedProject";
 import type { Project } from "./bindings/Project";
 import type { RunEvent } from "./bindings/RunEvent";
-import type { RunId } from "./bindings/RunId";
 import type { RunMode } from "./bindings/RunMode";
-import type { SampleLibrary } from "./bindings/SampleLibrary";
-import type { SavedProject } from "./bindings/SavedProject";
-import type { Startup } from "./bindings/Startup";
-import type { TestRequest } from "./bindings/TestRequest";
-import type { TestResponse } from "./bindings/TestResponse";
-import type { Wire } from "./bindings/Wire";
-import type { WireCheck } from "./bindings/WireCheck";
 
 export type { AppError };
 export { EngineError, toAppError } from "./errors";
 
-async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+/** Tauri's `invoke`, its rejections turned into `EngineError`s (an `AppError` inside). */
+const call: Invoke = async <T>(command: string, args?: Record<string, unknown>) => {
   try {
     return await invoke<T>(command, args);
   } catch (error) {
     throw new EngineError(toAppError(error));
   }
-}
+};
 
 /** A channel whose messages go to `listener`, in order. */
 function channel<T>(listener: (message: T) => void): Channel<T> {
@@ -49,70 +36,32 @@ function channel<T>(listener: (message: T) => void): Channel<T> {
 /** Receives a run's events, in order, ending with one terminal event. */
 export type RunListener = (event: RunEvent) => void;
 
-/** The engine's commands (src-tauri/src/commands). Each rejects with an AppError. */
+const generated = commands(call);
+
+/** The engine's commands (src-tauri/src/commands), typed by the generated bindings; those that
+ * stream take a listener instead of a channel. Each rejects with an `EngineError`. */
 export const engine = {
-  startup: () => call<Startup>("startup"),
-  library: () => call<SampleLibrary>("library"),
-  newProject: () => call<Project>("new_project"),
-  loadComponent: (node: string, path: string) =>
-    call<ComponentDetails>("load_component", { node, path }),
-  openProject: (path: string) => call<OpenedProject>("open_project", { path }),
-  checkProject: (project: Project, projectPath: string | null) =>
-    call<NodeLoad[]>("check_project", { project, projectPath }),
-  saveProject: (project: Project, projectPath: string | null, path: string) =>
-    call<SavedProject>("save_project", { project, projectPath, path }),
-  checkWires: (project: Project, projectPath: string | null, proposals: Wire[]) =>
-    call<WireCheck[]>("check_wires", { project, projectPath, proposals }),
-  compile: (project: Project, projectPath: string | null) =>
-    call<ComponentDetails>("compile", { project, projectPath }),
-  saveComposition: (project: Project, projectPath: string | null, path: string) =>
-    call<ComponentDetails>("save_composition", { project, projectPath, path }),
-  exportWac: (project: Project, projectPath: string | null, path: string) =>
-    call<null>("export_wac", { project, projectPath, path }),
+  ...generated,
   runProject: (project: Project, projectPath: string | null, mode: RunMode, on: RunListener) =>
-    call<RunId>("run_project", { project, projectPath, mode, events: channel(on) }),
+    generated.runProject(project, projectPath, mode, channel(on)),
   serveProject: (
     project: Project,
     projectPath: string | null,
     mode: RunMode,
     address: string | null,
     on: RunListener,
-  ) => call<RunId>("serve_project", { project, projectPath, mode, address, events: channel(on) }),
+  ) => generated.serveProject(project, projectPath, mode, address, channel(on)),
   invokeFunction: (
     project: Project,
     projectPath: string | null,
     mode: RunMode,
     request: InvokeRequest,
     on: RunListener,
-  ) =>
-    call<InvokeStarted>("invoke_function", {
-      project,
-      projectPath,
-      mode,
-      request,
-      events: channel(on),
-    }),
-  reviewGrants: (project: Project, projectPath: string | null) =>
-    call<GrantReview>("review_grants", { project, projectPath }),
-  acceptGrants: (project: Project, projectPath: string | null) =>
-    call<null>("accept_grants", { project, projectPath }),
-  acceptGrantEdit: (before: Project, after: Project, projectPath: string | null) =>
-    call<null>("accept_grant_edit", { before, after, projectPath }),
-  checkHttpHost: (entry: string) => call<null>("check_http_host", { entry }),
-  stopRun: (id: RunId) => call<null>("stop_run", { id }),
-  swapServedProject: (id: RunId, project: Project, projectPath: string | null, mode: RunMode) =>
-    call<null>("swap_served_project", { id, project, projectPath, mode }),
+  ) => generated.invokeFunction(project, projectPath, mode, request, channel(on)),
   precompile: (node: string, path: string, on: RunListener) =>
-    call<RunId>("precompile", { node, path, events: channel(on) }),
-  sendRequest: (request: TestRequest) => call<TestResponse>("send_request", { request }),
+    generated.precompile(node, path, channel(on)),
   watchComponents: (paths: string[], onChange: (changed: FilesChanged) => void) =>
-    call<null>("watch_components", { paths, events: channel(onChange) }),
-  reloadComponent: (
-    project: Project,
-    projectPath: string | null,
-    node: string,
-    before: ComponentInfo | null,
-  ) => call<ComponentReload>("reload_component", { project, projectPath, node, before }),
+    generated.watchComponents(paths, channel(onChange)),
 };
 
 const PROJECT_FILTER = { name: "Plugboard project", extensions: ["json"] };

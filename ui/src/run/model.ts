@@ -1,5 +1,7 @@
 // What the window knows about runs, and how each event changes it: pure functions, so the store
 // stays small and the status bar's words are unit-tested.
+import type { AppError } from "../ipc/bindings/AppError";
+import type { Fault } from "../graph/mapping";
 import type { CapabilityAttempt } from "../ipc/bindings/CapabilityAttempt";
 import type { JsonValue } from "../ipc/bindings/serde_json/JsonValue";
 import type { RunEvent } from "../ipc/bindings/RunEvent";
@@ -41,8 +43,8 @@ export type RunInfo = {
   fallback: string | null;
   /** How it ended. */
   end: TerminalEvent | null;
-  /** Why it could not start at all. */
-  error: string | null;
+  /** Why it could not start at all (with the node at fault, if one is). */
+  error: AppError | null;
   stopRequested: boolean;
   /** Where it serves. */
   address: string | null;
@@ -205,8 +207,15 @@ export function reduceRun(run: RunInfo, event: RunEvent, now: number): RunInfo {
 }
 
 /** `run` that could not start: the engine refused before running anything. */
-export function failedToStart(run: RunInfo, message: string, now: number): RunInfo {
-  return { ...run, phase: "ended", endedAt: now, error: message };
+export function failedToStart(run: RunInfo, error: AppError, now: number): RunInfo {
+  return { ...run, phase: "ended", endedAt: now, error };
+}
+
+/** The node (and port) a run failed at, to mark on the canvas as a compile error is marked. */
+export function runFault(run: RunInfo | null): Fault | null {
+  if (run?.error?.node) return run.error;
+  if (run?.end?.type === "failed" && run.end.node !== null) return run.end;
+  return null;
 }
 
 export function formatBytes(bytes: number): string {
@@ -302,7 +311,7 @@ export function statusOf(run: RunInfo | null, now: number): RunStatusView {
         return {
           state: "failed",
           tone: "bad",
-          text: `Could not start: ${run.error}`,
+          text: `Could not start: ${run.error.message}`,
           progress: null,
         };
       }

@@ -1,11 +1,8 @@
 // The store's runs: Run, Serve, Invoke and Stop, the events they stream (batched into one store
-// update per frame), the capability and request logs, background compiles, the request tester
-// and hot reload. Part of the one store (see ../store); only these actions call the run commands.
-import { portLabel } from "../graph/mapping";
-import { wireKey } from "../graph/model";
+// update per frame), the capability and request logs, background compiles and the request
+// tester. Part of the one store (see ../store); only these actions call the run commands.
 import { toAppError } from "../ipc/errors";
 import type { ComponentDetails } from "../ipc/bindings/ComponentDetails";
-import type { ComponentDiff } from "../ipc/bindings/ComponentDiff";
 import type { Project } from "../ipc/bindings/Project";
 import type { JsonValue } from "../ipc/bindings/serde_json/JsonValue";
 import type { RunEvent } from "../ipc/bindings/RunEvent";
@@ -13,7 +10,7 @@ import type { RunMode } from "../ipc/bindings/RunMode";
 import type { TestRequest } from "../ipc/bindings/TestRequest";
 import type { TestResponse } from "../ipc/bindings/TestResponse";
 import type { Deps } from "../store";
-import type { Get, Set } from "../store/shared";
+import { storeHelpers, type Get, type Set } from "../store/shared";
 import {
   endText,
   failedToStart,
@@ -23,6 +20,7 @@ import {
   modeText,
   newRun,
   reduceRun,
+  runFault,
   sameAttempt,
   type BackgroundCompile,
   type InvokeInfo,
@@ -39,16 +37,6 @@ const MAX_REQUEST_ROWS = 200;
 
 export type DockTab = "log" | "http";
 
-/** What hot reload found when a node's file changed. */
-export type ReloadNotice = {
-  node: string;
-  diff: ComponentDiff;
-  /** Wires that no longer fit, with the reason. */
-  broken: { from: string; to: string; reason: string }[];
-  /** The file could not be read as a component. */
-  error: string | null;
-};
-
 export type TesterState =
   | { state: "idle" }
   | { state: "sending" }
@@ -64,11 +52,6 @@ export type RunState = {
   background: Record<string, BackgroundCompile | undefined>;
   dockTab: DockTab;
   tester: TesterState;
-  /** Wires that no longer fit after a component changed on disk, by wire key. */
-  wireProblems: Record<string, string | undefined>;
-  reload: ReloadNotice | null;
-  /** The component files being watched for hot reload. */
-  watching: string[];
   /** The composed component's exports, for invoking them (for the project as it was then). */
   composed: { project: Project; details: ComponentDetails | null; error: string | null } | null;
 };
@@ -91,9 +74,6 @@ export type RunActions = {
   sendTestRequest: (request: Omit<TestRequest, "address">) => Promise<void>;
   setDockTab: (tab: DockTab) => void;
   clearCapabilityLog: () => void;
-  watchFiles: (paths: string[]) => Promise<void>;
-  reloadChangedFiles: (paths: string[]) => Promise<void>;
-  dismissReload: () => void;
   /** Composes the project (if it changed since) to list the composition's functions. */
   loadComposed: () => Promise<void>;
 };
@@ -107,6 +87,7 @@ let nextSeq = 1;
 let nextRow = 1;
 
 export function createRunSlice(set: Set, get: Get, deps: Deps): RunState & RunActions {
+  const { rebuild } = storeHelpers(set, get);
   // Events arrive one IPC message at a time; the store takes them in one update per frame.
   let queue: Incoming[] = [];
   let flushTimer: ReturnType<typeof setTimeout> | null = null;
@@ -194,7 +175,9 @@ export function createRunSlice(set: Set, get: Get, deps: Deps): RunState & RunAc
     if (logRows.length > 0) {
       capabilityLog = [...logRows.reverse(), ...capabilityLog].slice(0, MAX_LOG_ROWS);
     }
-    set({ run, invoke, capabilityLog, requestLog: requests, background });
+    const patch = { run, invoke, capabilityLog, requestLog: requests, background };
+    // A run that ended at a node (or a new one clearing that) re-marks the canvas.
+    set(ended || runFault(get().run) !== runFault(run) ? rebuild(patch) : patch);
     if (ended?.end) {
       deps.output.note(`── ${endText(ended.end)} (${modeText(ended)})`);
       if (restart) void restartNow();
@@ -218,14 +201,16 @@ export function createRunSlice(set: Set, get: Get, deps: Deps): RunState & RunAc
     deps.output.clear();
     const title = project.title ?? projectPath?.split(/[\\/]/).pop() ?? "the project";
     deps.output.note(`── ${kind === "serve" ? "serving" : "running"} ${title} (${runMode})`);
-    set({
-      run,
-      capabilityLog: [],
-      ...(kind === "serve"
-        ? { requestLog: [], tester: { state: "idle" as const }, dockTab: "http" as const }
-        : { dockTab: "log" as const }),
-      panels: { ...get().panels, dock: true },
-    });
+    set(
+      rebuild({
+        run,
+        capabilityLog: [],
+        ...(kind === "serve"
+          ? { requestLog: [], tester: { state: "idle" as const }, dockTab: "http" as const }
+          : { dockTab: "log" as const }),
+        panels: { ...get().panels, dock: true },
+      }),
+    );
     const on = (event: RunEvent) => {
       receive({ to: "run", seq, event });
     };
@@ -240,9 +225,11 @@ export function createRunSlice(set: Set, get: Get, deps: Deps): RunState & RunAc
       if (current.stopRequested) await deps.engine.stopRun(id);
     } catch (error) {
       const current = get().run;
-      const message = toAppError(error).message;
-      if (current?.seq === seq) set({ run: failedToStart(current, message, Date.now()) });
-      deps.output.note(`── could not start: ${message}`);
+      const appError = toAppError(error);
+      if (current?.seq === seq) {
+        set(rebuild({ run: failedToStart(current, appError, Date.now()) }));
+      }
+      deps.output.note(`── could not start: ${appError.message}`);
     }
   }
 
@@ -255,9 +242,6 @@ export function createRunSlice(set: Set, get: Get, deps: Deps): RunState & RunAc
     background: {},
     dockTab: "log",
     tester: { state: "idle" },
-    wireProblems: {},
-    reload: null,
-    watching: [],
     composed: null,
 
     setRunMode(mode) {
@@ -407,64 +391,6 @@ export function createRunSlice(set: Set, get: Get, deps: Deps): RunState & RunAc
 
     clearCapabilityLog() {
       set({ capabilityLog: [] });
-    },
-
-    async watchFiles(paths) {
-      try {
-        await deps.engine.watchComponents(paths, (changed) => {
-          void get().reloadChangedFiles(changed.paths);
-        });
-        set({ watching: paths });
-      } catch (error) {
-        get().showMessage("error", toAppError(error).message);
-      }
-    },
-
-    async reloadChangedFiles(paths) {
-      const changed = new Set(paths);
-      const nodes = get().project.nodes.filter((n) => changed.has(n.component));
-      if (nodes.length === 0) return;
-      const notices: ReloadNotice[] = [];
-      let problems: Record<string, string | undefined> | null = null;
-      for (const node of nodes) {
-        const { project, projectPath, entries } = get();
-        const before = entries[node.id]?.details?.info ?? null;
-        try {
-          const reload = await deps.engine.reloadComponent(project, projectPath, node.id, before);
-          problems = {};
-          const broken: ReloadNotice["broken"] = [];
-          for (const { wire, check } of reload.wires) {
-            if (check.verdict !== "refused") continue;
-            problems[wireKey(wire.from, wire.to)] = check.reason;
-            broken.push({
-              // Short names on the card; the reason names the ports in full.
-              from: `${wire.from.node}.${portLabel(wire.from.port)}`,
-              to: `${wire.to.node}.${portLabel(wire.to.port)}`,
-              reason: check.reason,
-            });
-          }
-          notices.push({ node: node.id, diff: reload.diff, broken, error: null });
-        } catch (error) {
-          notices.push({
-            node: node.id,
-            diff: { imports: [], exports: [] },
-            broken: [],
-            error: toAppError(error).message,
-          });
-        }
-      }
-      // The nodes' ports and states as they are now (the engine's cache has the new files).
-      await get().recheckComponents();
-      get().precompileNodes(nodes.map((n) => ({ id: n.id, path: n.component })));
-      const last = notices[notices.length - 1] ?? null;
-      set({
-        reload: last,
-        ...(problems ? { wireProblems: problems } : {}),
-      });
-    },
-
-    dismissReload() {
-      set({ reload: null });
     },
 
     async loadComposed() {

@@ -8,6 +8,7 @@ import type { engine as realEngine, dialogs as realDialogs } from "../ipc";
 import type { Box, Link, Point } from "../graph/layout";
 import type { OutputSink } from "../output/sink";
 import { createConsentSlice, type ConsentActions, type ConsentState } from "../consent/slice";
+import { createReloadSlice, type ReloadActions, type ReloadState } from "../reload/slice";
 import { createRunSlice, type RunActions, type RunState } from "../run/slice";
 import { createCanvasSlice, type CanvasActions, type CanvasState } from "./canvas";
 import { createCompileSlice, type CompileActions, type CompileSliceState } from "./compile";
@@ -19,6 +20,7 @@ export { cachedVerdict, type Selection, type WireDrag } from "./canvas";
 export type { CompileState } from "./compile";
 export type { Message, MessageKind, SideTab } from "./panels";
 export { isDirty, projectJson, windowTitle } from "./project";
+export { canvasFault } from "./shared";
 
 /** What the store needs from the outside world. */
 export type Deps = {
@@ -34,14 +36,16 @@ export type AppState = ProjectState &
   CompileSliceState &
   PanelsState &
   GrantsState &
-  ConsentState;
+  ConsentState &
+  ReloadState;
 
 export type AppActions = ProjectActions &
   CanvasActions &
   CompileActions &
   PanelsActions &
   GrantsActions &
-  ConsentActions;
+  ConsentActions &
+  ReloadActions;
 
 export type AppStore = AppState & AppActions & RunState & RunActions;
 
@@ -54,6 +58,7 @@ export function createAppStore(deps: Deps): StoreApi<AppStore> {
     ...createGrantsSlice(set, get, deps),
     ...createConsentSlice(set, get, deps),
     ...createRunSlice(set, get, deps),
+    ...createReloadSlice(set, get, deps),
   }));
 }
 

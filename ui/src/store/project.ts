@@ -70,23 +70,7 @@ export function windowTitle(state: Pick<ProjectState, "project" | "savedJson" | 
 
 function emptyProject(): Project {
   // Replaced by the engine's own default as soon as the window starts (see `init`).
-  return {
-    format: 2,
-    nodes: [],
-    wires: [],
-    exports: [],
-    capabilities: {
-      env: [],
-      "inherit-env": false,
-      args: [],
-      stdin: { kind: "none" },
-      dirs: [],
-      "inherit-network": false,
-      "allow-ip-name-lookup": false,
-      http: { allowed: false, hosts: [] },
-    },
-    limits: { "timeout-ms": null, "max-memory-bytes": null, fuel: null },
-  };
+  return { format: 2, nodes: [], wires: [], exports: [], capabilities: {}, limits: {} };
 }
 
 function entryOf(load: NodeLoad): NodeEntry {

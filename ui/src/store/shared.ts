@@ -2,7 +2,8 @@
 // rows, and the helpers that rebuild the canvas, commit an edit as an undo step and report errors.
 import type { StoreApi } from "zustand/vanilla";
 
-import { syncFlowNodes, type CanvasInput } from "../graph/mapping";
+import { syncFlowNodes, type CanvasInput, type Fault } from "../graph/mapping";
+import { runFault } from "../run/model";
 import type { AppError } from "../ipc";
 import type { Project } from "../ipc/bindings/Project";
 import type { AppStore } from "./index";
@@ -17,6 +18,13 @@ export function newId(): number {
   return nextId++;
 }
 
+/** What the canvas marks as at fault: a failed compile's node and port, else those of the run
+ * that failed at a node. */
+export function canvasFault(state: Pick<AppStore, "compile" | "run">): Fault | null {
+  if (state.compile.state === "failed") return state.compile.error;
+  return runFault(state.run);
+}
+
 /** The helpers, for the store of `set` and `get`. */
 export function storeHelpers(set: Set, get: Get) {
   /** The canvas's nodes for the state after `patch`. */
@@ -26,7 +34,7 @@ export function storeHelpers(set: Set, get: Get) {
       project: state.project,
       entries: state.entries,
       hostInterfaces: state.hostInterfaces,
-      compileError: state.compile.state === "failed" ? state.compile.error : null,
+      fault: canvasFault(state),
     };
     const host = state.project["host-position"] ?? state.hostPosition;
     return { ...patch, nodes: syncFlowNodes(state.nodes, input, host) };

@@ -16,32 +16,32 @@ export type CapabilityProfile = {
 /**
  * Environment variables, in order.
  */
-env: Array<EnvVar>, 
+env?: Array<EnvVar>, 
 /**
  * Pass the host's whole environment (before `env`, which overrides it).
  */
-"inherit-env": boolean, 
+"inherit-env"?: boolean, 
 /**
  * Arguments after the program name.
  */
-args: Array<string>, 
+args?: Array<string>, 
 /**
  * What the component reads on stdin.
  */
-stdin: StdinSource, 
+stdin?: StdinSource, 
 /**
  * Host directories made visible to the component.
  */
-dirs: Array<DirGrant>, 
+dirs?: Array<DirGrant>, 
 /**
  * TCP and UDP (`wasi:sockets`) to any address.
  */
-"inherit-network": boolean, 
+"inherit-network"?: boolean, 
 /**
  * Name resolution (`wasi:sockets/ip-name-lookup`).
  */
-"allow-ip-name-lookup": boolean, 
+"allow-ip-name-lookup"?: boolean, 
 /**
  * Outgoing HTTP requests (`wasi:http/outgoing-handler`).
  */
-http: HttpGrant, };
+http?: HttpGrant, };

@@ -14,4 +14,4 @@ allowed: boolean,
  * that port only (`example.com:443` matches `https://example.com/`, whose port is the
  * scheme's default). Entries are checked by [`HttpGrant::check_host`] when entered.
  */
-hosts: Array<string>, };
+hosts?: Array<string>, };
