@@ -9,6 +9,7 @@ mod docs;
 mod error;
 mod model;
 pub mod names;
+mod packages;
 mod ports;
 mod shape;
 pub(crate) mod skeleton;
@@ -197,11 +198,21 @@ fn describe(
 /// Decodes the WIT from the skeleton of `bytes` (see [`skeleton`]); a skeleton the decoder
 /// refuses is decoded again from the whole bytes, so errors point into the real file.
 fn decode(bytes: &[u8]) -> Result<DecodedWasm, InspectError> {
+    // The skeleton has the component's types; the decoder reads only what passed the guard
+    // against what would crash it (see `packages`).
     let skeleton = skeleton::skeleton(bytes)?;
-    match wit_component::decode(&skeleton) {
-        Ok(decoded) => Ok(decoded),
-        Err(_) => wit_component::decode(bytes).map_err(InspectError::from_decode),
+    match packages::check_package_cycles(&skeleton) {
+        Ok(()) => {
+            if let Ok(decoded) = wit_component::decode(&skeleton) {
+                return Ok(decoded);
+            }
+        }
+        Err(packages::Refusal::Cycle(error)) => return Err(error),
+        Err(packages::Refusal::Invalid(_)) => {}
     }
+    // The whole component, when its skeleton does not tell: checked as itself first.
+    packages::check_package_cycles(bytes).map_err(packages::Refusal::into_error)?;
+    wit_component::decode(bytes).map_err(InspectError::from_decode)
 }
 
 /// The lowercase hex SHA-256 of `bytes`: the identity of a component file in projects and caches.

@@ -231,7 +231,7 @@ impl RunContext {
         let slot = self.engines.slot(prepared.tier)?;
         let state = HostState::new(&grants, &self.limits, &self.queue)?;
         let mut store = Store::new(&slot.engine, state);
-        store.limiter(|state| &mut state.limiter);
+        store.limiter(|state| state);
         if let Some(fuel) = self.limits.fuel {
             store.set_fuel(fuel).map_err(RunError::host)?;
         }

@@ -153,6 +153,8 @@ pub enum RunEvent {
         /// The size it tried to grow to.
         #[ts(type = "number")]
         size_bytes: u64,
+        /// The node whose memory or table it was, in a linked run.
+        node: Option<String>,
     },
     /// The run used all its fuel (terminal).
     OutOfFuel {
@@ -204,12 +206,16 @@ impl RunEvent {
                 requested_bytes,
                 grew,
                 size_bytes,
+                node,
             } => format!(
-                "out of memory: a {} tried to grow to {}, taking the run's memory to {}; the limit is {} for all memories and tables together",
+                "out of memory: a {}{} tried to grow to {}, taking the run's memory to {}; the limit is {} for all memories and tables together",
                 match grew {
                     Grew::Memory => "memory",
                     Grew::Table => "table",
                 },
+                node.as_ref()
+                    .map(|n| format!(" of {n}"))
+                    .unwrap_or_default(),
                 mebibytes(*size_bytes),
                 mebibytes(*requested_bytes),
                 mebibytes(*limit_bytes)

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use wasmtime::ResourceLimiter;
 use wasmtime::component::{Func, ResourceTable};
 use wasmtime_wasi::p2::pipe::MemoryInputPipe;
 use wasmtime_wasi::sockets::SocketAddrUse;
@@ -13,7 +14,7 @@ use wasmtime_wasi::{FsPerms, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpHooks, WasiHttpView};
 
 use super::events::OutputStream;
-use super::limits::StoreBudget;
+use super::limits::{LimitHit, StoreBudget};
 use super::queue::EventQueue;
 use super::stdio::GuestOutput;
 use super::{CapabilityProfile, HttpGrant, Limits, RunError, StdinSource};
@@ -28,7 +29,7 @@ pub(crate) struct HostState {
     table: ResourceTable,
     /// Where capability attempts are logged.
     queue: Arc<EventQueue>,
-    pub(crate) limiter: StoreBudget,
+    limiter: StoreBudget,
     /// For each wire slot of a linked run, the export it calls and the node that owns it.
     pub(crate) forwards: Vec<Option<(Func, usize)>>,
 }
@@ -181,6 +182,63 @@ impl HostState {
     /// What the capability log knows and remembers of the running node.
     pub(crate) fn audit(&mut self) -> &mut NodeAudit {
         &mut self.node().audit
+    }
+}
+
+/// The store's limiter: the budget, naming the node whose memory or table grew past it (the node
+/// whose code runs, as for WASI calls: instantiating a node and forwarding a call set it).
+impl ResourceLimiter for HostState {
+    fn memory_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        let grown = self.limiter.memory_growing(current, desired, maximum);
+        self.name_limit_hit(grown)
+    }
+
+    fn memory_grow_failed(&mut self, error: wasmtime::Error) -> wasmtime::Result<()> {
+        self.limiter.memory_grow_failed(error)
+    }
+
+    fn table_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        let grown = self.limiter.table_growing(current, desired, maximum);
+        self.name_limit_hit(grown)
+    }
+
+    fn table_grow_failed(&mut self, error: wasmtime::Error) -> wasmtime::Result<()> {
+        self.limiter.table_grow_failed(error)
+    }
+
+    fn instances(&self) -> usize {
+        self.limiter.instances()
+    }
+
+    fn tables(&self) -> usize {
+        self.limiter.tables()
+    }
+
+    fn memories(&self) -> usize {
+        self.limiter.memories()
+    }
+}
+
+impl HostState {
+    /// A limit hit, with the running node's name added.
+    fn name_limit_hit(&mut self, grown: wasmtime::Result<bool>) -> wasmtime::Result<bool> {
+        grown.map_err(|error| match error.downcast::<LimitHit>() {
+            Ok(mut hit) => {
+                hit.node = self.node().node.clone();
+                wasmtime::Error::new(hit)
+            }
+            Err(error) => error,
+        })
     }
 }
 

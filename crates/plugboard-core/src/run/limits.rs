@@ -96,6 +96,8 @@ pub enum Grew {
 )]
 pub(crate) struct LimitHit {
     pub(crate) what: Grew,
+    /// The node whose memory or table grew, in a linked run.
+    pub(crate) node: Option<String>,
     pub(crate) limit: u64,
     /// What the whole run would hold after the growth.
     pub(crate) requested: u64,
@@ -132,6 +134,7 @@ impl StoreBudget {
         if requested > self.limit {
             return Err(wasmtime::Error::new(LimitHit {
                 what,
+                node: None,
                 limit: self.limit,
                 requested,
                 size: desired,

@@ -28,6 +28,7 @@ pub(crate) fn of_error(error: &wasmtime::Error, fuel: Option<u64>) -> RunEvent {
             requested_bytes: hit.requested,
             grew: hit.what,
             size_bytes: hit.size,
+            node: hit.node.clone(),
         };
     }
     let trap = error.downcast_ref::<Trap>();

@@ -311,3 +311,24 @@ fn a_cache_with_wit_sources_fills_in_docs_for_what_it_loads() {
         Some("Builds greetings, logging each one.")
     );
 }
+
+/// A valid component whose packages depend on each other: wit-parser's decoder would recurse
+/// until the stack overflows (and abort the process); it is refused with a message instead.
+#[test]
+fn packages_depending_on_each_other_are_refused_not_a_crash() {
+    let text = r#"(component
+        (import "b:y/j@1.0.0" (instance $j (export "t" (type (sub resource)))))
+        (alias export $j "t" (type $t))
+        (import "a:x/i@1.0.0" (instance $i (alias outer 1 $t (type $tt)) (export "u" (type (eq $tt)))))
+        (alias export $i "u" (type $u))
+        (import "b:y/k@1.0.0" (instance $k (alias outer 1 $u (type $uu)) (export "v" (type (eq $uu)))))
+    )"#;
+    let bytes = wat::parse_str(text).expect("valid text");
+    let error = plugboard_core::inspect::inspect_bytes(&bytes).expect_err("refused");
+    assert!(
+        error
+            .to_string()
+            .contains("depend on each other in a cycle (a:x@1.0.0, b:y@1.0.0)"),
+        "{error}"
+    );
+}

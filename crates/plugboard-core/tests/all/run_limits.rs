@@ -170,6 +170,14 @@ fn the_limit_is_summed_over_every_node_of_a_linked_run() {
         let (grew, limit, requested) = out_of_memory(&outcome);
         assert_eq!((grew, limit), (Grew::Memory, 256 << 20), "{mode:?}");
         assert!(requested > limit, "{mode:?}");
+        if mode == RunMode::Linked {
+            // The third node to grow, whose 100 MiB passed the limit, is named.
+            assert!(
+                matches!(outcome.terminal(), RunEvent::OutOfMemory { node: Some(node), .. } if node == "hog-leaf"),
+                "{:?}",
+                outcome.terminal()
+            );
+        }
         project.limits.max_memory_bytes = Some(512 << 20);
         let outcome = finish(&runtime, (&project, &components), mode, Operation::Run);
         assert_eq!(
