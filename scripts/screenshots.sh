@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the real app under its own Xvfb (:99) and photographs it into docs/: the seed project, the
 # inspector, a wire being dragged (refusing imports dimmed), a refused wire, a compile result, a
-# run with its output, grants per node with the capability log, an invocation through a form and
-# the HTTP proxy with the request tester. Look at them before committing.
+# run with its output, grants per node with the capability log, an invocation through a form,
+# the HTTP proxy with the request tester, hot reload, a project from elsewhere asking for its
+# grants, and a run out of memory. Look at them before committing.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/app-lib.sh"
@@ -12,6 +13,9 @@ build_app
 mkdir -p docs
 start_xvfb "${SCREENSHOT_DISPLAY:-:99}" 1600x1000
 port="${TAURI_DRIVER_PORT:-4454}"
+# An empty consent folder: a project from elsewhere asks, as it would the first time.
+PLUGBOARD_CONFIG_DIR="$(mktemp -d)"
+export PLUGBOARD_CONFIG_DIR
 start_tauri_driver "$port"
 step "screenshots: docs/*.png"
 (cd tests/e2e && PLUGBOARD_APP="$APP_BIN" PLUGBOARD_ROOT="$ROOT" TAURI_DRIVER_PORT="$port" \

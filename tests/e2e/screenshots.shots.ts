@@ -1,7 +1,7 @@
 // Not a test: scripts/screenshots.sh runs this to put the app into the states the README shows
 // and photograph the whole Xvfb screen (`import -window root`) into docs/.
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdtempSync } from "node:fs";
+import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -237,6 +237,57 @@ it("photographs a run, the grants and the log, an invocation and the HTTP proxy"
   shoot("proxy");
   await browser.$('[data-testid="btn-stop"]').click();
   await browser.$('[data-testid="btn-toggle-inspector"]').click();
+});
+
+it("photographs a project from elsewhere asking first, and a run out of memory", async () => {
+  // A project from elsewhere whose grants reach this machine: the dialog lists them per node.
+  const dir = mkdtempSync(join(tmpdir(), "plugboard-shots-"));
+  const path = join(dir, "asks.plugboard.json");
+  const probe = "example:probe/probe@0.1.0";
+  writeFileSync(
+    path,
+    JSON.stringify({
+      format: 2,
+      nodes: [
+        { id: "net-probe", component: join(SAMPLES, "net-probe.wasm"), position: { x: 0, y: 0 } },
+        {
+          id: "probe-app",
+          component: join(SAMPLES, "probe-app.wasm"),
+          position: { x: 560, y: 0 },
+          capabilities: {
+            args: ["127.0.0.1:4000"],
+            "inherit-network": true,
+            "inherit-env": true,
+            dirs: [{ host: tmpdir(), guest: "/data" }],
+          },
+        },
+      ],
+      wires: [{ from: { node: "net-probe", port: probe }, to: { node: "probe-app", port: probe } }],
+      capabilities: { http: { allowed: true, hosts: ["api.example.com"] } },
+    }),
+  );
+  await hook(browser, "openProject", path);
+  await browser.waitUntil(async () => (await snapshot(browser)).projectPath === path, {
+    timeout: WAIT,
+  });
+  await settle();
+  await browser.$('[data-testid="btn-run"]').click();
+  await browser.$('[data-testid="consent-dialog"]').waitForExist({ timeout: WAIT });
+  await mouseAway();
+  shoot("consent");
+  await browser.$('[data-testid="consent-decline"]').click();
+
+  // Three nodes of 100 MiB each under a limit of 256 MiB for the whole run.
+  await openProject("memory-hogs");
+  await browser.$('[data-testid="project-description"] .panel-close').click();
+  const before = await runNumber();
+  await browser.$('[data-testid="btn-run"]').click();
+  await waitForRun(before, ["out-of-memory"]);
+  await browser.$('[data-testid="tab-capabilities"]').click();
+  await browser.$('[data-section="limits"]').scrollIntoView();
+  await mouseAway();
+  await settle();
+  shoot("limits");
 });
 
 it("photographs a component rebuilt under a running server", async () => {

@@ -47,8 +47,8 @@ export function ConsentDialog() {
       <div className="consent" role="dialog" aria-labelledby="consent-title">
         <h2 id="consent-title">This project asks for access to your machine</h2>
         <p className="muted">
-          {path ?? "This project"} was made elsewhere. Before it runs for the first time, check what
-          its grants reach. Your answer is remembered for this file; a changed grant asks again.
+          {path ?? "This project"} has not run here with these grants. Check what they reach before
+          it does. Your answer is remembered for this file; a changed grant asks again.
         </p>
         {consent.scopes.map((request) => (
           <section key={scopeTitle(request)} data-testid="consent-scope">

@@ -39,9 +39,10 @@ describe("a run's status", () => {
         requestedBytes: 72 << 20,
         grew: "table",
         sizeBytes: 16 << 20,
+        node: "hog-leaf",
       }),
     ).toContain(
-      "Out of memory: a table tried to grow to 16.0 MiB, taking the run's memory to 72.0 MiB; the limit is 64.0 MiB",
+      "Out of memory: a table of hog-leaf tried to grow to 16.0 MiB, taking the run's memory to 72.0 MiB; the limit is 64.0 MiB",
     );
     expect(statusOf(reduceRun(base, { type: "stopped" }, 500), 500)).toMatchObject({
       state: "stopped",

@@ -244,7 +244,7 @@ export function endText(end: TerminalEvent): string {
     case "timed-out":
       return `timed out after ${formatElapsed(end.afterMs)}`;
     case "out-of-memory":
-      return `out of memory: a ${end.grew} tried to grow to ${formatBytes(end.sizeBytes)}, taking the run's memory to ${formatBytes(end.requestedBytes)}; the limit is ${formatBytes(end.limitBytes)} for all memories and tables together`;
+      return `out of memory: a ${end.grew}${end.node ? ` of ${end.node}` : ""} tried to grow to ${formatBytes(end.sizeBytes)}, taking the run's memory to ${formatBytes(end.requestedBytes)}; the limit is ${formatBytes(end.limitBytes)} for all memories and tables together`;
     case "out-of-fuel":
       return `out of fuel after ${end.fuel} units`;
     case "stopped":

@@ -136,7 +136,11 @@ grew: Grew,
 /**
  * The size it tried to grow to.
  */
-sizeBytes: number, } | { "type": "out-of-fuel", 
+sizeBytes: number, 
+/**
+ * The node whose memory or table it was, in a linked run.
+ */
+node: string | null, } | { "type": "out-of-fuel", 
 /**
  * The fuel it was given.
  */
