@@ -86,6 +86,7 @@ for p in json.load(sys.stdin)["packages"]:
   }
 
   python_sample py-stringops "$root/wit/stringoperations" string-operations
+  python_sample py-kv-store "$root/wit/kv" kv-store
   python_sample py-command "$wasi_wit" wasi:cli/command@0.2.12
   python_sample py-http-proxy "$wasi_wit" wasi:http/proxy@0.2.12
   javascript_sample js-stringops "$root/wit/stringoperations" string-operations

@@ -4,9 +4,11 @@
 
 mod compose;
 mod inspect;
+mod optimize;
 mod output;
 mod run;
 
+use std::ffi::OsString;
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -54,17 +56,30 @@ enum Command {
         output: PathBuf,
     },
     /// Run a command component or a project, streaming its output; exits with the guest's code.
+    /// As with `wasmtime run`, everything after the file is the guest's: `plugboard run
+    /// calc.wasm 1 2 add` (Plugboard's own options go before the file).
     Run {
-        /// A component file, or a project (`*.plugboard.json`).
-        file: PathBuf,
         #[command(flatten)]
         grants: run::Grants,
         /// Run a project as one composed component instead of linking its nodes at run time.
         #[arg(long)]
         fused: bool,
-        /// Arguments for the guest (after `--`).
-        #[arg(last = true)]
-        args: Vec<String>,
+        /// A component file or a project (`*.plugboard.json`), then the guest's arguments (a
+        /// `--` right after the file is skipped).
+        #[arg(
+            value_name = "FILE [ARGS]",
+            required = true,
+            num_args = 1..,
+            trailing_var_arg = true,
+            allow_hyphen_values = true
+        )]
+        command: Vec<OsString>,
+    },
+    /// Compiles the component on stdin into the cache (run detached by `plugboard run`).
+    #[command(name = optimize::SUBCOMMAND, hide = true)]
+    CacheOptimized {
+        /// The component's name.
+        name: String,
     },
     /// Call one exported function with WAVE arguments: `plugboard invoke F 'reverse("abc")'`.
     Invoke {
@@ -114,11 +129,14 @@ fn main() {
         } => compose::plug(&socket, &plugs, &output),
         Command::Wac { project, output } => compose::wac(&project, output.as_deref()),
         Command::Run {
-            file,
             grants,
             fused,
-            args,
-        } => run::run(&file, &grants, &args, fused),
+            command,
+        } => {
+            let (file, args) = file_and_guest_args(command);
+            run::run(&file, &grants, &args, fused)
+        }
+        Command::CacheOptimized { name } => optimize::cache_optimized(&name),
         Command::Invoke {
             file,
             call,
@@ -140,4 +158,18 @@ fn main() {
     // only make the command slower to return.
     let _ = std::io::stdout().flush();
     std::process::exit(i32::from(code));
+}
+
+/// Splits `run`'s trailing values into the file and the guest's arguments, skipping one `--`
+/// right after the file (the way earlier versions took the guest's arguments).
+fn file_and_guest_args(command: Vec<OsString>) -> (PathBuf, Vec<String>) {
+    let mut values = command.into_iter();
+    let file = PathBuf::from(values.next().unwrap_or_default());
+    let mut args: Vec<String> = values
+        .map(|arg| arg.to_string_lossy().into_owned())
+        .collect();
+    if args.first().is_some_and(|first| first == "--") {
+        args.remove(0);
+    }
+    (file, args)
 }

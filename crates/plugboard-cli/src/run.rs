@@ -254,10 +254,7 @@ fn start(target: Target, operation: Operation, verbose: bool) -> Result<u8> {
     let over = stop_on_ctrl_c(&handle)?;
     let code = follow(handle, verbose);
     over.store(true, Ordering::Relaxed);
-    if runtime.background_work_pending() {
-        eprintln!("plugboard: caching compiled code for the next runs (Ctrl-C skips this)…");
-        runtime.finish_background_work();
-    }
+    crate::optimize::hand_off(&runtime);
     Ok(code)
 }
 

@@ -173,18 +173,30 @@ fn run_streams_the_guest_and_returns_its_exit_code() {
     assert_eq!(text(&out.stdout), SEED_LINES);
     assert_eq!(out.status.code(), Some(0));
 
-    let out = run(plugboard(&cache).arg("run").arg(sample("cli-demo")).args([
-        "--env",
-        "NAME=plugboard",
-        "--",
-        "first",
-        "second",
-    ]));
+    // As with wasmtime: options before the file, everything after it the guest's (a `--` right
+    // after the file is skipped).
+    let out = run(plugboard(&cache)
+        .args(["run", "--env", "NAME=plugboard"])
+        .arg(sample("cli-demo"))
+        .args(["first", "--env", "-v"]));
     let stdout = text(&out.stdout);
     assert!(
-        stdout.contains("[1] second") && stdout.contains("NAME=plugboard"),
+        stdout.contains("[0] first")
+            && stdout.contains("[1] --env")
+            && stdout.contains("[2] -v")
+            && stdout.contains("NAME=plugboard"),
         "{stdout}"
     );
+    let out = run(plugboard(&cache)
+        .arg("run")
+        .arg(sample("cli-demo"))
+        .args(["--", "first", "second"]));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("[0] first") && stdout.contains("[1] second"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("[2]"), "{stdout}");
 
     let out = run(plugboard(&cache).arg("run").arg(sample("hostile-exit")));
     assert_eq!(out.status.code(), Some(1));
@@ -219,10 +231,9 @@ fn run_grants_directories_and_reports_denials() {
     let cache = TempDir::new().expect("temp");
     let dir = TempDir::new().expect("temp");
     let out = run(plugboard(&cache)
-        .arg("run")
-        .arg(sample("filesystem-demo"))
-        .arg("--dir")
-        .arg(format!("{}::/data:ro", dir.path().display())));
+        .args(["run", "--dir"])
+        .arg(format!("{}::/data:ro", dir.path().display()))
+        .arg(sample("filesystem-demo")));
     assert!(
         text(&out.stdout).contains("DENIED: cannot write"),
         "{}",
@@ -239,25 +250,22 @@ fn run_grants_directories_and_reports_denials() {
     assert!(!dir.path().join("written-by-plugboard.txt").exists());
 
     let out = run(plugboard(&cache)
-        .arg("run")
-        .arg(sample("filesystem-demo"))
-        .arg("--dir")
-        .arg(format!("{}::/data", dir.path().display())));
+        .args(["run", "--dir"])
+        .arg(format!("{}::/data", dir.path().display()))
+        .arg(sample("filesystem-demo")));
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
     assert!(dir.path().join("written-by-plugboard.txt").exists());
 
     let out = run(plugboard(&cache)
-        .arg("run")
-        .arg(sample("sockets-demo"))
-        .args(["--env", "TARGET_ADDR=127.0.0.1:9"]));
+        .args(["run", "--env", "TARGET_ADDR=127.0.0.1:9"])
+        .arg(sample("sockets-demo")));
     assert!(text(&out.stderr).contains(
         "denied wasi:sockets/tcp connect 127.0.0.1:9 (grant it with -S inherit-network)"
     ));
 
     let out = run(plugboard(&cache)
-        .arg("run")
-        .arg(sample("cli-demo"))
-        .args(["-S", "teleport"]));
+        .args(["run", "-S", "teleport"])
+        .arg(sample("cli-demo")));
     assert!(!out.status.success());
     assert!(
         text(&out.stderr).contains("unknown capability"),
@@ -530,4 +538,42 @@ fn a_fused_run_that_would_widen_a_nodes_grants_is_refused() {
         listener.set_nonblocking(true).expect("nonblocking");
         assert!(listener.accept().is_err(), "no connection was made");
     }
+}
+
+#[test]
+fn a_first_run_returns_without_waiting_for_the_optimized_code_and_the_next_finds_it() {
+    let cache = TempDir::new().expect("temp");
+    let cached = || {
+        std::fs::read_dir(cache.path())
+            .map(|entries| {
+                entries
+                    .filter_map(Result::ok)
+                    .filter(|e| e.file_name().to_string_lossy().ends_with(".cwasm"))
+                    .count()
+            })
+            .unwrap_or(0)
+    };
+    let out = run(plugboard(&cache).arg("run").arg(sample("cli-demo")));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        !text(&out.stderr).contains("caching compiled code"),
+        "{}",
+        text(&out.stderr)
+    );
+    // The quick code is cached before the process returns; the optimized code follows from the
+    // detached process (waited for here with a generous bound, not timed).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(300);
+    while cached() < 2 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no optimized code cached"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let out = run(plugboard(&cache).arg("run").arg(sample("cli-demo")));
+    assert!(
+        !text(&out.stderr).contains("compiling"),
+        "{}",
+        text(&out.stderr)
+    );
 }

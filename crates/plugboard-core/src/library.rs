@@ -75,6 +75,16 @@ const SAMPLES: &[(&str, &str, &str)] = &[
         "The article's first example: exports example:string-operations/len.",
     ),
     (
+        "Seed",
+        "kv-store",
+        "Exports example:kv/store: named buckets, a resource whose handles cross the wire (counts its drops).",
+    ),
+    (
+        "Seed",
+        "kv-app",
+        "A command using example:kv/store: constructors, methods, own and borrowed handles, handles in lists.",
+    ),
+    (
         "WASI APIs",
         "cli-demo",
         "wasi:cli: prints its arguments, environment and stdin, exits with EXIT_CODE.",
@@ -188,6 +198,11 @@ const SAMPLES: &[(&str, &str, &str)] = &[
         "Polyglot",
         "py-stringops",
         "Python (componentize-py): the seed's string operations.",
+    ),
+    (
+        "Polyglot",
+        "py-kv-store",
+        "Python (componentize-py): the key-value store, its buckets a Python class.",
     ),
     (
         "Polyglot",

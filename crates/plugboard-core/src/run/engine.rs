@@ -124,6 +124,10 @@ pub(crate) struct Engines {
     cache_dir: Option<PathBuf>,
     compiles: AtomicU64,
     background: Mutex<Vec<JoinHandle<()>>>,
+    /// Compiled code being written to the disk cache.
+    writes: Mutex<Vec<JoinHandle<()>>>,
+    /// The components whose optimized code was asked for in the background.
+    optimizing: Mutex<Vec<ComponentSource>>,
 }
 
 impl Engines {
@@ -136,6 +140,8 @@ impl Engines {
             cache_dir,
             compiles: AtomicU64::new(0),
             background: Mutex::new(Vec::new()),
+            writes: Mutex::new(Vec::new()),
+            optimizing: Mutex::new(Vec::new()),
         })
     }
 
@@ -200,6 +206,10 @@ impl Engines {
             }
             let engines = self.clone();
             let source = (*source).clone();
+            let mut optimizing = lock_vec(&self.optimizing);
+            if !optimizing.iter().any(|o| o.sha256 == source.sha256) {
+                optimizing.push(source.clone());
+            }
             background.push(tokio::spawn(async move {
                 // A failure here only means the next run compiles again.
                 let _ = engines.component(Tier::Optimized, &source, None).await;
@@ -210,24 +220,34 @@ impl Engines {
     /// Whether optimized code is still compiling, or compiled code being written, in the
     /// background.
     pub(crate) fn background_pending(&self) -> bool {
-        lock_vec(&self.background)
+        [&self.background, &self.writes]
             .iter()
-            .any(|task| !task.is_finished())
+            .any(|tasks| lock_vec(tasks).iter().any(|task| !task.is_finished()))
+    }
+
+    /// The components whose optimized code the background was asked for and that is not in the
+    /// disk cache yet (none without a cache): what a process that exits now leaves undone.
+    pub(crate) fn optimized_code_not_cached(&self) -> Vec<ComponentSource> {
+        lock_vec(&self.optimizing)
+            .iter()
+            .filter(|source| {
+                self.cache_file(&self.optimized, source)
+                    .is_some_and(|path| !path.is_file())
+            })
+            .cloned()
+            .collect()
     }
 
     /// Waits for the background compilations and cache writes (so a short-lived process leaves
     /// its code in the cache for the next one).
     pub(crate) async fn finish_background(&self) {
         // A compilation finishing adds the task that writes its code: wait until none is left.
-        loop {
-            let tasks = std::mem::take(&mut *lock_vec(&self.background));
-            if tasks.is_empty() {
-                return;
-            }
-            for task in tasks {
-                let _ = task.await;
-            }
-        }
+        while await_all(&self.background).await | await_all(&self.writes).await {}
+    }
+
+    /// Waits for the cache writes started so far (not for compilations still running).
+    pub(crate) async fn finish_writes(&self) {
+        while await_all(&self.writes).await {}
     }
 
     /// The pre-instantiated component for a run of one component: from memory, or
@@ -288,7 +308,7 @@ impl Engines {
                     // Writing tens of megabytes of code is not the run's business: it starts
                     // meanwhile, and a short-lived process waits for the write before it exits.
                     let code = component.clone();
-                    lock_vec(&self.background).push(tokio::task::spawn_blocking(move || {
+                    lock_vec(&self.writes).push(tokio::task::spawn_blocking(move || {
                         store_cached(&code, &path);
                     }));
                 }
@@ -330,6 +350,16 @@ impl Engines {
     pub(crate) fn linker(&self, tier: Tier) -> Result<Linker<HostState>, RunError> {
         Ok(self.slot(tier)?.linker.clone())
     }
+}
+
+/// Waits for the tasks in `tasks` (taken out of it); whether there were any.
+async fn await_all(tasks: &Mutex<Vec<JoinHandle<()>>>) -> bool {
+    let taken = std::mem::take(&mut *lock_vec(tasks));
+    let any = !taken.is_empty();
+    for task in taken {
+        let _ = task.await;
+    }
+    any
 }
 
 /// Locks a cache map; a poisoned lock only means a panic elsewhere, the map is still consistent.

@@ -15,6 +15,7 @@ use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpHooks, WasiHttpVi
 
 use super::events::OutputStream;
 use super::limits::{LimitHit, StoreBudget};
+use super::proxy::{Proxied, ProxyHost, WireTypes};
 use super::queue::EventQueue;
 use super::stdio::GuestOutput;
 use super::{CapabilityProfile, HttpGrant, Limits, RunError, StdinSource};
@@ -32,6 +33,10 @@ pub(crate) struct HostState {
     limiter: StoreBudget,
     /// For each wire slot of a linked run, the export it calls and the node that owns it.
     pub(crate) forwards: Vec<Option<(Func, usize)>>,
+    /// For each wire slot, the provider's resource types and the consumer's proxy types.
+    pub(crate) wire_types: Vec<WireTypes>,
+    /// The provider handles behind the proxies consumers hold.
+    proxied: Proxied,
 }
 
 /// What one node is granted.
@@ -141,6 +146,8 @@ impl HostState {
             queue: queue.clone(),
             limiter: StoreBudget::new(limits),
             forwards: Vec::new(),
+            wire_types: Vec::new(),
+            proxied: Proxied::default(),
         })
     }
 
@@ -182,6 +189,20 @@ impl HostState {
     /// What the capability log knows and remembers of the running node.
     pub(crate) fn audit(&mut self) -> &mut NodeAudit {
         &mut self.node().audit
+    }
+}
+
+impl ProxyHost for HostState {
+    fn proxied(&mut self) -> &mut Proxied {
+        &mut self.proxied
+    }
+
+    fn current(&self) -> usize {
+        self.current
+    }
+
+    fn set_current(&mut self, node: usize) {
+        HostState::set_current(self, node);
     }
 }
 

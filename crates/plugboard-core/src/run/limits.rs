@@ -48,6 +48,9 @@ pub const MAX_INSTANCES: usize = 10_000;
 pub const MAX_TABLES: usize = 10_000;
 /// The most linear memories one run may make (each reserves address space).
 pub const MAX_MEMORIES: usize = 1_000;
+/// The most handles a linked run's consumers may hold across wires at once: each is host memory
+/// the memory limit does not see (a guest that makes handles without dropping them stops here).
+pub const MAX_PROXIES: usize = 1_000_000;
 
 impl Default for Limits {
     fn default() -> Self {

@@ -5,17 +5,20 @@
 //! to the wired export of the other node. Before the call it switches the store's current node,
 //! so the WASI calls made on the other side are served with that node's grants, and switches
 //! back after. Rewiring therefore only changes which export a slot forwards to: nothing is
-//! compiled again.
+//! compiled again. Resources the import defines cross as proxies (see [`super::proxy`]).
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use wasmtime::component::{Func, Instance, InstancePre, Linker, Val, types::ComponentFunc};
+use wasmtime::component::{
+    Func, Instance, InstancePre, Linker, ResourceType, Val, types::ComponentFunc,
+};
 use wasmtime::{Store, StoreContextMut};
 
 use super::RunError;
 use super::engine::ComponentSource;
 use super::host::HostState;
+use super::proxy;
 use crate::compose::NodeComponents;
 use crate::inspect::{FunctionInfo, Port, PortKind, TypeShape};
 use crate::project::{NodeId, Project, Wire};
@@ -47,6 +50,10 @@ struct Forward {
     function: Option<String>,
     provider: usize,
     export: String,
+    /// The resources the import defines, each with the key of the consumer's proxy type.
+    resources: Vec<(String, u32)>,
+    /// Whether the function's values may hold handles (the others take the fast path).
+    handles: bool,
 }
 
 /// Why a project cannot run linked (it then runs fused), with the node and port it is about.
@@ -74,23 +81,12 @@ pub enum LinkError {
         /// `import` or `export`.
         direction: &'static str,
     },
-    /// An import carries a resource type, which cannot cross between instances yet.
+    /// A function of an import passes a handle to a resource another (non-WASI) interface
+    /// defines.
     #[error(
-        "import `{port}` of node `{node}` carries the resource type `{resource}`; resources cannot cross between linked nodes yet"
+        "`{function}` of import `{port}` (node `{node}`) passes a `{resource}` handle, a resource another interface defines; linked runs forward only the resources a wired interface defines itself, and WASI's"
     )]
-    ResourceType {
-        /// The consuming node.
-        node: NodeId,
-        /// Its import.
-        port: String,
-        /// The resource.
-        resource: String,
-    },
-    /// A function of an import passes a resource handle.
-    #[error(
-        "`{function}` of import `{port}` (node `{node}`) passes a `{resource}` handle; resources cannot cross between linked nodes yet"
-    )]
-    ResourceHandle {
+    ForeignResource {
         /// The consuming node.
         node: NodeId,
         /// Its import.
@@ -131,8 +127,7 @@ impl LinkError {
             Self::Cycle { nodes } => nodes.first(),
             Self::UnknownNode { node }
             | Self::UnknownPort { node, .. }
-            | Self::ResourceType { node, .. }
-            | Self::ResourceHandle { node, .. } => Some(node),
+            | Self::ForeignResource { node, .. } => Some(node),
             Self::OtherTypes { wire, .. } | Self::MissingFunction { wire, .. } => {
                 Some(&wire.to.node)
             }
@@ -145,8 +140,8 @@ impl LinkPlan {
     /// `root`. Each node gets its own capability profile, or the project's.
     ///
     /// # Errors
-    /// [`LinkError`] when a wire carries something host forwarding cannot (a resource type or
-    /// a handle crossing between nodes), or the wires form a cycle.
+    /// [`LinkError`] when a wire carries something host forwarding cannot (a handle to a
+    /// resource another interface defines), or the wires form a cycle.
     pub fn new(
         project: &Project,
         components: &NodeComponents,
@@ -174,6 +169,7 @@ impl LinkPlan {
             })
             .collect::<Result<Vec<_>, LinkError>>()?;
         let mut forwards = Vec::new();
+        let mut next_key = 0u32;
         for wire in &project.wires {
             let at = |node: &NodeId| {
                 index
@@ -197,21 +193,32 @@ impl LinkPlan {
                 .and_then(|c| c.info.export(&wire.from.port))
                 .ok_or_else(|| unknown_port(&wire.from, "export"))?;
             check_fits(import, export, wire)?;
-            let functions: Vec<Option<String>> = match import.kind {
-                PortKind::Function => vec![None],
+            let resources: Vec<(String, u32)> = import
+                .types
+                .iter()
+                .filter(|t| t.kind == "resource")
+                .map(|t| {
+                    next_key += 1;
+                    (t.name.clone(), next_key)
+                })
+                .collect();
+            let functions: Vec<(Option<String>, bool)> = match import.kind {
+                PortKind::Function => vec![(None, import.functions.iter().any(carries_handles))],
                 _ => import
                     .functions
                     .iter()
-                    .map(|f| Some(f.name.clone()))
+                    .map(|f| (Some(f.name.clone()), carries_handles(f)))
                     .collect(),
             };
-            for function in functions {
+            for (function, handles) in functions {
                 forwards.push(Forward {
                     consumer,
                     import: wire.to.port.clone(),
                     function,
                     provider,
                     export: wire.from.port.clone(),
+                    resources: resources.clone(),
+                    handles,
                 });
             }
         }
@@ -240,18 +247,33 @@ impl LinkPlan {
         base: &Linker<HostState>,
     ) -> Result<Vec<Linker<HostState>>, RunError> {
         let mut linkers: Vec<Linker<HostState>> = self.nodes.iter().map(|_| base.clone()).collect();
+        let mut proxied = std::collections::HashSet::new();
         for (slot, forward) in self.forwards.iter().enumerate() {
             let linker = &mut linkers[forward.consumer];
             // A wired import replaces whatever the host would provide under that name.
             linker.allow_shadowing(true);
-            let defined = match &forward.function {
-                Some(function) => linker
-                    .instance(&forward.import)
-                    .and_then(|mut instance| instance.func_new_async(function, forwarder(slot))),
+            let mut define_resources = || -> wasmtime::Result<()> {
+                if !proxied.insert((forward.consumer, forward.import.clone())) {
+                    return Ok(());
+                }
+                let mut instance = linker.instance(&forward.import)?;
+                for (name, key) in &forward.resources {
+                    instance.resource_async(
+                        name,
+                        ResourceType::host_dynamic(*key),
+                        |store, rep| Box::new(proxy::drop_proxy(store, rep)),
+                    )?;
+                }
+                Ok(())
+            };
+            let defined = define_resources().and_then(|()| match &forward.function {
+                Some(function) => linker.instance(&forward.import).and_then(|mut instance| {
+                    instance.func_new_async(function, forwarder(slot, forward.handles))
+                }),
                 None => linker
                     .root()
-                    .func_new_async(&forward.import, forwarder(slot)),
-            };
+                    .func_new_async(&forward.import, forwarder(slot, forward.handles)),
+            });
             defined.map_err(|e| RunError::Host {
                 message: format!(
                     "cannot wire `{}` of node `{}`: {e:#}",
@@ -270,6 +292,7 @@ impl LinkPlan {
         store: &mut Store<HostState>,
     ) -> wasmtime::Result<Instance> {
         store.data_mut().forwards = vec![None; self.forwards.len()];
+        store.data_mut().wire_types = vec![Vec::new(); self.forwards.len()];
         let mut instances = Vec::with_capacity(pres.len());
         for (index, pre) in pres.iter().enumerate() {
             store.data_mut().set_current(index);
@@ -290,6 +313,8 @@ impl LinkPlan {
                         )
                     })?;
                     store.data_mut().forwards[slot] = Some((func, index));
+                    let types = provider_types(&instance, store, forward)?;
+                    store.data_mut().wire_types[slot] = types;
                 }
             }
             instances.push(instance);
@@ -306,9 +331,11 @@ impl LinkPlan {
 type Forwarding<'a> = Box<dyn Future<Output = wasmtime::Result<()>> + Send + 'a>;
 
 /// The host function behind one forwarded function: calls the export in the slot as the node
-/// that owns it, then returns to the caller's node.
+/// that owns it, then returns to the caller's node. When its values may hold handles, they are
+/// translated both ways (see [`super::proxy`]).
 fn forwarder(
     slot: usize,
+    handles: bool,
 ) -> impl for<'a> Fn(
     StoreContextMut<'a, HostState>,
     ComponentFunc,
@@ -330,12 +357,54 @@ fn forwarder(
                     wasmtime::format_err!("wire {slot} was called before its provider existed")
                 })?;
             let caller = store.data().current();
+            if !handles {
+                store.data_mut().set_current(callee);
+                let result = func.call_async(&mut store, params, results).await;
+                store.data_mut().set_current(caller);
+                return result;
+            }
+            let types = store.data().wire_types[slot].clone();
+            let mut args = params.to_vec();
+            for arg in &mut args {
+                proxy::to_provider(&mut store, &types, arg)?;
+            }
             store.data_mut().set_current(callee);
-            let result = func.call_async(&mut store, params, results).await;
+            let result = func.call_async(&mut store, &args, results).await;
             store.data_mut().set_current(caller);
-            result
+            result?;
+            for value in results.iter_mut() {
+                proxy::to_consumer(&mut store, &types, callee, value)?;
+            }
+            Ok(())
         })
     }
+}
+
+/// The resource types the provider's export defines, with the consumer's proxy type of each.
+fn provider_types(
+    instance: &Instance,
+    store: &mut Store<HostState>,
+    forward: &Forward,
+) -> wasmtime::Result<proxy::WireTypes> {
+    let Some(outer) = instance.get_export_index(&mut *store, None, &forward.export) else {
+        return Ok(Vec::new());
+    };
+    forward
+        .resources
+        .iter()
+        .map(|(name, key)| {
+            instance
+                .get_export_index(&mut *store, Some(&outer), name)
+                .and_then(|index| instance.get_resource(&mut *store, index))
+                .map(|ty| (ty, *key))
+                .ok_or_else(|| {
+                    wasmtime::format_err!(
+                        "export `{}` defines no resource `{name}` to forward",
+                        forward.export
+                    )
+                })
+        })
+        .collect()
 }
 
 fn exported_func(
@@ -389,25 +458,20 @@ fn signature(function: &FunctionInfo) -> (Vec<&TypeShape>, Option<&TypeShape>) {
     (params, function.result.as_ref().map(|r| &r.shape))
 }
 
-/// Refuses wires whose values would carry resource handles between nodes: a handle means
-/// nothing outside the instance (table) that made it, and translating them is not supported.
+/// Refuses wires whose values would carry handles host forwarding cannot translate: a handle
+/// means nothing outside the instance that made it. Handles of the resources the import defines
+/// cross as proxies, and WASI's (the host's own, the same in every instance) as they are; a
+/// resource another interface defines (through `use`) would need that interface's proxies.
 fn check_forwardable(import: &Port, node: &NodeId) -> Result<(), LinkError> {
-    if let Some(resource) = import.types.iter().find(|t| t.kind == "resource") {
-        return Err(LinkError::ResourceType {
-            node: node.clone(),
-            port: import.name.clone(),
-            resource: resource.name.clone(),
-        });
-    }
     for function in &import.functions {
-        let shapes = function
-            .params
-            .iter()
-            .map(|p| &p.ty.shape)
-            .chain(function.result.iter().map(|r| &r.shape));
-        for shape in shapes {
-            if let Some(resource) = handle_in(shape) {
-                return Err(LinkError::ResourceHandle {
+        for resource in handles_in_function(function) {
+            let translatable = import.types.iter().any(|t| {
+                t.name == resource
+                    && (t.kind == "resource"
+                        || (t.kind == "type" && t.definition.contains("wasi:")))
+            });
+            if !translatable {
+                return Err(LinkError::ForeignResource {
                     node: node.clone(),
                     port: import.name.clone(),
                     function: function.name.clone(),
@@ -419,22 +483,46 @@ fn check_forwardable(import: &Port, node: &NodeId) -> Result<(), LinkError> {
     Ok(())
 }
 
-/// The first resource handle inside a value type, if any.
-fn handle_in(shape: &TypeShape) -> Option<&str> {
+/// Whether a function's values may hold handles, so that its calls need translating.
+fn carries_handles(function: &FunctionInfo) -> bool {
+    handles_in_function(function).next().is_some()
+}
+
+/// The resources of the handles a function's parameters and result hold.
+fn handles_in_function(function: &FunctionInfo) -> impl Iterator<Item = &str> {
+    function
+        .params
+        .iter()
+        .map(|p| &p.ty.shape)
+        .chain(function.result.iter().map(|r| &r.shape))
+        .flat_map(|shape| {
+            let mut found = Vec::new();
+            handles_in(shape, &mut found);
+            found
+        })
+}
+
+/// Every resource handle inside a value type.
+fn handles_in<'a>(shape: &'a TypeShape, found: &mut Vec<&'a str>) {
     match shape {
-        TypeShape::Handle { resource, .. } => Some(resource),
-        TypeShape::List { element, .. } => handle_in(element),
-        TypeShape::Option { some } => handle_in(some),
-        TypeShape::Result { ok, err } => ok
-            .as_deref()
-            .and_then(handle_in)
-            .or_else(|| err.as_deref().and_then(handle_in)),
-        TypeShape::Record { fields, .. } => fields.iter().find_map(|f| handle_in(&f.shape)),
-        TypeShape::Tuple { items } => items.iter().find_map(handle_in),
+        TypeShape::Handle { resource, .. } => found.push(resource),
+        TypeShape::List { element: inner, .. } | TypeShape::Option { some: inner } => {
+            handles_in(inner, found);
+        }
+        TypeShape::Result { ok, err } => {
+            for payload in [ok, err].into_iter().flatten() {
+                handles_in(payload, found);
+            }
+        }
+        TypeShape::Record { fields, .. } => {
+            fields.iter().for_each(|f| handles_in(&f.shape, found));
+        }
+        TypeShape::Tuple { items } => items.iter().for_each(|item| handles_in(item, found)),
         TypeShape::Variant { cases, .. } => cases
             .iter()
-            .find_map(|c| c.payload.as_ref().and_then(handle_in)),
-        _ => None,
+            .filter_map(|c| c.payload.as_ref())
+            .for_each(|payload| handles_in(payload, found)),
+        _ => {}
     }
 }
 

@@ -30,6 +30,7 @@ mod linked;
 mod linker;
 mod outcome;
 mod project;
+mod proxy;
 mod queue;
 mod runtime;
 mod serve;

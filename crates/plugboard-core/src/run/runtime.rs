@@ -9,7 +9,7 @@ use std::sync::Arc;
 use tokio::sync::{mpsc, watch};
 
 use super::context::{Job, RunContext, Swap};
-use super::engine::{ComponentSource, Engines};
+use super::engine::{ComponentSource, Engines, Tier};
 use super::events::RunEvent;
 use super::queue::{EventQueue, OutputPolicy};
 use super::{CapabilityProfile, Limits, RunError, command, invoke, outcome, serve};
@@ -113,6 +113,35 @@ impl Runtime {
     /// background.
     pub fn background_work_pending(&self) -> bool {
         self.engines.background_pending()
+    }
+
+    /// The components whose optimized code is still compiling (or being written) in the
+    /// background: a short-lived process that will not wait hands them to
+    /// [`Runtime::cache_optimized`] in another process.
+    pub fn optimized_code_not_cached(&self) -> Vec<ComponentSource> {
+        self.engines.optimized_code_not_cached()
+    }
+
+    /// Waits until the compiled code made so far is written to the disk cache, not for the
+    /// compilations still running (see [`Runtime::optimized_code_not_cached`]).
+    pub fn finish_cache_writes(&self) {
+        let engines = self.engines.clone();
+        self.handle()
+            .block_on(async move { engines.finish_writes().await });
+    }
+
+    /// Compiles the optimized code of `component` into the disk cache, unless it is there
+    /// already, and waits until it is written.
+    ///
+    /// # Errors
+    /// [`RunError`] when it does not compile.
+    pub fn cache_optimized(&self, component: ComponentSource) -> Result<(), RunError> {
+        let engines = self.engines.clone();
+        self.handle().block_on(async move {
+            engines.component(Tier::Optimized, &component, None).await?;
+            engines.finish_background().await;
+            Ok(())
+        })
     }
 
     /// Waits until the optimized code compiling in the background (after quick first runs) is

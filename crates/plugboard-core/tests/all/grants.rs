@@ -475,9 +475,11 @@ fn a_fallback_to_fused_whose_nodes_grants_differ_is_refused_saying_both_reasons(
     use crate::support::{counter_pair, runtime};
 
     let dir = tempfile::tempdir().expect("a temp dir");
-    // Both read the environment; the wire carries a resource, so the pair cannot run linked.
+    // Both read the environment; the wire carries a handle to a resource another interface
+    // defines, so the pair cannot run linked.
     let wit = "package example:counter@0.1.0;
-        interface counter { resource tally { constructor(); bump: func() -> u32; } }
+        interface types { resource tally { constructor(); bump: func() -> u32; } }
+        interface counter { use types.{tally}; make: func() -> tally; }
         world provider { import wasi:cli/environment@0.2.6; export counter; }
         world consumer { import wasi:cli/environment@0.2.6; import counter; export run: func(); }
         package wasi:cli@0.2.6 {
@@ -507,7 +509,7 @@ fn a_fallback_to_fused_whose_nodes_grants_differ_is_refused_saying_both_reasons(
     };
     let message = error.to_string();
     assert!(message.contains("cannot run linked"), "{message}");
-    assert!(message.contains("resource type `tally`"), "{message}");
+    assert!(message.contains("passes a `tally` handle"), "{message}");
     assert!(
         message.contains("`consumer` has variables TOKEN"),
         "{message}"
