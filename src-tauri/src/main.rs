@@ -62,6 +62,7 @@ fn main() {
             commands::run::serve_project,
             commands::run::invoke_function,
             commands::run::stop_run,
+            commands::run::set_call_tap,
             commands::run::swap_served_project,
             commands::run::precompile,
             commands::http::send_request,

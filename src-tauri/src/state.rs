@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use plugboard_core::compose::{ComponentCache, Composer};
@@ -39,6 +39,8 @@ pub struct Engine {
     pub startup_project: Option<PathBuf>,
     /// What grants the user accepted, per project file.
     pub consent: ConsentStore,
+    /// Whether linked runs record their calls across wires (the Calls tab).
+    tap_calls: AtomicBool,
 }
 
 /// A run, invocation, server or background compile started by the window, to stop it by.
@@ -71,7 +73,18 @@ impl Engine {
                 ConsentStore::default_file()
                     .unwrap_or_else(|| std::env::temp_dir().join("plugboard-accepted-grants.json")),
             ),
+            tap_calls: AtomicBool::new(true),
         })
+    }
+
+    /// Whether runs started now record their calls across wires.
+    pub fn tapping_calls(&self) -> bool {
+        self.tap_calls.load(Ordering::Relaxed)
+    }
+
+    /// Turns the recording of calls across wires on or off for the runs started from now on.
+    pub fn set_tapping_calls(&self, on: bool) {
+        self.tap_calls.store(on, Ordering::Relaxed);
     }
 
     /// Whether `path` is one of the sample library's own projects, which run without asking.

@@ -5,6 +5,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
+use plugboard_core::project::{Node, NodeId, Project, Wire, WireEnd};
 use tempfile::TempDir;
 
 use crate::measure::{Spread, Summary, measure};
@@ -153,7 +154,49 @@ impl Bench {
             self.invoke(label, provider)?;
         }
         self.flood()?;
+        self.traced_calls()?;
         Ok(())
+    }
+
+    /// A linked run making many calls across a wire, every one traced to a file, against the
+    /// same run untraced: what the wire tap costs, and that its memory stays bounded.
+    fn traced_calls(&mut self) -> Result<()> {
+        let calls = if self.quick { "10000" } else { "1000000" };
+        let project = self.work("call-loop.plugboard.json");
+        let port = "example:stringoperations/operations@0.1.0";
+        let end = |node: &str| WireEnd {
+            node: NodeId::new(node),
+            port: port.to_string(),
+        };
+        let mut loop_project = Project::default();
+        for id in ["call-loop", "string-operations"] {
+            loop_project.nodes.push(Node {
+                id: NodeId::new(id),
+                component: self.sample(id),
+                sha256: None,
+                position: Default::default(),
+                capabilities: None,
+            });
+        }
+        loop_project.wires.push(Wire {
+            from: end("string-operations"),
+            to: end("call-loop"),
+        });
+        loop_project.save(&project, Path::new("/"))?;
+        let cache = self.work("cache-warm");
+        let trace = self.work("calls.jsonl");
+        let traced = self.ours(&cache, true, |c| {
+            c.arg("run")
+                .arg(format!("--trace-calls={}", trace.display()))
+                .arg(&project)
+                .arg(calls);
+        })?;
+        let untraced = self.ours(&cache, true, |c| {
+            c.arg("run").arg(&project).arg(calls);
+        })?;
+        let peer = Some(("untraced".to_string(), summary(&untraced)?));
+        let label = format!("{calls} calls across a wire, traced to a file");
+        self.push("wire tap", &label, &traced, peer, Metric::Wall, None)
     }
 
     /// The last `plug` case's peer and its median wall time: what recomposing in process is

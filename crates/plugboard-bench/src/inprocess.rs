@@ -136,6 +136,17 @@ fn start(
     components: &NodeComponents,
     mode: RunMode,
 ) -> Result<Vec<RunEvent>> {
+    start_tapped(runtime, project, components, mode, false)
+}
+
+/// [`start`], recording the calls across wires when `trace_calls` says so.
+fn start_tapped(
+    runtime: &Runtime,
+    project: &Project,
+    components: &NodeComponents,
+    mode: RunMode,
+    trace_calls: bool,
+) -> Result<Vec<RunEvent>> {
     let handle = runtime.start_project(
         &mut Composer::new(),
         ProjectRun {
@@ -145,6 +156,7 @@ fn start(
             operation: Operation::Run,
             root: None,
             output: OutputPolicy::default(),
+            trace_calls,
         },
     )?;
     let events = handle.collect_blocking();
@@ -194,8 +206,8 @@ fn rerun_after_rewire(
     Ok(())
 }
 
-/// The cost of calls across a wire: the host forwards them when linked, the fused component
-/// calls directly.
+/// The cost of calls across a wire: the host forwards them when linked (with the wire tap off
+/// and on), the fused component calls directly; and the forwarding cost of one call.
 fn cross_node_calls(
     bench: &mut Bench,
     project: &Project,
@@ -204,18 +216,35 @@ fn cross_node_calls(
 ) -> Result<()> {
     let cache = tempfile::TempDir::new()?;
     let runtime = optimized_runtime(&cache)?;
-    let times = |mode| -> Result<Spread> {
-        start(&runtime, project, components, mode)?;
-        let mut samples = Vec::new();
-        for _ in 0..bench.runs.max(3) {
+    let count: u32 = calls.parse()?;
+    // Alternating the three kinds of run, so the machine's noise falls on each alike.
+    let kinds = [
+        (RunMode::Linked, false),
+        (RunMode::Linked, true),
+        (RunMode::Fused, false),
+    ];
+    for (mode, tap) in kinds {
+        start_tapped(&runtime, project, components, mode, tap)?;
+    }
+    let mut samples: [Vec<Duration>; 3] = Default::default();
+    for _ in 0..bench.runs.max(5) {
+        for (i, (mode, tap)) in kinds.into_iter().enumerate() {
             let started = Instant::now();
-            start(&runtime, project, components, mode)?;
-            samples.push(started.elapsed());
+            start_tapped(&runtime, project, components, mode, tap)?;
+            samples[i].push(started.elapsed());
         }
-        Spread::of(samples).context("no samples")
+    }
+    let [linked, tapped, fused] = samples;
+    let fused = Spread::of(fused).context("no samples")?;
+    let per_call = |runs: &[Duration]| -> Option<Spread> {
+        Spread::of(
+            runs.iter()
+                .map(|run| run.saturating_sub(fused.median) / count)
+                .collect(),
+        )
     };
-    let linked = times(RunMode::Linked)?;
-    let fused = times(RunMode::Fused)?;
+    let (linked_cost, tapped_cost) = (per_call(&linked), per_call(&tapped));
+    let linked = Spread::of(linked).context("no samples")?;
     bench.inprocess.push(InProcessRow {
         case: "calls across a wire: linked vs fused",
         input: format!("call-loop, {calls} calls"),
@@ -223,6 +252,28 @@ fn cross_node_calls(
         baseline: Some(("fused".to_string(), fused.median)),
         target: None,
     });
+    bench.inprocess.push(InProcessRow {
+        case: "calls across a wire: tapped vs untapped",
+        input: format!("call-loop, {calls} calls, every call recorded"),
+        ours: Spread::of(tapped).context("no samples")?,
+        baseline: Some(("linked, untapped".to_string(), linked.median)),
+        target: None,
+    });
+    for (case, cost) in [
+        (
+            "forwarding cost of one call ((linked − fused) / calls)",
+            linked_cost,
+        ),
+        ("forwarding cost of one tapped call", tapped_cost),
+    ] {
+        bench.inprocess.push(InProcessRow {
+            case,
+            input: format!("call-loop, {calls} calls"),
+            ours: cost.context("no samples")?,
+            baseline: None,
+            target: None,
+        });
+    }
     eprintln!("measured cross-node calls");
     Ok(())
 }

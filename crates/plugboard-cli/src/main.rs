@@ -7,6 +7,7 @@ mod inspect;
 mod optimize;
 mod output;
 mod run;
+mod trace;
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -64,6 +65,16 @@ enum Command {
         /// Run a project as one composed component instead of linking its nodes at run time.
         #[arg(long)]
         fused: bool,
+        /// Record every call across a wire of a linked project: printed to stderr, or with
+        /// `--trace-calls=FILE` written to FILE as JSON lines.
+        #[arg(
+            long,
+            value_name = "FILE",
+            num_args = 0..=1,
+            require_equals = true,
+            default_missing_value = "-"
+        )]
+        trace_calls: Option<PathBuf>,
         /// A component file or a project (`*.plugboard.json`), then the guest's arguments (a
         /// `--` right after the file is skipped).
         #[arg(
@@ -106,6 +117,16 @@ enum Command {
         /// Serve a project's composed component instead of linking its nodes.
         #[arg(long)]
         fused: bool,
+        /// Record every call across a wire of a linked project: printed to stderr, or with
+        /// `--trace-calls=FILE` written to FILE as JSON lines.
+        #[arg(
+            long,
+            value_name = "FILE",
+            num_args = 0..=1,
+            require_equals = true,
+            default_missing_value = "-"
+        )]
+        trace_calls: Option<PathBuf>,
     },
     /// Print a project as an equivalent WAC document (for `wac compose`).
     Wac {
@@ -131,10 +152,11 @@ fn main() {
         Command::Run {
             grants,
             fused,
+            trace_calls,
             command,
         } => {
             let (file, args) = file_and_guest_args(command);
-            run::run(&file, &grants, &args, fused)
+            run::run(&file, &grants, &args, fused, trace_calls.as_deref())
         }
         Command::CacheOptimized { name } => optimize::cache_optimized(&name),
         Command::Invoke {
@@ -148,7 +170,8 @@ fn main() {
             addr,
             grants,
             fused,
-        } => run::serve(&file, addr, &grants, fused),
+            trace_calls,
+        } => run::serve(&file, addr, &grants, fused, trace_calls.as_deref()),
     };
     let code = result.unwrap_or_else(|error| {
         eprintln!("error: {error:#}");

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use crate::trace::CallSink;
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use plugboard_core::compose::{Composer, NodeComponents, load_components};
@@ -225,8 +226,17 @@ fn is_project(path: &Path) -> bool {
     path.to_string_lossy().ends_with(".json")
 }
 
-/// Starts `operation` on the target and follows it to the end.
-fn start(target: Target, operation: Operation, verbose: bool) -> Result<u8> {
+/// Starts `operation` on the target and follows it to the end, tracing the calls across its
+/// wires into `calls` when given.
+fn start(
+    target: Target,
+    operation: Operation,
+    verbose: bool,
+    calls: Option<CallSink>,
+) -> Result<u8> {
+    if calls.is_some() && !matches!(target, Target::Project { .. }) {
+        eprintln!("plugboard: --trace-calls: a single component has no wires to trace");
+    }
     let runtime = Runtime::new(RuntimeOptions::with_default_cache())?;
     let handle = match target {
         Target::Component(request) => match operation {
@@ -248,21 +258,30 @@ fn start(target: Target, operation: Operation, verbose: bool) -> Result<u8> {
                 operation,
                 root: None,
                 output: cli_output(),
+                trace_calls: calls.is_some(),
             },
         )?,
     };
     let over = stop_on_ctrl_c(&handle)?;
-    let code = follow(handle, verbose);
+    let code = follow(handle, verbose, calls);
     over.store(true, Ordering::Relaxed);
     crate::optimize::hand_off(&runtime);
     Ok(code)
 }
 
-pub fn run(path: &Path, grants: &Grants, args: &[String], fused: bool) -> Result<u8> {
+pub fn run(
+    path: &Path,
+    grants: &Grants,
+    args: &[String],
+    fused: bool,
+    trace: Option<&Path>,
+) -> Result<u8> {
+    let calls = trace.map(CallSink::open).transpose()?;
     start(
         load(path, grants, args, fused)?,
         Operation::Run,
         grants.verbose,
+        calls,
     )
 }
 
@@ -270,14 +289,27 @@ pub fn invoke(path: &Path, call: &str, grants: &Grants, fused: bool) -> Result<u
     let operation = Operation::Invoke {
         call: call.to_string(),
     };
-    start(load(path, grants, &[], fused)?, operation, grants.verbose)
+    start(
+        load(path, grants, &[], fused)?,
+        operation,
+        grants.verbose,
+        None,
+    )
 }
 
-pub fn serve(path: &Path, address: SocketAddr, grants: &Grants, fused: bool) -> Result<u8> {
+pub fn serve(
+    path: &Path,
+    address: SocketAddr,
+    grants: &Grants,
+    fused: bool,
+    trace: Option<&Path>,
+) -> Result<u8> {
+    let calls = trace.map(CallSink::open).transpose()?;
     start(
         load(path, grants, &[], fused)?,
         Operation::Serve { address },
         grants.verbose,
+        calls,
     )
 }
 
@@ -300,7 +332,7 @@ fn stop_on_ctrl_c(handle: &RunHandle) -> Result<Arc<AtomicBool>> {
 /// Prints the run's events as they come and turns the end of the run into an exit code: the
 /// guest's own code, or 124 (timed out), 130 (stopped), 134 (trapped), 137 (out of memory or
 /// fuel), 2 (could not start).
-fn follow(mut handle: RunHandle, verbose: bool) -> u8 {
+fn follow(mut handle: RunHandle, verbose: bool, mut calls: Option<CallSink>) -> u8 {
     let mut stdout = std::io::stdout().lock();
     let mut code = 0;
     while let Some(event) = handle.next_blocking() {
@@ -333,6 +365,19 @@ fn follow(mut handle: RunHandle, verbose: bool) -> u8 {
                     "plugboard: {verdict} {} {}{hint}",
                     attempt.interface, attempt.target
                 );
+            }
+            RunEvent::Call(call) => {
+                if let Some(sink) = calls.as_mut() {
+                    sink.call(call);
+                }
+            }
+            RunEvent::CallsDropped { count } => {
+                eprintln!("plugboard: {count} call records dropped")
+            }
+            RunEvent::CallTotals { wires } => {
+                if let Some(sink) = calls.as_mut() {
+                    sink.totals(wires);
+                }
             }
             RunEvent::Serving { address } => {
                 eprintln!("plugboard: serving on http://{address}/ (Ctrl-C stops)")

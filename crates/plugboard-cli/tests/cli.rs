@@ -577,3 +577,46 @@ fn a_first_run_returns_without_waiting_for_the_optimized_code_and_the_next_finds
         text(&out.stderr)
     );
 }
+
+#[test]
+fn trace_calls_prints_each_call_across_a_wire_or_writes_json_lines() {
+    let cache = TempDir::new().expect("temp");
+    let out = run(plugboard(&cache)
+        .args(["run", "--trace-calls"])
+        .arg(project("seed.plugboard.json")));
+    assert_eq!(text(&out.stdout), SEED_LINES);
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains(
+            r#"#1 consumer-app → string-operations: reverse("Hello WebAssembly Component Model") → "ledoM tnenopmoC ylbmessAbeW olleH""#
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("#2 consumer-app → string-operations: word-count("),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "2 calls on the wire into consumer-app `example:stringoperations/operations@0.1.0`"
+        ),
+        "{stderr}"
+    );
+
+    let dir = TempDir::new().expect("temp");
+    let file = dir.path().join("calls.jsonl");
+    let out = run(plugboard(&cache)
+        .arg("run")
+        .arg(format!("--trace-calls={}", file.display()))
+        .arg(project("seed.plugboard.json")));
+    assert_eq!(text(&out.stdout), SEED_LINES);
+    let lines = std::fs::read_to_string(&file).expect("the trace");
+    let functions: Vec<String> = lines
+        .lines()
+        .map(|line| {
+            let call: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
+            call["function"].as_str().unwrap_or_default().to_string()
+        })
+        .collect();
+    assert_eq!(functions, ["reverse", "word-count"]);
+}

@@ -138,6 +138,7 @@ pub async fn swap_served_project(
                 },
                 root: None,
                 output: WINDOW_OUTPUT,
+                trace_calls: engine.tapping_calls(),
             },
         )?;
         Ok(())
@@ -173,6 +174,13 @@ pub async fn invoke_function(
     };
     let id = start.run(engine.inner(), events).await?;
     Ok(InvokeStarted { id, call })
+}
+
+/// Whether linked runs started from now on record every call across a wire (the Calls tab);
+/// on by default. Off, a forwarded call skips the recording entirely.
+#[tauri::command]
+pub fn set_call_tap(engine: State<'_, Arc<Engine>>, on: bool) {
+    engine.set_tapping_calls(on);
 }
 
 /// Stops run `id` (a run, an invocation, a server): it ends with `stopped` within moments,
@@ -227,6 +235,7 @@ impl Start {
                     operation: self.operation,
                     root: self.root,
                     output: WINDOW_OUTPUT,
+                    trace_calls: engine.tapping_calls(),
                 },
             )?)
         })

@@ -16,6 +16,7 @@ use super::events::RunEvent;
 use super::host::{HostState, NodeGrant};
 use super::linked::{LinkPlan, LinkedPrepared};
 use super::queue::EventQueue;
+use super::tap::Tap;
 use super::{CapabilityProfile, Limits, RunError};
 
 /// New code for a server, with what to announce when it takes over.
@@ -266,6 +267,14 @@ impl RunContext {
     /// A signal that resolves when the run is asked to stop.
     pub(crate) fn stop_signal(&self) -> StopSignal {
         StopSignal(self.stopped.clone())
+    }
+
+    /// The wire tap of the job, when it records its calls.
+    pub(crate) fn tap(&self) -> Option<Arc<Tap>> {
+        match self.job.as_ref() {
+            Job::Linked(plan) => plan.tap.clone(),
+            Job::Single { .. } => None,
+        }
     }
 
     /// The per-call timeout, for servers that apply it to each request.

@@ -75,6 +75,21 @@ pub enum RunEvent {
         #[ts(type = "number")]
         count: u64,
     },
+    /// A call crossed a wire of a linked run (recorded when the run taps its wires).
+    Call(Box<WireCall>),
+    /// Calls crossed the wires faster than they could be shown: this many records were left
+    /// out (the calls themselves were not affected, and [`WireCall::number`] still counts them).
+    CallsDropped {
+        /// How many.
+        #[ts(type = "number")]
+        count: u64,
+    },
+    /// How many calls crossed each tapped wire in the whole run (sent before the terminal
+    /// event, so counts are exact even when records were dropped).
+    CallTotals {
+        /// Each wire that was called, with its count.
+        wires: Vec<WireTotal>,
+    },
     /// An HTTP proxy is being served at this address.
     Serving {
         /// `127.0.0.1:PORT`.
@@ -280,6 +295,50 @@ pub struct CapabilityAttempt {
     /// shown); 1 for a single attempt.
     #[ts(type = "number")]
     pub count: u64,
+}
+
+/// One call across a wire, as the wire tap saw it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct WireCall {
+    /// The calling node (the wire's consumer).
+    pub caller: NodeId,
+    /// The caller's import the wire ends at: with `caller`, the wire.
+    pub import: String,
+    /// The node whose export answered (the wire's provider).
+    pub callee: NodeId,
+    /// The function, as the import names it (`reverse`, `[method]bucket.get`).
+    pub function: String,
+    /// The arguments as WAVE, long values cut with their size said; handles as `<handle>`.
+    pub args: String,
+    /// The results as WAVE (cut the same way), when it returned.
+    pub results: Option<String>,
+    /// Why it failed (a trap in the callee, a handle that crossed wrongly), when it did.
+    pub error: Option<String>,
+    /// How long the call took, callee's nested calls included.
+    #[ts(type = "number")]
+    pub micros: u64,
+    /// When it started, in milliseconds since the run started.
+    #[ts(type = "number")]
+    pub at_ms: u64,
+    /// This call's number on its wire (1 for the first): the wire's count so far.
+    #[ts(type = "number")]
+    pub number: u64,
+}
+
+/// How many calls crossed one wire.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct WireTotal {
+    /// The calling node.
+    pub caller: NodeId,
+    /// Its import the wire ends at.
+    pub import: String,
+    /// How many calls.
+    #[ts(type = "number")]
+    pub calls: u64,
 }
 
 /// Bytes as text in JSON (lossy for invalid UTF-8), bytes again when read back.

@@ -18,6 +18,7 @@ use super::limits::{LimitHit, StoreBudget};
 use super::proxy::{Proxied, ProxyHost, WireTypes};
 use super::queue::EventQueue;
 use super::stdio::GuestOutput;
+use super::tap::Tap;
 use super::{CapabilityProfile, HttpGrant, Limits, RunError, StdinSource};
 
 /// Everything a store holds: the grants of each node whose code runs in it (one for a single
@@ -37,6 +38,8 @@ pub(crate) struct HostState {
     pub(crate) wire_types: Vec<WireTypes>,
     /// The provider handles behind the proxies consumers hold.
     proxied: Proxied,
+    /// The wire tap of a linked run that records its calls.
+    pub(crate) tap: Option<Arc<Tap>>,
 }
 
 /// What one node is granted.
@@ -148,7 +151,13 @@ impl HostState {
             forwards: Vec::new(),
             wire_types: Vec::new(),
             proxied: Proxied::default(),
+            tap: None,
         })
+    }
+
+    /// The run's event queue.
+    pub(crate) fn queue(&self) -> &Arc<EventQueue> {
+        &self.queue
     }
 
     /// The node whose code is running.

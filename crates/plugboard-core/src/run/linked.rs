@@ -9,6 +9,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::Instant;
 
 use wasmtime::component::{
     Func, Instance, InstancePre, Linker, ResourceType, Val, types::ComponentFunc,
@@ -19,6 +20,7 @@ use super::RunError;
 use super::engine::ComponentSource;
 use super::host::HostState;
 use super::proxy;
+use super::tap::{SlotLabel, Tap};
 use crate::compose::NodeComponents;
 use crate::inspect::{FunctionInfo, Port, PortKind, TypeShape};
 use crate::project::{NodeId, Project, Wire};
@@ -31,6 +33,8 @@ pub struct LinkPlan {
     pub(crate) nodes: Vec<LinkedNode>,
     forwards: Vec<Forward>,
     pub(crate) root: usize,
+    /// The wire tap, when the run records its calls.
+    pub(crate) tap: Option<Arc<Tap>>,
 }
 
 /// One node of a linked run.
@@ -44,6 +48,8 @@ pub(crate) struct LinkedNode {
 /// One forwarded function: the slot is its index in [`LinkPlan::forwards`].
 #[derive(Debug, Clone)]
 struct Forward {
+    /// The wire it belongs to (its index in the project's wires).
+    wire: usize,
     consumer: usize,
     import: String,
     /// The function inside the imported instance, or `None` for a top-level function import.
@@ -170,7 +176,7 @@ impl LinkPlan {
             .collect::<Result<Vec<_>, LinkError>>()?;
         let mut forwards = Vec::new();
         let mut next_key = 0u32;
-        for wire in &project.wires {
+        for (wire_index, wire) in project.wires.iter().enumerate() {
             let at = |node: &NodeId| {
                 index
                     .get(node)
@@ -212,6 +218,7 @@ impl LinkPlan {
             };
             for (function, handles) in functions {
                 forwards.push(Forward {
+                    wire: wire_index,
                     consumer,
                     import: wire.to.port.clone(),
                     function,
@@ -229,7 +236,30 @@ impl LinkPlan {
             nodes,
             forwards,
             root,
+            tap: None,
         })
+    }
+
+    /// This plan with its wires tapped: every call across them is recorded (see
+    /// [`super::tap`]).
+    #[must_use]
+    pub fn tapped(mut self, project: &Project) -> Self {
+        let wires = project
+            .wires
+            .iter()
+            .map(|w| (w.to.node.clone(), w.to.port.clone()))
+            .collect();
+        let slots = self
+            .forwards
+            .iter()
+            .map(|f| SlotLabel {
+                wire: f.wire,
+                callee: self.nodes[f.provider].id.clone(),
+                function: f.function.clone().unwrap_or_else(|| f.import.clone()),
+            })
+            .collect();
+        self.tap = Some(Arc::new(Tap::new(wires, slots)));
+        self
     }
 
     /// The imports of the node at `index` (in plan order) that wires provide.
@@ -292,6 +322,7 @@ impl LinkPlan {
         store: &mut Store<HostState>,
     ) -> wasmtime::Result<Instance> {
         store.data_mut().forwards = vec![None; self.forwards.len()];
+        store.data_mut().tap = self.tap.clone();
         store.data_mut().wire_types = vec![Vec::new(); self.forwards.len()];
         let mut instances = Vec::with_capacity(pres.len());
         for (index, pre) in pres.iter().enumerate() {
@@ -356,27 +387,73 @@ fn forwarder(
                 .ok_or_else(|| {
                     wasmtime::format_err!("wire {slot} was called before its provider existed")
                 })?;
-            let caller = store.data().current();
-            if !handles {
-                store.data_mut().set_current(callee);
-                let result = func.call_async(&mut store, params, results).await;
-                store.data_mut().set_current(caller);
-                return result;
+            // The tap's one branch when it is off.
+            let started = store.data().tap.is_some().then(Instant::now);
+            let outcome = if handles {
+                forward_translating(&mut store, slot, func, callee, params, results).await
+            } else {
+                forward(&mut store, func, callee, params, results).await
+            };
+            if let Some(started) = started {
+                record_call(&mut store, slot, params, results, &outcome, started).await;
             }
-            let types = store.data().wire_types[slot].clone();
-            let mut args = params.to_vec();
-            for arg in &mut args {
-                proxy::to_provider(&mut store, &types, arg)?;
-            }
-            store.data_mut().set_current(callee);
-            let result = func.call_async(&mut store, &args, results).await;
-            store.data_mut().set_current(caller);
-            result?;
-            for value in results.iter_mut() {
-                proxy::to_consumer(&mut store, &types, callee, value)?;
-            }
-            Ok(())
+            outcome
         })
+    }
+}
+
+/// Calls `func` as node `callee`, then returns to the caller's node.
+async fn forward(
+    store: &mut StoreContextMut<'_, HostState>,
+    func: Func,
+    callee: usize,
+    params: &[Val],
+    results: &mut [Val],
+) -> wasmtime::Result<()> {
+    let caller = store.data().current();
+    store.data_mut().set_current(callee);
+    let result = func.call_async(&mut *store, params, results).await;
+    store.data_mut().set_current(caller);
+    result
+}
+
+/// [`forward`], with the handles in the arguments and results translated (see [`super::proxy`]).
+async fn forward_translating(
+    store: &mut StoreContextMut<'_, HostState>,
+    slot: usize,
+    func: Func,
+    callee: usize,
+    params: &[Val],
+    results: &mut [Val],
+) -> wasmtime::Result<()> {
+    let types = store.data().wire_types[slot].clone();
+    let mut args = params.to_vec();
+    for arg in &mut args {
+        proxy::to_provider(store, &types, arg)?;
+    }
+    forward(store, func, callee, &args, results).await?;
+    for value in results.iter_mut() {
+        proxy::to_consumer(store, &types, callee, value)?;
+    }
+    Ok(())
+}
+
+/// Hands the tap's record of a call to the run's queue.
+async fn record_call(
+    store: &mut StoreContextMut<'_, HostState>,
+    slot: usize,
+    params: &[Val],
+    results: &[Val],
+    outcome: &wasmtime::Result<()>,
+    started: Instant,
+) {
+    let Some(tap) = store.data().tap.clone() else {
+        return;
+    };
+    let queue = store.data().queue().clone();
+    let outcome = outcome.as_ref().map(|()| results);
+    if let Some(call) = tap.record(slot, params, outcome, started, queue.ms_at(started)) {
+        queue.call(call).await;
     }
 }
 

@@ -35,6 +35,7 @@ mod queue;
 mod runtime;
 mod serve;
 mod stdio;
+mod tap;
 mod values;
 
 pub use capabilities::{
@@ -42,7 +43,7 @@ pub use capabilities::{
 };
 pub use engine::ComponentSource;
 pub use error::{FailureKind, RunError};
-pub use events::{CapabilityAttempt, OutputStream, RunEvent};
+pub use events::{CapabilityAttempt, OutputStream, RunEvent, WireCall, WireTotal};
 pub use invocation::{FormCall, FormCallError, form_call};
 pub use limits::{
     DEFAULT_MAX_MEMORY_BYTES, DEFAULT_MAX_REQUESTS, Grew, Limits, MAX_INSTANCES, MAX_MEMORIES,

@@ -71,6 +71,9 @@ pub struct ProjectRun<'a> {
     pub root: Option<NodeId>,
     /// What happens to output the watcher cannot keep up with.
     pub output: OutputPolicy,
+    /// Record every call across a wire ([`RunEvent::Call`]): linked runs only, since a fused
+    /// run's calls never leave its one component.
+    pub trace_calls: bool,
 }
 
 impl Runtime {
@@ -127,7 +130,14 @@ fn project_job(
         && let Some(root) = &root
     {
         match LinkPlan::new(project, run.components, root) {
-            Ok(plan) => return Ok((Job::Linked(Arc::new(plan)), notices)),
+            Ok(plan) => {
+                let plan = if run.trace_calls {
+                    plan.tapped(project)
+                } else {
+                    plan
+                };
+                return Ok((Job::Linked(Arc::new(plan)), notices));
+            }
             Err(reason) => fallback = Some(reason.to_string()),
         }
     }

@@ -6,7 +6,8 @@
 //! window) or the guest waits until the watcher catches up (the CLI: nothing is lost, like
 //! `wasmtime run`). Capability attempts are bounded too: an attempt repeating one still waiting
 //! is counted on it ("denied 10 000 × connect 127.0.0.1:9"), and past
-//! [`MAX_WAITING_ATTEMPTS`] different ones waiting, more are counted as dropped.
+//! [`MAX_WAITING_ATTEMPTS`] different ones waiting, more are counted as dropped. So are the wire
+//! tap's call records past [`MAX_WAITING_CALLS`] waiting, or, with backpressure, the caller waits.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -14,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::{Notify, mpsc};
 
-use super::events::{CapabilityAttempt, OutputStream, RunEvent};
+use super::events::{CapabilityAttempt, OutputStream, RunEvent, WireCall};
 
 /// What happens to output produced faster than it is consumed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,6 +55,9 @@ const BATCH_INTERVAL: Duration = Duration::from_millis(16);
 /// The most different capability attempts waiting for the watcher; more are dropped and counted.
 pub(crate) const MAX_WAITING_ATTEMPTS: usize = 256;
 
+/// The most call records waiting for the watcher: a run making a million calls holds no more.
+pub(crate) const MAX_WAITING_CALLS: usize = 256;
+
 /// What makes two capability attempts the same one, repeated.
 #[derive(PartialEq, Eq, Hash)]
 struct AttemptKey {
@@ -70,6 +74,9 @@ struct Queue {
     attempts: HashMap<AttemptKey, usize>,
     /// Attempts dropped since the last batch, when too many different ones were waiting.
     dropped_attempts: u64,
+    /// Call records waiting, and those dropped since the last batch.
+    waiting_calls: usize,
+    dropped_calls: u64,
     pending_bytes: usize,
     dropped: [u64; 2],
     /// Bytes of an incomplete UTF-8 character held back per stream until the rest arrives.
@@ -162,6 +169,37 @@ impl EventQueue {
         self.wake_pump.notify_one();
     }
 
+    /// Milliseconds from the run's start to `instant`: when events say they happened.
+    pub(crate) fn ms_at(&self, instant: Instant) -> u64 {
+        instant.saturating_duration_since(self.started).as_millis() as u64
+    }
+
+    /// Records a call across a wire. Past [`MAX_WAITING_CALLS`] waiting, the record is dropped
+    /// and counted, or, with backpressure (nothing lost, as for output), the caller waits.
+    pub(crate) async fn call(&self, call: WireCall) {
+        if matches!(self.policy, OutputPolicy::Backpressure { .. }) {
+            loop {
+                let notified = self.space.notified();
+                tokio::pin!(notified);
+                notified.as_mut().enable();
+                if self.lock().waiting_calls < MAX_WAITING_CALLS {
+                    break;
+                }
+                self.hurry.notify_one();
+                notified.await;
+            }
+        }
+        let mut q = self.lock();
+        if q.waiting_calls >= MAX_WAITING_CALLS {
+            q.dropped_calls += 1;
+            return;
+        }
+        q.waiting_calls += 1;
+        q.events.push_back(RunEvent::Call(Box::new(call)));
+        drop(q);
+        self.wake_pump.notify_one();
+    }
+
     /// Whether the guest may write now without waiting (always, unless the policy is
     /// backpressure and the queue is full).
     pub(crate) fn has_space(&self) -> bool {
@@ -229,7 +267,8 @@ impl EventQueue {
     fn is_urgent(&self) -> bool {
         let q = self.lock();
         q.terminal.is_some()
-            || matches!(self.policy, OutputPolicy::Backpressure { cap } if q.pending_bytes >= cap / 2)
+            || matches!(self.policy, OutputPolicy::Backpressure { cap }
+                if q.pending_bytes >= cap / 2 || q.waiting_calls >= MAX_WAITING_CALLS / 2)
     }
 
     /// Takes everything queued, holding back an incomplete trailing UTF-8 character of each
@@ -272,6 +311,13 @@ impl EventQueue {
             if bytes > 0 {
                 out.push(RunEvent::OutputDropped { stream, bytes });
             }
+        }
+        q.waiting_calls = 0;
+        let dropped_calls = std::mem::take(&mut q.dropped_calls);
+        if dropped_calls > 0 {
+            out.push(RunEvent::CallsDropped {
+                count: dropped_calls,
+            });
         }
         let dropped_attempts = std::mem::take(&mut q.dropped_attempts);
         if dropped_attempts > 0 {
@@ -384,6 +430,60 @@ mod tests {
         assert_eq!(incomplete_utf8_tail(&euro[..1]), 1);
         assert_eq!(incomplete_utf8_tail(&[b'a', euro[0], euro[1]]), 2);
         assert_eq!(incomplete_utf8_tail(euro), 0);
+    }
+
+    fn a_call(number: u64) -> WireCall {
+        WireCall {
+            caller: crate::project::NodeId::new("app"),
+            import: "example:x/y".into(),
+            callee: crate::project::NodeId::new("provider"),
+            function: "f".into(),
+            args: "()".into(),
+            results: Some("()".into()),
+            error: None,
+            micros: 1,
+            at_ms: 0,
+            number,
+        }
+    }
+
+    /// Sends `calls` call records through a queue with `policy` (the watcher reading only once
+    /// they are all sent) and returns the records delivered and the count said dropped.
+    async fn through_queue(policy: OutputPolicy, calls: u64) -> (u64, u64) {
+        let (tx, mut rx) = mpsc::channel(16);
+        let queue = EventQueue::start(policy, tx, &tokio::runtime::Handle::current());
+        let watcher = tokio::spawn(async move {
+            let (mut delivered, mut dropped) = (0, 0);
+            while let Some(event) = rx.recv().await {
+                match event {
+                    RunEvent::Call(_) => delivered += 1,
+                    RunEvent::CallsDropped { count } => dropped += count,
+                    _ => {}
+                }
+            }
+            (delivered, dropped)
+        });
+        for number in 1..=calls {
+            queue.call(a_call(number)).await;
+        }
+        queue.finish(RunEvent::Exited { code: 0 });
+        watcher.await.expect("the watcher")
+    }
+
+    #[tokio::test]
+    async fn call_records_waiting_are_bounded_and_the_rest_counted() {
+        // On this single-threaded runtime the pump runs only once the calls are made: all but
+        // the first MAX_WAITING_CALLS are dropped, and counted.
+        let (delivered, dropped) = through_queue(OutputPolicy::default(), 100_000).await;
+        assert_eq!(delivered, MAX_WAITING_CALLS as u64);
+        assert_eq!(delivered + dropped, 100_000);
+    }
+
+    #[tokio::test]
+    async fn with_backpressure_no_call_record_is_lost() {
+        let policy = OutputPolicy::Backpressure { cap: 1 << 20 };
+        let (delivered, dropped) = through_queue(policy, 10_000).await;
+        assert_eq!((delivered, dropped), (10_000, 0));
     }
 
     #[tokio::test]

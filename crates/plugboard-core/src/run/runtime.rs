@@ -194,7 +194,8 @@ impl Runtime {
             for notice in notices {
                 ctx.queue.push(notice);
             }
-            match operation {
+            let (queue, tap) = (ctx.queue.clone(), ctx.tap());
+            let terminal = match operation {
                 Operation::Run => command::run(ctx).await,
                 Operation::Invoke { call } => invoke::invoke(ctx, call).await,
                 Operation::Serve { address } => serve::serve(ctx, address).await,
@@ -202,7 +203,11 @@ impl Runtime {
                     Ok(_) => RunEvent::Exited { code: 0 },
                     Err(e) => outcome::failed(e),
                 },
+            };
+            if let Some(tap) = tap {
+                queue.push(tap.totals());
             }
+            terminal
         })
     }
 

@@ -4,12 +4,12 @@ use std::net::TcpListener;
 
 use plugboard_core::compose::{NodeComponents, load_components};
 use plugboard_core::project::{Node, NodeId, Project};
-use plugboard_core::run::{LinkPlan, Operation, RunEvent, RunMode, Runtime};
+use plugboard_core::run::{LinkPlan, Operation, RunEvent, RunMode, Runtime, WireCall, WireTotal};
 use tempfile::TempDir;
 
 use crate::support::{
     Outcome, begin, component_from_wit, counter_pair, finish, http_get, load_project, root,
-    runtime, sample, serving_address, shared_runtime, write_file,
+    runtime, sample, serving_address, shared_runtime, traced, write_file,
 };
 
 /// The project run linked, then fused.
@@ -478,4 +478,141 @@ fn a_method_called_through_a_proxy_runs_with_the_providers_grants() {
             assert_eq!(std::fs::read_to_string(apple).expect("read"), "red");
         }
     }
+}
+
+/// The calls a traced run recorded.
+fn calls(outcome: &Outcome) -> Vec<&WireCall> {
+    outcome
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            RunEvent::Call(call) => Some(call.as_ref()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The totals a traced run reported before its end.
+fn totals(outcome: &Outcome) -> Vec<WireTotal> {
+    outcome
+        .events
+        .iter()
+        .find_map(|e| match e {
+            RunEvent::CallTotals { wires } => Some(wires.clone()),
+            _ => None,
+        })
+        .expect("totals before the end")
+}
+
+#[test]
+fn the_tap_records_each_call_across_a_wire_with_its_values() {
+    let (runtime, _cache) = runtime();
+    let (project, components) = load_project("seed.plugboard.json");
+    let outcome = traced(&runtime, &project, &components);
+    assert_eq!(outcome.terminal(), &RunEvent::Exited { code: 0 });
+    let recorded = calls(&outcome);
+    let seen: Vec<(&str, &str, &str, Option<&str>, u64)> = recorded
+        .iter()
+        .map(|c| {
+            (
+                c.caller.as_str(),
+                c.callee.as_str(),
+                c.function.as_str(),
+                c.results.as_deref(),
+                c.number,
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (
+                "consumer-app",
+                "string-operations",
+                "reverse",
+                Some(r#""ledoM tnenopmoC ylbmessAbeW olleH""#),
+                1
+            ),
+            (
+                "consumer-app",
+                "string-operations",
+                "word-count",
+                Some("4"),
+                2
+            ),
+        ]
+    );
+    assert_eq!(recorded[0].args, r#""Hello WebAssembly Component Model""#);
+    assert_eq!(
+        recorded[0].import,
+        "example:stringoperations/operations@0.1.0"
+    );
+    assert_eq!(
+        totals(&outcome),
+        [WireTotal {
+            caller: NodeId::new("consumer-app"),
+            import: "example:stringoperations/operations@0.1.0".into(),
+            calls: 2,
+        }]
+    );
+
+    // Untapped, nothing is recorded.
+    let plain = finish(
+        &runtime,
+        (&project, &components),
+        RunMode::Linked,
+        Operation::Run,
+    );
+    assert!(calls(&plain).is_empty());
+    assert!(
+        !plain
+            .events
+            .iter()
+            .any(|e| matches!(e, RunEvent::CallTotals { .. }))
+    );
+}
+
+#[test]
+fn the_tap_shows_handles_and_a_trapping_callee() {
+    let (runtime, _cache) = runtime();
+    let (project, components) = load_project("kv-store.plugboard.json");
+    let outcome = traced(&runtime, &project, &components);
+    let recorded = calls(&outcome);
+    let constructor = recorded
+        .iter()
+        .find(|c| c.function == "[constructor]bucket")
+        .expect("the constructor's call");
+    assert_eq!(constructor.args, r#""fruit""#);
+    assert_eq!(constructor.results.as_deref(), Some("<handle>"));
+    let listing = recorded
+        .iter()
+        .find(|c| c.function == "list-buckets")
+        .expect("the listing");
+    assert_eq!(
+        listing.results.as_deref(),
+        Some("[{bucket: <handle>, size: 2}, {bucket: <handle>, size: 1}]")
+    );
+
+    // A provider whose functions trap: the record says so.
+    let dir = TempDir::new().expect("temp dir");
+    let (mut project, _) = load_project("seed.plugboard.json");
+    let trapping = write_file(
+        dir.path(),
+        "trapping.wasm",
+        &component_from_wit(
+            "package example:stringoperations@0.1.0;
+             interface operations { reverse: func(s: string) -> string; word-count: func(s: string) -> u32; }
+             world provider { export operations; }",
+            "provider",
+        ),
+    );
+    project.nodes[0].component = trapping;
+    let components = load_components(&project, &root().join("projects")).expect("components");
+    let outcome = traced(&runtime, &project, &components);
+    assert!(matches!(outcome.terminal(), RunEvent::Trapped { .. }));
+    let recorded = calls(&outcome);
+    assert_eq!(recorded.len(), 1, "{recorded:?}");
+    assert_eq!(recorded[0].function, "reverse");
+    assert!(recorded[0].results.is_none());
+    assert!(recorded[0].error.is_some(), "{recorded:?}");
 }

@@ -130,6 +130,7 @@ fn new_code_is_swapped_in_without_closing_the_port() {
                     operation: serve_here(),
                     root: None,
                     output: OutputPolicy::default(),
+                    trace_calls: false,
                 },
             )
             .expect("swaps");
@@ -312,6 +313,7 @@ fn a_served_project_keeps_each_nodes_grants_and_refuses_to_fuse_them() {
             operation: serve,
             root: None,
             output: OutputPolicy::default(),
+            trace_calls: false,
         },
     );
     assert!(

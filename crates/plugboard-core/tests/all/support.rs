@@ -108,8 +108,28 @@ pub fn try_begin(
             operation,
             root,
             output: OutputPolicy::default(),
+            trace_calls: false,
         },
     )
+}
+
+/// Runs the project's command linked with its wires tapped, to its end.
+pub fn traced(runtime: &Runtime, project: &Project, components: &NodeComponents) -> Outcome {
+    let handle = runtime
+        .start_project(
+            &mut Composer::new(),
+            ProjectRun {
+                project,
+                components,
+                mode: RunMode::Linked,
+                operation: Operation::Run,
+                root: None,
+                output: OutputPolicy::default(),
+                trace_calls: true,
+            },
+        )
+        .expect("starts");
+    Outcome::from_events(handle.collect_blocking())
 }
 
 /// [`try_begin`], which must start.
