@@ -3,7 +3,8 @@
 # inspector, a wire being dragged (refusing imports dimmed), a refused wire, a compile result, a
 # run with its output, grants per node with the capability log, an invocation through a form,
 # the HTTP proxy with the request tester, hot reload, a project from elsewhere asking for its
-# grants, and a run out of memory. Look at them before committing.
+# grants, a run out of memory, and the calls across a wire (counted, pulsing, listed in the
+# Calls tab). Look at them before committing.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/app-lib.sh"

@@ -239,6 +239,34 @@ it("photographs a run, the grants and the log, an invocation and the HTTP proxy"
   await browser.$('[data-testid="btn-toggle-inspector"]').click();
 });
 
+it("photographs the calls across a wire: counted, pulsing and listed", async () => {
+  await openProject("seed");
+  await browser.$('[data-testid="project-description"] .panel-close').click();
+  await runWith("btn-run");
+  await browser.$('[data-testid="tab-calls"]').click();
+  await mouseAway();
+  await settle();
+  // A pulse lasts 0.7 s: hold one halfway along the wire for the photograph, and let it draw.
+  await browser.execute(() => {
+    document.querySelectorAll('[data-testid="wire"]').forEach((wire) => {
+      const pulse = document.createElementNS("http://www.w3.org/2000/svg", "path");
+      pulse.setAttribute("d", wire.querySelector("path")?.getAttribute("d") ?? "");
+      pulse.setAttribute("pathLength", "100");
+      pulse.setAttribute("class", "wire-pulse");
+      pulse.setAttribute("style", "animation: none; stroke-dashoffset: -40; opacity: 1");
+      wire.appendChild(pulse);
+    });
+  });
+  await browser.executeAsync((done: () => void) => {
+    requestAnimationFrame(() => {
+      requestAnimationFrame(() => {
+        done();
+      });
+    });
+  });
+  shoot("calls");
+});
+
 it("photographs a project from elsewhere asking first, and a run out of memory", async () => {
   // A project from elsewhere whose grants reach this machine: the dialog lists them per node.
   const dir = mkdtempSync(join(tmpdir(), "plugboard-shots-"));

@@ -15,6 +15,7 @@ import {
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useShallow } from "zustand/react/shallow";
 
+import { wireKey } from "../calls/model";
 import { buildEdges } from "../graph/mapping";
 import { HOST_ID, portOfHandle, type AppEdge, type AppNode } from "../graph/model";
 import { appWindow } from "../ipc";
@@ -136,6 +137,14 @@ export function Canvas() {
     void getAppStore().getState().startWireDrag({ node: params.nodeId, port }, direction);
   }, []);
 
+  // Clicking a wire that carried calls also shows its traffic.
+  const onEdgeClick = useCallback((_: unknown, edge: AppEdge) => {
+    if (edge.type !== "wire" || !edge.data) return;
+    const store = getAppStore().getState();
+    const { from, to } = edge.data;
+    if ((store.wireCalls[wireKey(to.node, to.port)] ?? 0) > 0) store.showWireCalls(from, to);
+  }, []);
+
   const onConnect = useCallback((connection: Connection) => {
     const ends = wireEnds(connection);
     if (ends) void getAppStore().getState().connect(ends.from, ends.to);
@@ -170,6 +179,7 @@ export function Canvas() {
         onNodesChange={s.onNodesChange}
         onEdgesChange={s.onEdgesChange}
         onConnectStart={onConnectStart}
+        onEdgeClick={onEdgeClick}
         onConnect={onConnect}
         onConnectEnd={onConnectEnd}
         isValidConnection={isValidConnection}

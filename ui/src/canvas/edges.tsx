@@ -1,12 +1,17 @@
 import { BaseEdge, EdgeLabelRenderer, getBezierPath, type EdgeProps } from "@xyflow/react";
 import { memo } from "react";
 
+import { wireKey } from "../calls/model";
 import type { HostFlowEdge, WireFlowEdge } from "../graph/model";
-import { getAppStore } from "../store";
+import { getAppStore, useApp } from "../store";
 
 export const WireEdge = memo(function WireEdge(props: EdgeProps<WireFlowEdge>) {
   const [path, labelX, labelY] = getBezierPath(props);
   const { data, selected } = props;
+  const key = data ? wireKey(data.to.node, data.to.port) : "";
+  // Each wire follows its own count: a call elsewhere does not redraw it.
+  const calls = useApp((s) => s.wireCalls[key] ?? 0);
+  const pulse = useApp((s) => s.wirePulses[key] ?? 0);
   return (
     <>
       <g
@@ -22,7 +27,32 @@ export const WireEdge = memo(function WireEdge(props: EdgeProps<WireFlowEdge>) {
       >
         {data?.problem && <title>{`No longer fits: ${data.problem}`}</title>}
         <BaseEdge id={props.id} path={path} interactionWidth={24} />
+        {pulse > 0 && (
+          // Remounted (by its key) each time a pulse starts: a dash runs from the caller's
+          // import to the callee's export, the way the call goes.
+          <path key={pulse} d={path} pathLength={100} className="wire-pulse" />
+        )}
       </g>
+      {calls > 0 && data && (
+        <EdgeLabelRenderer>
+          <button
+            type="button"
+            className="wire-calls nodrag nopan"
+            data-testid="wire-calls"
+            data-calls={calls}
+            title="Calls across this wire: show them"
+            // Above the wire's middle, where a problem or the delete button may show.
+            style={{
+              transform: `translate(-50%, -100%) translate(${labelX}px, ${labelY - 20}px)`,
+            }}
+            onClick={() => {
+              getAppStore().getState().showWireCalls(data.from, data.to);
+            }}
+          >
+            {calls.toLocaleString("en")} {calls === 1 ? "call" : "calls"}
+          </button>
+        </EdgeLabelRenderer>
+      )}
       {data?.problem && !selected && (
         <EdgeLabelRenderer>
           <div

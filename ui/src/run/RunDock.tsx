@@ -1,11 +1,13 @@
 import { useShallow } from "zustand/react/shallow";
 
+import { CallsPanel } from "../calls/CallsPanel";
 import { OutputPane } from "../output/OutputPane";
 import { useApp } from "../store";
 import { CapabilityLog } from "./CapabilityLog";
 import { ServePanel } from "./ServePanel";
 
-/** Below the canvas: the output pane, and the capability log or the HTTP tester beside it. */
+/** Below the canvas: the output pane, and beside it the capability log, the calls across
+ * wires or the HTTP tester. */
 export function RunDock() {
   const s = useApp(
     useShallow((s) => ({
@@ -17,6 +19,7 @@ export function RunDock() {
         .filter((r) => !r.attempt.allowed)
         .reduce((sum, r) => sum + r.attempt.count, 0),
       requests: s.requestLog.length,
+      calls: Object.values(s.wireCalls).reduce<number>((sum, n) => sum + (n ?? 0), 0),
     })),
   );
   // Folded, not unmounted: the terminal keeps what it showed.
@@ -41,6 +44,18 @@ export function RunDock() {
           <button
             type="button"
             role="tab"
+            aria-selected={s.tab === "calls"}
+            className={s.tab === "calls" ? "tab tab--active" : "tab"}
+            data-testid="tab-calls"
+            onClick={() => {
+              s.setTab("calls");
+            }}
+          >
+            Calls {s.calls > 0 && <span className="count">{s.calls.toLocaleString("en")}</span>}
+          </button>
+          <button
+            type="button"
+            role="tab"
             aria-selected={s.tab === "http"}
             className={s.tab === "http" ? "tab tab--active" : "tab"}
             data-testid="tab-http"
@@ -51,7 +66,15 @@ export function RunDock() {
             HTTP {s.requests > 0 && <span className="count">{s.requests}</span>}
           </button>
         </nav>
-        <div className="dock-body">{s.tab === "log" ? <CapabilityLog /> : <ServePanel />}</div>
+        <div className="dock-body">
+          {s.tab === "log" ? (
+            <CapabilityLog />
+          ) : s.tab === "calls" ? (
+            <CallsPanel />
+          ) : (
+            <ServePanel />
+          )}
+        </div>
       </div>
     </div>
   );

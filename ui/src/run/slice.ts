@@ -9,6 +9,7 @@ import type { RunEvent } from "../ipc/bindings/RunEvent";
 import type { RunMode } from "../ipc/bindings/RunMode";
 import type { TestRequest } from "../ipc/bindings/TestRequest";
 import type { TestResponse } from "../ipc/bindings/TestResponse";
+import { NO_CALLS, callsAfter, isCallEvent, type CallEvent } from "../calls/model";
 import type { Deps } from "../store";
 import { storeHelpers, type Get, type Set } from "../store/shared";
 import {
@@ -35,7 +36,7 @@ import {
 const MAX_LOG_ROWS = 500;
 const MAX_REQUEST_ROWS = 200;
 
-export type DockTab = "log" | "http";
+export type DockTab = "log" | "calls" | "http";
 
 export type TesterState =
   | { state: "idle" }
@@ -113,6 +114,7 @@ export function createRunSlice(set: Set, get: Get, deps: Deps): RunState & RunAc
     const { requestLog } = get();
     let { run, invoke, capabilityLog, background } = get();
     const logRows: LogRow[] = [];
+    const callEvents: CallEvent[] = [];
     let requests = requestLog;
     let ended: RunInfo | null = null;
     for (const item of items) {
@@ -121,6 +123,10 @@ export function createRunSlice(set: Set, get: Get, deps: Deps): RunState & RunAc
         // Compiles for a project no longer open are not shown.
         const entry = background[item.path];
         if (entry) background = { ...background, [item.path]: backgroundAfter(entry, event) };
+        continue;
+      }
+      if (isCallEvent(event)) {
+        callEvents.push(event);
         continue;
       }
       if (event.type === "capability") {
@@ -175,7 +181,14 @@ export function createRunSlice(set: Set, get: Get, deps: Deps): RunState & RunAc
     if (logRows.length > 0) {
       capabilityLog = [...logRows.reverse(), ...capabilityLog].slice(0, MAX_LOG_ROWS);
     }
-    const patch = { run, invoke, capabilityLog, requestLog: requests, background };
+    const patch = {
+      run,
+      invoke,
+      capabilityLog,
+      requestLog: requests,
+      background,
+      ...callsAfter(get(), callEvents, now),
+    };
     // A run that ended at a node (or a new one clearing that) re-marks the canvas.
     set(ended || runFault(get().run) !== runFault(run) ? rebuild(patch) : patch);
     if (ended?.end) {
@@ -205,6 +218,7 @@ export function createRunSlice(set: Set, get: Get, deps: Deps): RunState & RunAc
       rebuild({
         run,
         capabilityLog: [],
+        ...NO_CALLS,
         ...(kind === "serve"
           ? { requestLog: [], tester: { state: "idle" as const }, dockTab: "http" as const }
           : { dockTab: "log" as const }),

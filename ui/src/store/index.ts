@@ -7,6 +7,7 @@ import { createStore, type StoreApi } from "zustand/vanilla";
 import type { engine as realEngine, dialogs as realDialogs } from "../ipc";
 import type { Box, Link, Point } from "../graph/layout";
 import type { OutputSink } from "../output/sink";
+import { createCallsSlice, type CallsActions, type CallsSliceState } from "../calls/slice";
 import { createConsentSlice, type ConsentActions, type ConsentState } from "../consent/slice";
 import { createReloadSlice, type ReloadActions, type ReloadState } from "../reload/slice";
 import { createRunSlice, type RunActions, type RunState } from "../run/slice";
@@ -47,7 +48,12 @@ export type AppActions = ProjectActions &
   ConsentActions &
   ReloadActions;
 
-export type AppStore = AppState & AppActions & RunState & RunActions;
+export type AppStore = AppState &
+  AppActions &
+  RunState &
+  RunActions &
+  CallsSliceState &
+  CallsActions;
 
 export function createAppStore(deps: Deps): StoreApi<AppStore> {
   return createStore<AppStore>()((set, get) => ({
@@ -58,6 +64,7 @@ export function createAppStore(deps: Deps): StoreApi<AppStore> {
     ...createGrantsSlice(set, get, deps),
     ...createConsentSlice(set, get, deps),
     ...createRunSlice(set, get, deps),
+    ...createCallsSlice(set, get, deps),
     ...createReloadSlice(set, get, deps),
   }));
 }

@@ -1,5 +1,6 @@
 // The store's project and its history: starting, opening and saving it, adding components,
 // edits as undo steps, and what the engine says about its component files.
+import { NO_CALLS } from "../calls/model";
 import { PROJECT_SCOPE } from "../capabilities/profile";
 import type { Point } from "../graph/layout";
 import { componentName, defaultHostPosition, freshNodeId, type NodeEntry } from "../graph/mapping";
@@ -137,6 +138,8 @@ export function createProjectSlice(set: Set, get: Get, deps: Deps): ProjectState
         // What the last project's runs did says nothing about this one.
         capabilityLog: [],
         requestLog: [],
+        ...NO_CALLS,
+        callFilter: { kind: "all" },
         invoke: null,
       }),
     );

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 
+import { wireKey } from "../calls/model";
 import { dragLook } from "../canvas/PortRow";
 import {
   CONSUMER,
@@ -88,6 +89,7 @@ function fakeDeps() {
     acceptGrantEdit: vi.fn(() => Promise.resolve(null)),
     checkHttpHost: vi.fn(() => Promise.resolve(null)),
     stopRun: vi.fn(() => Promise.resolve(null)),
+    setCallTap: vi.fn(() => Promise.resolve(null)),
     swapServedProject: vi.fn(() => Promise.resolve(null)),
     precompile: vi.fn(() => Promise.resolve(10)),
     sendRequest: vi.fn(() => Promise.reject(new Error("not serving"))),
@@ -360,6 +362,54 @@ describe("running", () => {
       expect(s.capabilityLog[0]?.attempt.node).toBe("consumer-app");
       expect(s.capabilityLog[0]?.attempt.count).toBe(42);
       expect(deps.output.note).toHaveBeenLastCalledWith("── exited with code 0 (linked)");
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("lists a run's calls across wires, counts them on the wire and shows a wire's traffic", async () => {
+    vi.useFakeTimers();
+    try {
+      const { store, deps } = await openedSeed();
+      const port = "example:stringoperations/operations@0.1.0";
+      const call = (number: number, fn: string): RunEvent => ({
+        type: "call",
+        caller: "consumer-app",
+        import: port,
+        callee: "string-operations",
+        function: fn,
+        args: '"hi"',
+        results: '"ih"',
+        error: null,
+        micros: 9,
+        atMs: 1,
+        number,
+      });
+      const events: RunEvent[] = [
+        { type: "started" },
+        call(1, "reverse"),
+        call(2, "word-count"),
+        { type: "call-totals", wires: [{ caller: "consumer-app", import: port, calls: 2 }] },
+        { type: "exited", code: 0 },
+      ];
+      deps.engine.runProject = vi.fn((_p: Project, _path: string | null, _m, on: RunListener) => {
+        events.forEach(on);
+        return Promise.resolve(7);
+      });
+      await store.getState().runProject();
+      vi.advanceTimersByTime(50);
+      let s = store.getState();
+      expect(s.run?.phase).toBe("ended");
+      expect(s.callLog.map((r) => r.call.function)).toEqual(["word-count", "reverse"]);
+      expect(s.wireCalls[wireKey("consumer-app", port)]).toBe(2);
+      s.showWireCalls({ node: "string-operations", port }, { node: "consumer-app", port });
+      s = store.getState();
+      expect(s.dockTab).toBe("calls");
+      expect(s.callFilter).toEqual({ kind: "wire", wire: wireKey("consumer-app", port) });
+      // A new run starts with no calls.
+      deps.engine.runProject = vi.fn(() => Promise.resolve(8));
+      await store.getState().runProject();
+      expect(store.getState().callLog).toEqual([]);
     } finally {
       vi.useRealTimers();
     }

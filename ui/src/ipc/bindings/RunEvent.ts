@@ -4,6 +4,8 @@ import type { FailureKind } from "./FailureKind";
 import type { Grew } from "./Grew";
 import type { NodeId } from "./NodeId";
 import type { OutputStream } from "./OutputStream";
+import type { WireCall } from "./WireCall";
+import type { WireTotal } from "./WireTotal";
 import type { JsonValue } from "./serde_json/JsonValue";
 
 /**
@@ -56,7 +58,15 @@ bytes: number, } | { "type": "capability" } & CapabilityAttempt | { "type": "att
 /**
  * How many.
  */
-count: number, } | { "type": "serving", 
+count: number, } | { "type": "call" } & WireCall | { "type": "calls-dropped", 
+/**
+ * How many.
+ */
+count: number, } | { "type": "call-totals", 
+/**
+ * Each wire that was called, with its count.
+ */
+wires: Array<WireTotal>, } | { "type": "serving", 
 /**
  * `127.0.0.1:PORT`.
  */

@@ -73,6 +73,8 @@ export function commands(invoke: Invoke) {
     swapServedProject: (id: RunId, project: Project, projectPath: string | null, mode: RunMode) => invoke<null>("swap_served_project", { id, project, projectPath, mode }),
     /** Calls one exported function of a node (the project linked with that node as root) or of the composed component, with the form's values. */
     invokeFunction: (project: Project, projectPath: string | null, mode: RunMode, request: InvokeRequest, events: Channel<RunEvent>) => invoke<InvokeStarted>("invoke_function", { project, projectPath, mode, request, events }),
+    /** Whether linked runs started from now on record every call across a wire (the Calls tab); on by default. Off, a forwarded call skips the recording entirely. */
+    setCallTap: (on: boolean) => invoke<null>("set_call_tap", { on }),
     /** Stops run `id` (a run, an invocation, a server): it ends with `stopped` within moments, wherever the guest is. Nothing happens if it is over already. */
     stopRun: (id: RunId) => invoke<null>("stop_run", { id }),
     /** Compiles node `node`'s component at `path` in the background (or finds it in the cache), so Run rarely waits; the events say when it compiles and when it is ready. */
