@@ -160,7 +160,7 @@ impl Bench {
 
     /// A linked run making many calls across a wire, every one traced to a file, against the
     /// same run untraced: what the wire tap costs, and that its memory stays bounded.
-    fn traced_calls(&mut self) -> Result<()> {
+    pub fn traced_calls(&mut self) -> Result<()> {
         let calls = if self.quick { "10000" } else { "1000000" };
         let project = self.work("call-loop.plugboard.json");
         let port = "example:stringoperations/operations@0.1.0";

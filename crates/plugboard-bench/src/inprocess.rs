@@ -24,11 +24,16 @@ pub fn run_all(bench: &mut Bench, plug_baseline: Option<(String, Duration)>) -> 
     let (project, components) = two_providers(bench, "consumer-app", provider, &[])?;
     recompose(bench, &project, &components, provider, plug_baseline)?;
     rerun_after_rewire(bench, &project, &components, provider)?;
-    let calls = if bench.quick { "1000" } else { "100000" };
-    let (project, components) = two_providers(bench, "call-loop", "string-operations", &[calls])?;
-    cross_node_calls(bench, &project, &components, calls)?;
+    calls_only(bench)?;
     stop_a_looping_request(bench)?;
     Ok(())
+}
+
+/// The calls across a wire only (see [`cross_node_calls`]).
+pub fn calls_only(bench: &mut Bench) -> Result<()> {
+    let calls = if bench.quick { "1000" } else { "100000" };
+    let (project, components) = two_providers(bench, "call-loop", "string-operations", &[calls])?;
+    cross_node_calls(bench, &project, &components, calls)
 }
 
 /// A consumer, two providers of the seed interface (the other one always the Rust sample), and

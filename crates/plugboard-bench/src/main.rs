@@ -34,6 +34,10 @@ struct Options {
     /// Also write the results, with a description of this machine, to this Markdown file.
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Only the calls across a wire (linked, tapped, fused, and a traced run): for work on the
+    /// forwarding.
+    #[arg(long)]
+    calls_only: bool,
 }
 
 fn main() -> Result<()> {
@@ -52,9 +56,14 @@ fn main() -> Result<()> {
         options.runs.max(1)
     };
     let mut bench = cases::Bench::new(root, plugboard, runs, options.quick)?;
-    bench.run_all()?;
-    let baseline = bench.plug_baseline();
-    inprocess::run_all(&mut bench, baseline)?;
+    if options.calls_only {
+        bench.traced_calls()?;
+        inprocess::calls_only(&mut bench)?;
+    } else {
+        bench.run_all()?;
+        let baseline = bench.plug_baseline();
+        inprocess::run_all(&mut bench, baseline)?;
+    }
     let text = report::markdown(&bench);
     print!("{text}");
     if let Some(out) = options.out {
