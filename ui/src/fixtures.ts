@@ -19,6 +19,7 @@ export function port(name: string, extra: Partial<Port> = {}): Port {
         name: "f",
         kind: "freestanding",
         resource: null,
+        asynchronous: false,
         params: [],
         result: null,
         signature: "f: func()",

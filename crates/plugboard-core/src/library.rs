@@ -160,6 +160,26 @@ const SAMPLES: &[(&str, &str, &str)] = &[
         "Writes 1 GiB to stdout as fast as it can.",
     ),
     (
+        "WASI 0.3",
+        "p3-ticker",
+        "A WASI 0.3 command: an async run, stdout written as a stream, async waits between ticks.",
+    ),
+    (
+        "WASI 0.3",
+        "p3-words",
+        "Exports async functions, one returning a stream<string> of the words of a text.",
+    ),
+    (
+        "WASI 0.3",
+        "p3-words-app",
+        "A WASI 0.3 command printing each word p3-words streams to it, as it arrives.",
+    ),
+    (
+        "WASI 0.3",
+        "p3-echo-service",
+        "A WASI 0.3 HTTP service (wasi:http/handler@0.3.0): answers with the path reversed.",
+    ),
+    (
         "Hostile",
         "hostile-escape",
         "Tries to read /etc/passwd and to climb out of granted directories.",

@@ -2,9 +2,10 @@
 //!
 //! A composition's open imports are what the host must provide. The host links every WASI 0.2
 //! interface of wasmtime-wasi (cli, clocks, filesystem, io, random, sockets) and `wasi:http`'s
-//! `types` and `outgoing-handler`, all at version [`HOST_WASI_VERSION`]. Like wasmtime's linker,
-//! an import is matched by name and a semver-compatible version (`0.2.6` and `0.2.12` share the
-//! key `0.2`), so components built against any WASI 0.2 release are served.
+//! `types` and `outgoing-handler`, all at version [`HOST_WASI_VERSION`], and for components that
+//! use the component model's async support the WASI 0.3 ones at [`HOST_WASI_03_VERSION`]. Like
+//! wasmtime's linker, an import is matched by name and a semver-compatible version (`0.2.6` and
+//! `0.2.12` share the key `0.2`), so components built against any WASI 0.2 release are served.
 
 use semver::{Version, VersionReq};
 use serde::{Deserialize, Serialize};
@@ -14,6 +15,9 @@ use crate::run::CapabilityToggle;
 
 /// The WASI 0.2 release the host's interfaces are named with (wasmtime-wasi 50).
 pub const HOST_WASI_VERSION: &str = "0.2.12";
+
+/// The WASI 0.3 release the host's async interfaces are named with (wasmtime-wasi 50).
+pub const HOST_WASI_03_VERSION: &str = "0.3.0";
 
 /// One interface the host provides.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -87,18 +91,71 @@ const INTERFACES: &[(&str, &str, &str)] = &[
     ("wasi:http", "outgoing-handler", "sending HTTP requests"),
 ];
 
-/// Every interface the host provides, grouped by package in a stable order.
+/// Package, interface and description of every WASI 0.3 interface the host links: async
+/// functions, streams and futures in place of `wasi:io`, sockets in one `types` interface, and
+/// HTTP's `client` in place of `outgoing-handler`.
+const INTERFACES_03: &[(&str, &str, &str)] = &[
+    (
+        "wasi:cli",
+        "environment",
+        "environment variables and arguments",
+    ),
+    ("wasi:cli", "exit", "exit with a status"),
+    ("wasi:cli", "stdin", "standard input, as a stream"),
+    ("wasi:cli", "stdout", "standard output, as a stream"),
+    ("wasi:cli", "stderr", "standard error, as a stream"),
+    ("wasi:cli", "types", "the error codes of stdio"),
+    ("wasi:cli", "terminal-input", "terminal input handle"),
+    ("wasi:cli", "terminal-output", "terminal output handle"),
+    ("wasi:cli", "terminal-stdin", "whether stdin is a terminal"),
+    (
+        "wasi:cli",
+        "terminal-stdout",
+        "whether stdout is a terminal",
+    ),
+    (
+        "wasi:cli",
+        "terminal-stderr",
+        "whether stderr is a terminal",
+    ),
+    ("wasi:clocks", "types", "durations and instants"),
+    (
+        "wasi:clocks",
+        "monotonic-clock",
+        "a clock for measuring time, and async waits",
+    ),
+    ("wasi:clocks", "system-clock", "the date and time"),
+    ("wasi:filesystem", "types", "files and directories"),
+    ("wasi:filesystem", "preopens", "the directories granted"),
+    ("wasi:random", "random", "secure random bytes"),
+    ("wasi:random", "insecure", "fast insecure random bytes"),
+    (
+        "wasi:random",
+        "insecure-seed",
+        "a seed for a local generator",
+    ),
+    ("wasi:sockets", "types", "TCP and UDP sockets"),
+    ("wasi:sockets", "ip-name-lookup", "DNS name lookup"),
+    ("wasi:http", "types", "HTTP requests and responses"),
+    ("wasi:http", "client", "sending HTTP requests"),
+];
+
+/// Every interface the host provides, WASI 0.2 then 0.3, grouped by package in a stable order.
 pub fn host_interfaces() -> Vec<HostInterface> {
-    INTERFACES
-        .iter()
-        .map(|(package, interface, description)| HostInterface {
-            name: format!("{package}/{interface}@{HOST_WASI_VERSION}"),
-            package: (*package).to_string(),
-            interface: (*interface).to_string(),
-            version: HOST_WASI_VERSION.to_string(),
-            description: (*description).to_string(),
-            toggle: toggle_of(package, interface),
-        })
+    let release = |interfaces: &'static [(&str, &str, &str)], version: &'static str| {
+        interfaces
+            .iter()
+            .map(move |(package, interface, description)| HostInterface {
+                name: format!("{package}/{interface}@{version}"),
+                package: (*package).to_string(),
+                interface: (*interface).to_string(),
+                version: version.to_string(),
+                description: (*description).to_string(),
+                toggle: toggle_of(package, interface),
+            })
+    };
+    release(INTERFACES, HOST_WASI_VERSION)
+        .chain(release(INTERFACES_03, HOST_WASI_03_VERSION))
         .collect()
 }
 
@@ -113,7 +170,7 @@ fn toggle_of(package: &str, interface: &str) -> Option<CapabilityToggle> {
         ("wasi:filesystem", _) => Some(CapabilityToggle::Dirs),
         ("wasi:sockets", "ip-name-lookup") => Some(CapabilityToggle::AllowIpNameLookup),
         ("wasi:sockets", _) => Some(CapabilityToggle::InheritNetwork),
-        ("wasi:http", "outgoing-handler") => Some(CapabilityToggle::Http),
+        ("wasi:http", "outgoing-handler" | "client") => Some(CapabilityToggle::Http),
         _ => None,
     }
 }
@@ -128,14 +185,10 @@ pub fn provided_by_host(import: &str) -> Option<HostInterface> {
         None => (import, None),
     };
     let (package, interface) = unversioned.split_once('/')?;
-    INTERFACES
-        .iter()
-        .any(|(p, i, _)| *p == package && *i == interface)
-        .then_some(())?;
-    semver_compatible(version?, HOST_WASI_VERSION).then_some(())?;
-    host_interfaces()
-        .into_iter()
-        .find(|h| h.package == package && h.interface == interface)
+    let version = version?;
+    host_interfaces().into_iter().find(|h| {
+        h.package == package && h.interface == interface && semver_compatible(version, &h.version)
+    })
 }
 
 /// Whether two versions are semver-compatible as wasmtime's linker matches imports: the older
@@ -174,9 +227,24 @@ mod tests {
     }
 
     #[test]
+    fn wasi_0_3_is_provided_by_its_own_interfaces() {
+        assert_eq!(
+            provided_by_host("wasi:cli/environment@0.3.0").map(|h| h.name),
+            Some(format!("wasi:cli/environment@{HOST_WASI_03_VERSION}"))
+        );
+        assert_eq!(
+            provided_by_host("wasi:http/client@0.3.0").and_then(|h| h.toggle),
+            Some(CapabilityToggle::Http)
+        );
+        // 0.3 has no wasi:io, 0.2 no wasi:http/client.
+        assert_eq!(provided_by_host("wasi:io/streams@0.3.0"), None);
+        assert_eq!(provided_by_host("wasi:http/client@0.2.12"), None);
+    }
+
+    #[test]
     fn other_versions_names_and_packages_are_not() {
         for name in [
-            "wasi:cli/environment@0.3.0",
+            "wasi:cli/environment@0.4.0",
             "wasi:cli/environment",
             "wasi:cli/no-such-interface@0.2.6",
             "wasi:http/incoming-handler@0.2.6",

@@ -10,6 +10,7 @@ function fn(name: string, kind: FunctionKind, resource: string | null = null): F
     name,
     kind,
     resource,
+    asynchronous: false,
     params: [],
     result: null,
     signature: `${name}: func()`,

@@ -153,6 +153,8 @@ pub struct FunctionInfo {
     pub kind: FunctionKind,
     /// The resource the function belongs to, for constructors, methods and static functions.
     pub resource: Option<String>,
+    /// Whether it is an `async func` (WASI 0.3 and the component model's async support).
+    pub asynchronous: bool,
     /// The parameters in order.
     pub params: Vec<ParamInfo>,
     /// The result, if any.

@@ -107,6 +107,7 @@ fn function_info(resolve: &Resolve, func: &Function) -> FunctionInfo {
             .kind
             .resource()
             .and_then(|id| resolve.types[id].name.clone()),
+        asynchronous: func.kind.is_async(),
         params: func
             .params
             .iter()
@@ -129,7 +130,7 @@ fn value_type(resolve: &Resolve, ty: &Type) -> ValueType {
     }
 }
 
-/// `name: func(a: t, …) -> r`, the way WIT declares it.
+/// `name: func(a: t, …) -> r` (or `async func`), the way WIT declares it.
 fn signature(resolve: &Resolve, func: &Function) -> String {
     let params: Vec<String> = func
         .params
@@ -141,7 +142,12 @@ fn signature(resolve: &Resolve, func: &Function) -> String {
         .as_ref()
         .map(|t| format!(" -> {}", type_name(resolve, t)))
         .unwrap_or_default();
-    format!("{}: func({}){result}", func.item_name(), params.join(", "))
+    let asynchronous = if func.kind.is_async() { "async " } else { "" };
+    format!(
+        "{}: {asynchronous}func({}){result}",
+        func.item_name(),
+        params.join(", ")
+    )
 }
 
 /// A type as WIT spells it in a signature (`list<point>`, `result<s64, string>`).

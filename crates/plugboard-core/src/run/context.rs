@@ -76,6 +76,11 @@ impl Prepared {
         }
     }
 
+    /// Whether it runs on an engine with the component model's async support (WASI 0.3).
+    pub(crate) fn is_asynchronous(&self) -> bool {
+        self.tier.asynchronous
+    }
+
     /// Instantiates the job in `store` and returns the root's instance.
     pub(crate) async fn instantiate(
         &self,
@@ -137,13 +142,13 @@ impl RunContext {
         let sources = job.sources();
         let tier = self.engines.pick(self.limits.fuel.is_some(), &sources);
         let prepared = match self.prepare_on(tier, job).await {
-            Err(RunError::Compile { .. }) if tier == Tier::Quick => {
-                self.prepare_on(Tier::Optimized, job).await
+            Err(RunError::Compile { .. }) if tier.is_quick() => {
+                self.prepare_on(tier.optimized(), job).await
             }
             other => other,
         }?;
-        if prepared.tier == Tier::Quick {
-            self.engines.optimize_in_background(&sources);
+        if prepared.tier.is_quick() {
+            self.engines.optimize_in_background(prepared.tier, &sources);
         }
         Ok(prepared)
     }
@@ -160,9 +165,9 @@ impl RunContext {
                 .component(tier, source, Some(&self.queue))
                 .await
             {
-                Err(RunError::Compile { .. }) if tier == Tier::Quick => {
+                Err(RunError::Compile { .. }) if tier.is_quick() => {
                     self.engines
-                        .component(Tier::Optimized, source, Some(&self.queue))
+                        .component(tier.optimized(), source, Some(&self.queue))
                         .await?;
                 }
                 other => {
@@ -170,8 +175,8 @@ impl RunContext {
                 }
             }
         }
-        if tier == Tier::Quick {
-            self.engines.optimize_in_background(&sources);
+        if tier.is_quick() {
+            self.engines.optimize_in_background(tier, &sources);
         }
         Ok(())
     }
@@ -223,7 +228,10 @@ impl RunContext {
                 .nodes
                 .iter()
                 .map(|node| NodeGrant {
-                    node: Some(node.id.as_str()),
+                    // With async support the host cannot tell whose code runs (see
+                    // `LinkPlan::for_async_engine`): every node has the same grants, and the log
+                    // names none.
+                    node: (!plan.asynchronous).then_some(node.id.as_str()),
                     program: &node.source.name,
                     profile: &node.profile,
                 })

@@ -96,7 +96,7 @@ impl ComponentSource {
 
 /// Which compiler an engine uses, and whether it meters fuel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Tier {
+pub(crate) enum Compiler {
     /// Cranelift: slower to compile, fast code. What the caches keep for good.
     Optimized,
     /// Winch: compiles several times faster; for the first run of new bytes.
@@ -104,6 +104,49 @@ pub(crate) enum Tier {
     /// Cranelift with fuel metering (a fuel limit changes the compiled code).
     Metered,
 }
+
+/// An engine configuration: its compiler, and whether it has the component model's async
+/// support. WASI 0.3 components (async functions, streams, futures) need it; everything else
+/// runs without it, exactly as before it existed — with it, a call from a host function into
+/// another instance (a linked wire) must itself be async, which plain functions cannot be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Tier {
+    pub(crate) compiler: Compiler,
+    pub(crate) asynchronous: bool,
+}
+
+impl Tier {
+    /// The optimized tier of the same asynchrony.
+    pub(crate) fn optimized(self) -> Self {
+        Self {
+            compiler: Compiler::Optimized,
+            ..self
+        }
+    }
+
+    pub(crate) fn is_quick(self) -> bool {
+        self.compiler == Compiler::Quick
+    }
+
+    /// Its place among [`Engines`]' slots.
+    fn index(self) -> usize {
+        let compiler = match self.compiler {
+            Compiler::Optimized => 0,
+            Compiler::Quick => 1,
+            Compiler::Metered => 2,
+        };
+        compiler * 2 + usize::from(self.asynchronous)
+    }
+}
+
+/// How many engine configurations there are: three compilers, with and without async support.
+const TIERS: usize = 6;
+
+/// The tier almost every run uses: optimized code, no async support.
+const PLAIN_OPTIMIZED: Tier = Tier {
+    compiler: Compiler::Optimized,
+    asynchronous: false,
+};
 
 /// One engine configuration with its linker and caches.
 pub(crate) struct EngineSlot {
@@ -115,48 +158,78 @@ pub(crate) struct EngineSlot {
     prepared: Mutex<HashMap<String, InstancePre<HostState>>>,
 }
 
-/// The engines a runtime uses, each made on first use but the optimized one.
+/// The engines a runtime uses, each made on first use.
 pub(crate) struct Engines {
-    optimized: EngineSlot,
-    quick: OnceLock<Result<EngineSlot, String>>,
-    metered: OnceLock<Result<EngineSlot, String>>,
+    slots: [OnceLock<Result<EngineSlot, String>>; TIERS],
+    /// Whether each component (by SHA-256) needs the component model's async support.
+    asynchrony: Mutex<HashMap<String, bool>>,
     quick_first: bool,
     cache_dir: Option<PathBuf>,
     compiles: AtomicU64,
     background: Mutex<Vec<JoinHandle<()>>>,
     /// Compiled code being written to the disk cache.
     writes: Mutex<Vec<JoinHandle<()>>>,
-    /// The components whose optimized code was asked for in the background.
-    optimizing: Mutex<Vec<ComponentSource>>,
+    /// The components whose optimized code was asked for in the background, with its tier.
+    optimizing: Mutex<Vec<(ComponentSource, Tier)>>,
 }
 
 impl Engines {
     pub(crate) fn new(cache_dir: Option<PathBuf>, quick_first: bool) -> Result<Self, RunError> {
-        Ok(Self {
-            optimized: EngineSlot::new(Tier::Optimized)?,
-            quick: OnceLock::new(),
-            metered: OnceLock::new(),
+        let engines = Self {
+            slots: Default::default(),
+            asynchrony: Mutex::new(HashMap::new()),
             quick_first,
             cache_dir,
             compiles: AtomicU64::new(0),
             background: Mutex::new(Vec::new()),
             writes: Mutex::new(Vec::new()),
             optimizing: Mutex::new(Vec::new()),
-        })
+        };
+        // The engine almost every run uses: a failure to make it is the runtime's.
+        engines.slot(PLAIN_OPTIMIZED)?;
+        Ok(engines)
     }
 
-    /// The engine of a tier.
+    /// The engine of a tier, made on first use.
     pub(crate) fn slot(&self, tier: Tier) -> Result<&EngineSlot, RunError> {
-        let lazy = match tier {
-            Tier::Optimized => return Ok(&self.optimized),
-            Tier::Quick => &self.quick,
-            Tier::Metered => &self.metered,
-        };
-        lazy.get_or_init(|| EngineSlot::new(tier).map_err(|e| e.to_string()))
+        self.slots[tier.index()]
+            .get_or_init(|| EngineSlot::new(tier).map_err(|e| e.to_string()))
             .as_ref()
             .map_err(|message| RunError::Host {
                 message: message.clone(),
             })
+    }
+
+    /// Whether `source` needs the component model's async support: whether a validator without
+    /// it refuses the bytes that one with it accepts (remembered per SHA-256).
+    pub(crate) fn needs_async(&self, source: &ComponentSource) -> bool {
+        if let Some(known) = lock(&self.asynchrony).get(&source.sha256) {
+            return *known;
+        }
+        let validates = |features: wasmparser::WasmFeatures| {
+            wasmparser::Validator::new_with_features(features)
+                .validate_all(&source.bytes)
+                .is_ok()
+        };
+        // wasmparser's defaults include the async ABI, streams and futures.
+        let full = wasmparser::WasmFeatures::default();
+        let plain = full
+            - wasmparser::WasmFeatures::CM_ASYNC
+            - wasmparser::WasmFeatures::CM_ASYNC_STACKFUL
+            - wasmparser::WasmFeatures::CM_MORE_ASYNC_BUILTINS
+            - wasmparser::WasmFeatures::CM_THREADING
+            - wasmparser::WasmFeatures::CM_ERROR_CONTEXT;
+        let needs = !validates(plain) && validates(full);
+        lock(&self.asynchrony).insert(source.sha256.clone(), needs);
+        needs
+    }
+
+    /// The optimized tier for `sources`: with async support if any of them needs it.
+    pub(crate) fn optimized_for(&self, sources: &[&ComponentSource]) -> Tier {
+        Tier {
+            compiler: Compiler::Optimized,
+            asynchronous: sources.iter().any(|s| self.needs_async(s)),
+        }
     }
 
     /// How many times a compiler ran (cache hits do not count).
@@ -167,16 +240,24 @@ impl Engines {
     /// The tier a job over `sources` runs on: metered for a fuel limit; optimized when every
     /// component has optimized code (in memory or on disk) or quick-first is off; quick otherwise.
     pub(crate) fn pick(&self, fuel: bool, sources: &[&ComponentSource]) -> Tier {
+        let optimized = self.optimized_for(sources);
         if fuel {
-            return Tier::Metered;
+            return Tier {
+                compiler: Compiler::Metered,
+                ..optimized
+            };
         }
-        let ready = sources
-            .iter()
-            .all(|source| self.has_code(&self.optimized, source));
-        if ready || !self.quick_first || self.slot(Tier::Quick).is_err() {
-            Tier::Optimized
+        let quick = Tier {
+            compiler: Compiler::Quick,
+            ..optimized
+        };
+        let ready = self
+            .slot(optimized)
+            .is_ok_and(|slot| sources.iter().all(|source| self.has_code(slot, source)));
+        if ready || !self.quick_first || self.slot(quick).is_err() {
+            optimized
         } else {
-            Tier::Quick
+            quick
         }
     }
 
@@ -195,24 +276,33 @@ impl Engines {
         Some(dir.join(format!("{}-{:016x}.cwasm", source.sha256, slot.compat)))
     }
 
-    /// Compiles the optimized code of `sources` that is missing, on background tasks, so the
-    /// runs after a quick one get fast code.
-    pub(crate) fn optimize_in_background(self: &Arc<Self>, sources: &[&ComponentSource]) {
+    /// Compiles the optimized code of `sources` that is missing (for the asynchrony of `tier`,
+    /// the quick tier they ran on), on background tasks, so the runs after a quick one get fast
+    /// code.
+    pub(crate) fn optimize_in_background(
+        self: &Arc<Self>,
+        tier: Tier,
+        sources: &[&ComponentSource],
+    ) {
+        let optimized = tier.optimized();
+        let Ok(slot) = self.slot(optimized) else {
+            return;
+        };
         let mut background = lock_vec(&self.background);
         background.retain(|task| !task.is_finished());
         for source in sources {
-            if self.has_code(&self.optimized, source) {
+            if self.has_code(slot, source) {
                 continue;
             }
             let engines = self.clone();
             let source = (*source).clone();
             let mut optimizing = lock_vec(&self.optimizing);
-            if !optimizing.iter().any(|o| o.sha256 == source.sha256) {
-                optimizing.push(source.clone());
+            if !optimizing.iter().any(|(o, _)| o.sha256 == source.sha256) {
+                optimizing.push((source.clone(), optimized));
             }
             background.push(tokio::spawn(async move {
                 // A failure here only means the next run compiles again.
-                let _ = engines.component(Tier::Optimized, &source, None).await;
+                let _ = engines.component(optimized, &source, None).await;
             }));
         }
     }
@@ -230,11 +320,13 @@ impl Engines {
     pub(crate) fn optimized_code_not_cached(&self) -> Vec<ComponentSource> {
         lock_vec(&self.optimizing)
             .iter()
-            .filter(|source| {
-                self.cache_file(&self.optimized, source)
+            .filter(|(source, tier)| {
+                self.slot(*tier)
+                    .ok()
+                    .and_then(|slot| self.cache_file(slot, source))
                     .is_some_and(|path| !path.is_file())
             })
-            .cloned()
+            .map(|(source, _)| source.clone())
             .collect()
     }
 
@@ -263,7 +355,7 @@ impl Engines {
             queue.push(RunEvent::Compiled {
                 cached: true,
                 millis: 0,
-                optimized: tier != Tier::Quick,
+                optimized: !tier.is_quick(),
             });
             return Ok(pre.clone());
         }
@@ -320,7 +412,7 @@ impl Engines {
             queue.push(RunEvent::Compiled {
                 cached: !compiled_now.load(Ordering::Relaxed),
                 millis: started.elapsed().as_millis() as u64,
-                optimized: tier != Tier::Quick,
+                optimized: !tier.is_quick(),
             });
         }
         Ok(component)
@@ -375,10 +467,13 @@ impl EngineSlot {
     fn new(tier: Tier) -> Result<Self, RunError> {
         let mut config = Config::new();
         config
+            // WASI 0.3 (async functions, streams, futures) only where a component needs it.
+            .wasm_component_model_async(tier.asynchronous)
+            .concurrency_support(tier.asynchronous)
             .epoch_interruption(true)
             .wasm_backtrace_max_frames(std::num::NonZeroUsize::new(32))
-            .consume_fuel(tier == Tier::Metered);
-        if tier == Tier::Quick {
+            .consume_fuel(tier.compiler == Compiler::Metered);
+        if tier.is_quick() {
             config.strategy(Strategy::Winch);
         }
         let engine = Engine::new(&config).map_err(RunError::host)?;
@@ -396,7 +491,7 @@ impl EngineSlot {
             })
             .map_err(RunError::host)?;
         Ok(Self {
-            linker: linker(&engine)?,
+            linker: linker(&engine, tier.asynchronous)?,
             engine,
             compat: hasher.finish(),
             compiled: Mutex::new(HashMap::new()),

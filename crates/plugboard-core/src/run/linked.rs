@@ -8,18 +8,21 @@
 //! compiled again. Resources the import defines cross as proxies (see [`super::proxy`]).
 
 use std::collections::HashMap;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Instant;
 
 use wasmtime::component::{
-    Func, Instance, InstancePre, Linker, ResourceType, Val, types::ComponentFunc,
+    Accessor, Func, Instance, InstancePre, Linker, ResourceType, Val, types::ComponentFunc,
 };
-use wasmtime::{Store, StoreContextMut};
+use wasmtime::{AsContextMut, Store, StoreContextMut};
 
 use super::RunError;
 use super::engine::ComponentSource;
+use super::events::WireCall;
 use super::host::HostState;
 use super::proxy;
+use super::queue::EventQueue;
 use super::tap::{SlotLabel, Tap};
 use crate::compose::NodeComponents;
 use crate::inspect::{FunctionInfo, Port, PortKind, TypeShape};
@@ -35,6 +38,9 @@ pub struct LinkPlan {
     pub(crate) root: usize,
     /// The wire tap, when the run records its calls.
     pub(crate) tap: Option<Arc<Tap>>,
+    /// Whether it runs on an engine with the component model's async support (WASI 0.3): its
+    /// wires are then forwarded concurrently (see [`LinkPlan::for_async_engine`]).
+    pub(crate) asynchronous: bool,
 }
 
 /// One node of a linked run.
@@ -102,6 +108,34 @@ pub enum LinkError {
         /// The resource.
         resource: String,
     },
+    /// A node uses WASI 0.3, and a wire carries a function that is not async.
+    #[error(
+        "the project uses WASI 0.3 (the component model's async support), where a call the host forwards between nodes must be async, and `{function}` on the wire {wire} is not"
+    )]
+    PlainFunctionWithAsync {
+        /// The wire (boxed, as below).
+        wire: Box<Wire>,
+        /// The function.
+        function: String,
+    },
+    /// A node uses WASI 0.3, and a wire carries a resource.
+    #[error(
+        "the project uses WASI 0.3 (the component model's async support), and the wire {wire} carries the resource `{resource}`: resources cross linked wires only without it yet"
+    )]
+    ResourceWithAsync {
+        /// The wire.
+        wire: Box<Wire>,
+        /// The resource.
+        resource: String,
+    },
+    /// A node uses WASI 0.3, and the nodes' grants differ.
+    #[error(
+        "the project uses WASI 0.3, whose calls of different nodes interleave so that the host cannot tell whose code makes a WASI call: its nodes run linked only with the same grants, and {differ}"
+    )]
+    GrantsDifferWithAsync {
+        /// How they differ.
+        differ: String,
+    },
     /// The export offers an imported function with other types.
     #[error(
         "on the wire {wire}, `{function}` is exported as `{offered}` but imported as `{needed}`"
@@ -134,9 +168,11 @@ impl LinkError {
             Self::UnknownNode { node }
             | Self::UnknownPort { node, .. }
             | Self::ForeignResource { node, .. } => Some(node),
-            Self::OtherTypes { wire, .. } | Self::MissingFunction { wire, .. } => {
-                Some(&wire.to.node)
-            }
+            Self::OtherTypes { wire, .. }
+            | Self::MissingFunction { wire, .. }
+            | Self::PlainFunctionWithAsync { wire, .. }
+            | Self::ResourceWithAsync { wire, .. } => Some(&wire.to.node),
+            Self::GrantsDifferWithAsync { .. } => None,
         }
     }
 }
@@ -237,7 +273,55 @@ impl LinkPlan {
             forwards,
             root,
             tap: None,
+            asynchronous: false,
         })
+    }
+
+    /// This plan for an engine with the component model's async support, which a node using
+    /// WASI 0.3 needs. There a call from a host function into another instance must itself be
+    /// async, and calls of several nodes interleave, so the host cannot tell whose code makes a
+    /// WASI call: every wire must carry async functions and no resource, and every node runs
+    /// with the one set of grants a fused run would have (the nodes' own, when they agree on
+    /// all they can reach).
+    ///
+    /// # Errors
+    /// [`LinkError::PlainFunctionWithAsync`], [`LinkError::ResourceWithAsync`] or
+    /// [`LinkError::GrantsDifferWithAsync`]: the project then runs fused, if it can.
+    pub(crate) fn for_async_engine(
+        mut self,
+        project: &Project,
+        components: &NodeComponents,
+    ) -> Result<Self, LinkError> {
+        for wire in &project.wires {
+            let Some(import) = components
+                .get(&wire.to.node)
+                .and_then(|c| c.info.import(&wire.to.port))
+            else {
+                continue;
+            };
+            if let Some(function) = import.functions.iter().find(|f| !f.asynchronous) {
+                return Err(LinkError::PlainFunctionWithAsync {
+                    wire: Box::new(wire.clone()),
+                    function: function.name.clone(),
+                });
+            }
+            if let Some(resource) = import.types.iter().find(|t| t.kind == "resource") {
+                return Err(LinkError::ResourceWithAsync {
+                    wire: Box::new(wire.clone()),
+                    resource: resource.name.clone(),
+                });
+            }
+        }
+        let profile = crate::grants::fused_profile(project, components).map_err(|differ| {
+            LinkError::GrantsDifferWithAsync {
+                differ: differ.to_string(),
+            }
+        })?;
+        for node in &mut self.nodes {
+            node.profile = profile.clone();
+        }
+        self.asynchronous = true;
+        Ok(self)
     }
 
     /// This plan with its wires tapped: every call across them is recorded (see
@@ -282,28 +366,8 @@ impl LinkPlan {
             let linker = &mut linkers[forward.consumer];
             // A wired import replaces whatever the host would provide under that name.
             linker.allow_shadowing(true);
-            let mut define_resources = || -> wasmtime::Result<()> {
-                if !proxied.insert((forward.consumer, forward.import.clone())) {
-                    return Ok(());
-                }
-                let mut instance = linker.instance(&forward.import)?;
-                for (name, key) in &forward.resources {
-                    instance.resource_async(
-                        name,
-                        ResourceType::host_dynamic(*key),
-                        |store, rep| Box::new(proxy::drop_proxy(store, rep)),
-                    )?;
-                }
-                Ok(())
-            };
-            let defined = define_resources().and_then(|()| match &forward.function {
-                Some(function) => linker.instance(&forward.import).and_then(|mut instance| {
-                    instance.func_new_async(function, forwarder(slot, forward.handles))
-                }),
-                None => linker
-                    .root()
-                    .func_new_async(&forward.import, forwarder(slot, forward.handles)),
-            });
+            let first = proxied.insert((forward.consumer, forward.import.clone()));
+            let defined = define_forward(linker, forward, slot, first, self.asynchronous);
             defined.map_err(|e| RunError::Host {
                 message: format!(
                     "cannot wire `{}` of node `{}`: {e:#}",
@@ -359,11 +423,41 @@ impl LinkPlan {
 }
 
 /// What a forwarder returns: the forwarded call, still running.
+/// Defines one forwarded function in the consumer's linker, and the first time for its import,
+/// the proxy types of the resources the import defines.
+fn define_forward(
+    linker: &mut Linker<HostState>,
+    forward: &Forward,
+    slot: usize,
+    first: bool,
+    asynchronous: bool,
+) -> wasmtime::Result<()> {
+    if first && !forward.resources.is_empty() {
+        let mut instance = linker.instance(&forward.import)?;
+        for (name, key) in &forward.resources {
+            instance.resource_async(name, ResourceType::host_dynamic(*key), |store, rep| {
+                Box::new(proxy::drop_proxy(store, rep))
+            })?;
+        }
+    }
+    let (mut instance, name) = match &forward.function {
+        Some(function) => (linker.instance(&forward.import)?, function.as_str()),
+        None => (linker.root(), forward.import.as_str()),
+    };
+    if asynchronous {
+        instance.func_new_concurrent(name, concurrent_forwarder(slot, forward.handles))
+    } else {
+        instance.func_new_async(name, forwarder(slot, forward.handles))
+    }
+}
+
 type Forwarding<'a> = Box<dyn Future<Output = wasmtime::Result<()>> + Send + 'a>;
+type ConcurrentForwarding<'a> = Pin<Box<dyn Future<Output = wasmtime::Result<()>> + Send + 'a>>;
 
 /// The host function behind one forwarded function: calls the export in the slot as the node
 /// that owns it, then returns to the caller's node. When its values may hold handles, they are
-/// translated both ways (see [`super::proxy`]).
+/// translated both ways (see [`super::proxy`]); when the run taps its wires, the call is
+/// recorded (see [`super::tap`]).
 fn forwarder(
     slot: usize,
     handles: bool,
@@ -378,83 +472,145 @@ fn forwarder(
 + 'static {
     move |mut store, _ty, params, results| {
         Box::new(async move {
-            let (func, callee): (Func, usize) = store
-                .data()
-                .forwards
-                .get(slot)
-                .copied()
-                .flatten()
-                .ok_or_else(|| {
-                    wasmtime::format_err!("wire {slot} was called before its provider existed")
-                })?;
-            // The tap's one branch when it is off.
-            let started = store.data().tap.is_some().then(Instant::now);
-            let outcome = if handles {
-                forward_translating(&mut store, slot, func, callee, params, results).await
-            } else {
-                forward(&mut store, func, callee, params, results).await
-            };
-            if let Some(started) = started {
-                record_call(&mut store, slot, params, results, &outcome, started).await;
+            let (func, callee, started) = target(store.data(), slot)?;
+            let outcome = async {
+                let translated;
+                let args = if handles {
+                    translated = provider_args(&mut store, slot, params)?;
+                    &translated[..]
+                } else {
+                    params
+                };
+                let caller = enter(store.data_mut(), callee);
+                let result = func.call_async(&mut store, args, results).await;
+                store.data_mut().set_current(caller);
+                result?;
+                if handles {
+                    consumer_results(&mut store, slot, callee, results)?;
+                }
+                Ok(())
+            }
+            .await;
+            if let Some(started) = started
+                && let Some((call, queue)) =
+                    tap_record(store.data(), slot, params, results, &outcome, started)
+            {
+                queue.call(call).await;
             }
             outcome
         })
     }
 }
 
-/// Calls `func` as node `callee`, then returns to the caller's node.
-async fn forward(
-    store: &mut StoreContextMut<'_, HostState>,
-    func: Func,
-    callee: usize,
-    params: &[Val],
-    results: &mut [Val],
-) -> wasmtime::Result<()> {
-    let caller = store.data().current();
-    store.data_mut().set_current(callee);
-    let result = func.call_async(&mut *store, params, results).await;
-    store.data_mut().set_current(caller);
-    result
+/// [`forwarder`] for an async function on an engine with the component model's async support,
+/// where a call into another instance from a host function must go through the store's event
+/// loop (`call_concurrent`).
+fn concurrent_forwarder(
+    slot: usize,
+    handles: bool,
+) -> impl for<'a> Fn(
+    &'a Accessor<HostState>,
+    ComponentFunc,
+    &'a [Val],
+    &'a mut [Val],
+) -> ConcurrentForwarding<'a>
++ Send
++ Sync
++ 'static {
+    move |accessor, _ty, params, results| {
+        Box::pin(async move {
+            let (func, callee, started) = accessor.with(|mut access| target(access.get(), slot))?;
+            let outcome = async {
+                let translated;
+                let args = if handles {
+                    translated = accessor.with(|mut access| {
+                        provider_args(&mut access.as_context_mut(), slot, params)
+                    })?;
+                    &translated[..]
+                } else {
+                    params
+                };
+                let caller = accessor.with(|mut access| enter(access.get(), callee));
+                let result = func.call_concurrent(accessor, args, results).await;
+                accessor.with(|mut access| access.get().set_current(caller));
+                result?;
+                if handles {
+                    accessor.with(|mut access| {
+                        consumer_results(&mut access.as_context_mut(), slot, callee, results)
+                    })?;
+                }
+                Ok(())
+            }
+            .await;
+            if let Some(started) = started
+                && let Some((call, queue)) = accessor.with(|mut access| {
+                    tap_record(access.get(), slot, params, results, &outcome, started)
+                })
+            {
+                queue.call(call).await;
+            }
+            outcome
+        })
+    }
 }
 
-/// [`forward`], with the handles in the arguments and results translated (see [`super::proxy`]).
-async fn forward_translating(
+/// The export a slot forwards to, the node that owns it, and when the tap's record of this call
+/// starts (none when the run does not tap its wires: the tap's one branch).
+fn target(state: &HostState, slot: usize) -> wasmtime::Result<(Func, usize, Option<Instant>)> {
+    let (func, callee) = state.forwards.get(slot).copied().flatten().ok_or_else(|| {
+        wasmtime::format_err!("wire {slot} was called before its provider existed")
+    })?;
+    Ok((func, callee, state.tap.is_some().then(Instant::now)))
+}
+
+/// Makes `callee` the node whose grants serve WASI calls; returns the caller, to switch back to.
+fn enter(state: &mut HostState, callee: usize) -> usize {
+    let caller = state.current();
+    state.set_current(callee);
+    caller
+}
+
+/// The arguments with every proxy replaced by the provider's handle behind it.
+fn provider_args(
     store: &mut StoreContextMut<'_, HostState>,
     slot: usize,
-    func: Func,
-    callee: usize,
     params: &[Val],
-    results: &mut [Val],
-) -> wasmtime::Result<()> {
+) -> wasmtime::Result<Vec<Val>> {
     let types = store.data().wire_types[slot].clone();
     let mut args = params.to_vec();
     for arg in &mut args {
         proxy::to_provider(store, &types, arg)?;
     }
-    forward(store, func, callee, &args, results).await?;
-    for value in results.iter_mut() {
-        proxy::to_consumer(store, &types, callee, value)?;
-    }
-    Ok(())
+    Ok(args)
 }
 
-/// Hands the tap's record of a call to the run's queue.
-async fn record_call(
+/// The results with every provider handle replaced by a new proxy.
+fn consumer_results(
     store: &mut StoreContextMut<'_, HostState>,
+    slot: usize,
+    callee: usize,
+    results: &mut [Val],
+) -> wasmtime::Result<()> {
+    let types = store.data().wire_types[slot].clone();
+    results
+        .iter_mut()
+        .try_for_each(|value| proxy::to_consumer(store, &types, callee, value))
+}
+
+/// The tap's record of a call, with the queue to hand it to.
+fn tap_record(
+    state: &HostState,
     slot: usize,
     params: &[Val],
     results: &[Val],
     outcome: &wasmtime::Result<()>,
     started: Instant,
-) {
-    let Some(tap) = store.data().tap.clone() else {
-        return;
-    };
-    let queue = store.data().queue().clone();
+) -> Option<(WireCall, Arc<EventQueue>)> {
+    let tap = state.tap.as_ref()?;
+    let queue = state.queue();
     let outcome = outcome.as_ref().map(|()| results);
-    if let Some(call) = tap.record(slot, params, outcome, started, queue.ms_at(started)) {
-        queue.call(call).await;
-    }
+    let call = tap.record(slot, params, outcome, started, queue.ms_at(started))?;
+    Some((call, queue.clone()))
 }
 
 /// The resource types the provider's export defines, with the consumer's proxy type of each.

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::context::Job;
-use super::engine::ComponentSource;
+use super::engine::{ComponentSource, Engines};
 use super::events::RunEvent;
 use super::linked::LinkPlan;
 use super::queue::OutputPolicy;
@@ -89,7 +89,7 @@ impl Runtime {
         composer: &mut Composer,
         run: ProjectRun<'_>,
     ) -> Result<RunHandle, StartError> {
-        let (job, notices) = project_job(composer, &run)?;
+        let (job, notices) = project_job(composer, &run, &self.engines)?;
         Ok(self.start_job(job, run.project.limits, run.output, run.operation, notices))
     }
 
@@ -107,7 +107,7 @@ impl Runtime {
         composer: &mut Composer,
         run: ProjectRun<'_>,
     ) -> Result<(), StartError> {
-        let (job, notices) = project_job(composer, &run)?;
+        let (job, notices) = project_job(composer, &run, &self.engines)?;
         swapper.send(job, notices);
         Ok(())
     }
@@ -118,6 +118,7 @@ impl Runtime {
 fn project_job(
     composer: &mut Composer,
     run: &ProjectRun<'_>,
+    engines: &Engines,
 ) -> Result<(Job, Vec<RunEvent>), StartError> {
     let project = run.project;
     let root = run
@@ -129,7 +130,18 @@ fn project_job(
     if run.mode == RunMode::Linked
         && let Some(root) = &root
     {
-        match LinkPlan::new(project, run.components, root) {
+        let planned = LinkPlan::new(project, run.components, root).and_then(|plan| {
+            if plan
+                .nodes
+                .iter()
+                .any(|node| engines.needs_async(&node.source))
+            {
+                plan.for_async_engine(project, run.components)
+            } else {
+                Ok(plan)
+            }
+        });
+        match planned {
             Ok(plan) => {
                 let plan = if run.trace_calls {
                     plan.tapped(project)

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use tokio::sync::{mpsc, watch};
 
 use super::context::{Job, RunContext, Swap};
-use super::engine::{ComponentSource, Engines, Tier};
+use super::engine::{ComponentSource, Engines};
 use super::events::RunEvent;
 use super::queue::{EventQueue, OutputPolicy};
 use super::{CapabilityProfile, Limits, RunError, command, invoke, outcome, serve};
@@ -74,7 +74,7 @@ impl RunRequest {
 
 /// Runs components. Cheap to share (`Arc`); each run gets its own store and task.
 pub struct Runtime {
-    engines: Arc<Engines>,
+    pub(crate) engines: Arc<Engines>,
     tokio: Option<tokio::runtime::Runtime>,
 }
 
@@ -138,7 +138,8 @@ impl Runtime {
     pub fn cache_optimized(&self, component: ComponentSource) -> Result<(), RunError> {
         let engines = self.engines.clone();
         self.handle().block_on(async move {
-            engines.component(Tier::Optimized, &component, None).await?;
+            let tier = engines.optimized_for(&[&component]);
+            engines.component(tier, &component, None).await?;
             engines.finish_background().await;
             Ok(())
         })

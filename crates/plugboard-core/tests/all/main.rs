@@ -15,3 +15,4 @@ mod run_limits;
 mod serve;
 mod support;
 mod wac;
+mod wasi3;

@@ -22,6 +22,10 @@ kind: FunctionKind,
  */
 resource: string | null, 
 /**
+ * Whether it is an `async func` (WASI 0.3 and the component model's async support).
+ */
+asynchronous: boolean, 
+/**
  * The parameters in order.
  */
 params: Array<ParamInfo>, 
