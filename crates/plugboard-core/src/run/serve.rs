@@ -3,10 +3,17 @@
 //! the run's timeout; new code swapped in without closing the port. Stop ends every request in
 //! flight, a guest looping in its handler included, and returns once each one's store is gone.
 
+use std::future::Future;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Instant;
+
+use http_body_util::BodyExt;
+use tokio::sync::oneshot::error::RecvError;
+use wasmtime::Store;
+use wasmtime_wasi_http::p3;
 
 use hyper::server::conn::http1;
 use tokio::net::TcpListener;
@@ -21,6 +28,7 @@ use wasmtime_wasi_http::p2::body::HyperOutgoingBody;
 use super::RunError;
 use super::context::{Prepared, RunContext, Swap};
 use super::events::RunEvent;
+use super::host::HostState;
 use super::outcome;
 
 struct Server {
@@ -124,16 +132,30 @@ pub(crate) async fn serve(ctx: RunContext, address: SocketAddr) -> RunEvent {
     RunEvent::Stopped
 }
 
-/// Whether `prepared` is a proxy: exports `wasi:http/incoming-handler`.
-fn check_proxy(prepared: &Prepared) -> Result<(), RunError> {
-    match ProxyPre::new(prepared.root().clone()) {
-        Ok(_) => Ok(()),
-        Err(_) => Err(RunError::WrongKind {
-            message: "this component does not export `wasi:http/incoming-handler`, so it cannot \
-                      be served: run it, or invoke one of its functions"
-                .to_string(),
-        }),
+/// Which HTTP handler a component exports.
+#[derive(Clone, Copy)]
+enum Handler {
+    /// WASI 0.2's `wasi:http/incoming-handler` (the `wasi:http/proxy` world).
+    P2,
+    /// WASI 0.3's async `wasi:http/handler` (the `wasi:http/service` world).
+    P3,
+}
+
+/// The handler `prepared` exports, if it is a proxy or a service.
+fn check_proxy(prepared: &Prepared) -> Result<Handler, RunError> {
+    if ProxyPre::new(prepared.root().clone()).is_ok() {
+        return Ok(Handler::P2);
     }
+    if prepared.is_asynchronous() && p3::bindings::ServicePre::new(prepared.root().clone()).is_ok()
+    {
+        return Ok(Handler::P3);
+    }
+    Err(RunError::WrongKind {
+        message: "this component exports neither `wasi:http/incoming-handler` (WASI 0.2) nor \
+                  `wasi:http/handler` (WASI 0.3), so it cannot be served: run it, or invoke \
+                  one of its functions"
+            .to_string(),
+    })
 }
 
 impl Server {
@@ -252,16 +274,12 @@ impl Server {
             .ctx
             .store(&prepared)
             .map_err(wasmtime::Error::new)
-            .and_then(|mut store| {
-                let (sender, receiver) = tokio::sync::oneshot::channel();
-                let incoming = store
-                    .data_mut()
-                    .http()
-                    .new_incoming_request(Scheme::Http, request)?;
-                let outparam = store.data_mut().http().new_response_outparam(sender)?;
-                Ok((store, incoming, outparam, receiver))
+            .and_then(|store| match check_proxy(&prepared) {
+                Ok(Handler::P2) => p2_call(store, prepared.clone(), request),
+                Ok(Handler::P3) => Ok(p3_call(store, prepared.clone(), request)),
+                Err(e) => Err(wasmtime::Error::new(e)),
             });
-        let (mut store, incoming, outparam, receiver) = match started {
+        let (call, head) = match started {
             Ok(started) => started,
             Err(error) => return (Err(error), Some(slot)),
         };
@@ -272,14 +290,6 @@ impl Server {
         // which ends on Stop or the timeout wherever the guest is, and hands its slot back with
         // its result (released once that result is dropped).
         let guest = tokio::spawn(async move {
-            let call = async {
-                let instance = prepared.instantiate(&mut store).await?;
-                let proxy = Proxy::new(&mut store, &instance)?;
-                proxy
-                    .wasi_http_incoming_handler()
-                    .call_handle(&mut store, incoming, outparam)
-                    .await
-            };
             let limited = async {
                 match timeout {
                     Some(limit) => tokio::time::timeout(limit, call)
@@ -292,14 +302,13 @@ impl Server {
                 result = limited => result,
                 () = stop.stopped() => Err(wasmtime::Error::new(RequestStopped)),
             };
-            drop(store);
             (result, slot)
         });
-        match receiver.await {
+        match head.await {
             Ok(Ok(response)) => (Ok(response), None),
             Ok(Err(code)) => (
                 Err(wasmtime::format_err!(
-                    "the guest answered with an error: {code:?}"
+                    "the guest answered with an error: {code}"
                 )),
                 None,
             ),
@@ -321,6 +330,118 @@ impl Server {
                 )
             }
         }
+    }
+}
+
+/// The response head a guest sends (or the error code it answers with, as text), and the
+/// guest's call, which owns the store and goes on writing the body after the head.
+type GuestCall = (
+    Pin<Box<dyn Future<Output = wasmtime::Result<()>> + Send>>,
+    Pin<Box<dyn Future<Output = Result<Head, RecvError>> + Send>>,
+);
+type Head = Result<hyper::Response<HyperOutgoingBody>, String>;
+
+/// A WASI 0.2 proxy answering `request` in `store`: its response head arrives on the outparam.
+fn p2_call(
+    mut store: Store<HostState>,
+    prepared: Prepared,
+    request: hyper::Request<hyper::body::Incoming>,
+) -> wasmtime::Result<GuestCall> {
+    let (sender, receiver) = tokio::sync::oneshot::channel();
+    let incoming = store
+        .data_mut()
+        .http()
+        .new_incoming_request(Scheme::Http, request)?;
+    let outparam = store.data_mut().http().new_response_outparam(sender)?;
+    let call = async move {
+        let instance = prepared.instantiate(&mut store).await?;
+        let proxy = Proxy::new(&mut store, &instance)?;
+        proxy
+            .wasi_http_incoming_handler()
+            .call_handle(&mut store, incoming, outparam)
+            .await
+    };
+    let head = async move {
+        receiver
+            .await
+            .map(|head| head.map_err(|code| format!("{code:?}")))
+    };
+    Ok((Box::pin(call), Box::pin(head)))
+}
+
+/// A WASI 0.3 service answering `request` in `store`, on the store's event loop: `handle`
+/// returns the response, whose body the guest may go on writing, so the loop runs until the
+/// client has read all of it (or gone away).
+fn p3_call(
+    mut store: Store<HostState>,
+    prepared: Prepared,
+    request: hyper::Request<hyper::body::Incoming>,
+) -> GuestCall {
+    let (sender, receiver) = tokio::sync::oneshot::channel::<Head>();
+    let call = async move {
+        let (request, _request_errors) =
+            p3::Request::from_http(store.data_mut().http().hooks, request);
+        let instance = prepared.instantiate(&mut store).await?;
+        let service = p3::bindings::Service::new(&mut store, &instance)?;
+        store
+            .run_concurrent(async move |store| -> wasmtime::Result<()> {
+                match service.handle(store, request).await? {
+                    Ok(response) => {
+                        let (sent, body_done) = tokio::sync::oneshot::channel();
+                        let response = store
+                            .with(|store| response.into_http(store, async { Ok(()) }))?
+                            .map(|body| WatchedBody::new(body, sent).boxed_unsync());
+                        let _ = sender.send(Ok(response));
+                        // Sent, or the client went away.
+                        let _ = body_done.await;
+                    }
+                    Err(code) => {
+                        let _ = sender.send(Err(format!("{code:?}")));
+                    }
+                }
+                Ok(())
+            })
+            .await?
+    };
+    (Box::pin(call), Box::pin(receiver))
+}
+
+/// A response body that says when it has been sent whole, or dropped.
+struct WatchedBody<B> {
+    body: B,
+    done: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl<B> WatchedBody<B> {
+    fn new(body: B, done: tokio::sync::oneshot::Sender<()>) -> Self {
+        Self {
+            body,
+            done: Some(done),
+        }
+    }
+}
+
+impl<B: hyper::body::Body + Unpin> hyper::body::Body for WatchedBody<B> {
+    type Data = B::Data;
+    type Error = B::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<hyper::body::Frame<Self::Data>, Self::Error>>> {
+        let polled = Pin::new(&mut self.body).poll_frame(cx);
+        if matches!(polled, std::task::Poll::Ready(None | Some(Err(_)))) {
+            self.done.take();
+        }
+        polled
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        self.body.size_hint()
     }
 }
 

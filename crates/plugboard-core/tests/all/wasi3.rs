@@ -1,12 +1,14 @@
 //! WASI 0.3: async commands with live output, Stop and the timeout; async functions and a stream
-//! across a linked wire; the fallback when such a project's nodes' grants differ.
+//! across a linked wire; the fallback when such a project's nodes' grants differ; an async HTTP
+//! service served beside a 0.2 proxy.
 
 use std::time::Duration;
 
 use plugboard_core::run::{EnvVar, Limits, Operation, RunEvent, RunMode, StartError};
 
 use crate::support::{
-    finish, load_project, request, run, runtime, stop_after_first_output, try_begin,
+    begin, finish, http_get, load_project, request, run, runtime, serving_address,
+    stop_after_first_output, try_begin,
 };
 
 #[test]
@@ -118,4 +120,40 @@ fn a_wasi_0_3_project_whose_nodes_grants_differ_is_not_linked_and_says_why() {
     let message = error.to_string();
     assert!(message.contains("uses WASI 0.3"), "{message}");
     assert!(message.contains("same grants"), "{message}");
+}
+
+#[test]
+fn a_wasi_0_3_service_is_served_beside_a_wasi_0_2_proxy_and_stops() {
+    let (runtime, _cache) = runtime();
+    let serve_here = || Operation::Serve {
+        address: "127.0.0.1:0".parse().expect("address"),
+    };
+    let (p3_project, p3_components) = load_project("wasi-0.3-http.plugboard.json");
+    let mut p3_server = begin(
+        &runtime,
+        (&p3_project, &p3_components),
+        RunMode::Linked,
+        serve_here(),
+        None,
+    );
+    let (p2_project, p2_components) = load_project("wasi-world-proxy.plugboard.json");
+    let mut p2_server = begin(
+        &runtime,
+        (&p2_project, &p2_components),
+        RunMode::Linked,
+        serve_here(),
+        None,
+    );
+    let p3_address = serving_address(&mut p3_server);
+    let p2_address = serving_address(&mut p2_server);
+    let answer = http_get(&p3_address, "/hello/world");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains("dlrow/olleh/\n"), "{answer}");
+    let answer = http_get(&p2_address, "/hello");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    for server in [p3_server, p2_server] {
+        server.stop();
+        let events = server.collect_blocking();
+        assert_eq!(events.last(), Some(&RunEvent::Stopped));
+    }
 }
