@@ -176,6 +176,11 @@ const SAMPLES: &[(&str, &str, &str)] = &[
     ),
     (
         "WASI 0.3",
+        "p3-probe",
+        "A WASI 0.3 command trying every capability (variables, a folder, TCP, name lookup, HTTP): grant them one by one.",
+    ),
+    (
+        "WASI 0.3",
         "p3-echo-service",
         "A WASI 0.3 HTTP service (wasi:http/handler@0.3.0): answers with the path reversed.",
     ),

@@ -21,7 +21,7 @@ pub(crate) fn linker(engine: &Engine, asynchronous: bool) -> Result<Linker<HostS
         wasmtime_wasi::p3::add_to_linker(&mut linker).map_err(RunError::host)?;
         wasmtime_wasi_http::p3::add_to_linker(&mut linker).map_err(RunError::host)?;
     }
-    audit::add_to_linker(&mut linker).map_err(RunError::host)?;
+    audit::add_to_linker(&mut linker, asynchronous).map_err(RunError::host)?;
     Ok(linker)
 }
 

@@ -1,10 +1,18 @@
 //! WASI 0.3: async commands with live output, Stop and the timeout; async functions and a stream
 //! across a linked wire; the fallback when such a project's nodes' grants differ; an async HTTP
-//! service served beside a 0.2 proxy.
+//! service served beside a 0.2 proxy; each 0.3 capability denied by default and granted by the
+//! same toggles as 0.2, proven on the host's side (a file not created, a listener not reached).
 
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use plugboard_core::run::{EnvVar, Limits, Operation, RunEvent, RunMode, StartError};
+use plugboard_core::run::{
+    CapabilityProfile, DirGrant, EnvVar, HttpGrant, Limits, Operation, RunEvent, RunMode,
+    StartError,
+};
 
 use crate::support::{
     begin, finish, http_get, load_project, request, run, runtime, serving_address,
@@ -156,4 +164,113 @@ fn a_wasi_0_3_service_is_served_beside_a_wasi_0_2_proxy_and_stops() {
         let events = server.collect_blocking();
         assert_eq!(events.last(), Some(&RunEvent::Stopped));
     }
+}
+
+/// A loopback listener counting the connections it accepts (answering each with a small HTTP
+/// response, so it serves as an HTTP server too).
+fn counting_listener() -> (String, Arc<AtomicUsize>) {
+    let socket = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let address = socket.local_addr().expect("address").to_string();
+    let count = Arc::new(AtomicUsize::new(0));
+    let seen = count.clone();
+    std::thread::spawn(move || {
+        for stream in socket.incoming() {
+            seen.fetch_add(1, Ordering::SeqCst);
+            if let Ok(mut stream) = stream {
+                let mut head = [0u8; 2048];
+                let _ = stream.set_read_timeout(Some(Duration::from_millis(500)));
+                let _ = stream.read(&mut head);
+                let _ = stream.write_all(
+                    b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok",
+                );
+            }
+        }
+    });
+    (address, count)
+}
+
+#[test]
+fn wasi_0_3_capabilities_are_denied_by_default_and_granted_by_the_same_toggles() {
+    let (runtime, _cache) = runtime();
+    let (target, connections) = counting_listener();
+    let (server, requests) = counting_listener();
+    let url = format!("http://{server}/probe");
+    let folder = tempfile::TempDir::new().expect("temp dir");
+    let probe = |grant: &dyn Fn(&mut CapabilityProfile)| {
+        let mut req = request("p3-probe");
+        req.capabilities.env = vec![
+            EnvVar {
+                key: "TARGET_ADDR".into(),
+                value: target.clone(),
+            },
+            EnvVar {
+                key: "URL".into(),
+                value: url.clone(),
+            },
+        ];
+        grant(&mut req.capabilities);
+        run(&runtime, req)
+    };
+    let file = folder.path().join("written-by-p3-probe.txt");
+
+    // Nothing but the two variables: no folder, no network, no lookup, no HTTP.
+    let denied = probe(&|_| {});
+    let out = &denied.stdout;
+    assert!(out.contains("dir: none granted"), "{out}");
+    assert!(out.contains(&format!("connect {target}: denied")), "{out}");
+    assert!(out.contains("lookup localhost: denied"), "{out}");
+    assert!(out.contains(&format!("get {url}: denied")), "{out}");
+    assert_eq!(
+        connections.load(Ordering::SeqCst),
+        0,
+        "no connection reached"
+    );
+    assert_eq!(requests.load(Ordering::SeqCst), 0, "no request reached");
+    assert!(!file.exists());
+    let log = denied.capabilities();
+    for interface in ["wasi:filesystem/preopens", "wasi:sockets/tcp", "wasi:http"] {
+        assert!(
+            log.iter()
+                .any(|a| a.interface.starts_with(interface) && !a.allowed),
+            "{interface} denied in {log:?}"
+        );
+    }
+
+    // A read-only folder: listed, but nothing is created in it.
+    let read_only = probe(&|grants| {
+        grants.dirs = vec![DirGrant {
+            host: folder.path().to_path_buf(),
+            guest: "/data".into(),
+            read_only: true,
+        }];
+    });
+    assert!(
+        read_only.stdout.contains("dir /data: denied"),
+        "{}",
+        read_only.stdout
+    );
+    assert!(!file.exists());
+
+    // Everything granted.
+    let granted = probe(&|grants| {
+        grants.dirs = vec![DirGrant {
+            host: folder.path().to_path_buf(),
+            guest: "/data".into(),
+            read_only: false,
+        }];
+        grants.inherit_network = true;
+        grants.allow_ip_name_lookup = true;
+        grants.http = HttpGrant {
+            allowed: true,
+            hosts: vec![server.clone()],
+        };
+    });
+    let out = &granted.stdout;
+    assert!(out.contains("dir /data: created"), "{out}");
+    assert!(out.contains(&format!("connect {target}: ok")), "{out}");
+    assert!(out.contains("lookup localhost: ok"), "{out}");
+    assert!(out.contains(&format!("get {url}: status 200")), "{out}");
+    assert!(file.exists());
+    assert_eq!(connections.load(Ordering::SeqCst), 1);
+    assert_eq!(requests.load(Ordering::SeqCst), 1);
 }

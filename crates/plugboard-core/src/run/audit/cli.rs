@@ -20,15 +20,7 @@ pub(super) fn add_to_linker(linker: &mut Linker<HostState>) -> wasmtime::Result<
          -> wasmtime::Result<(Vec<(String, String)>,)> {
             let state = store.data_mut();
             let vars = environment::Host::get_environment(&mut state.cli())?;
-            if state.audit().first("environment") {
-                let target = if vars.is_empty() {
-                    "environment: no variables granted".to_string()
-                } else {
-                    let names: Vec<&str> = vars.iter().map(|(k, _)| k.as_str()).collect();
-                    format!("environment: {}", names.join(", "))
-                };
-                state.log_capability("wasi:cli/environment", target, !vars.is_empty(), "env");
-            }
+            note_environment(state, &vars);
             Ok((vars,))
         },
     )?;
@@ -37,16 +29,7 @@ pub(super) fn add_to_linker(linker: &mut Linker<HostState>) -> wasmtime::Result<
         |mut store: StoreContextMut<'_, HostState>, (): ()| -> wasmtime::Result<(Vec<String>,)> {
             let state = store.data_mut();
             let args = environment::Host::get_arguments(&mut state.cli())?;
-            if state.audit().first("arguments") {
-                // The first argument is the program's name, which every guest gets.
-                let granted = args.get(1..).unwrap_or_default();
-                let target = if granted.is_empty() {
-                    "arguments: none granted".to_string()
-                } else {
-                    format!("arguments: {}", granted.join(" "))
-                };
-                state.log_capability("wasi:cli/environment", target, !granted.is_empty(), "env");
-            }
+            note_arguments(state, &args);
             Ok((args,))
         },
     )?;
@@ -70,4 +53,31 @@ pub(super) fn add_to_linker(linker: &mut Linker<HostState>) -> wasmtime::Result<
         },
     )?;
     Ok(())
+}
+
+/// Logs, once per node, the environment variables a guest read (named, never their values).
+pub(super) fn note_environment(state: &mut HostState, vars: &[(String, String)]) {
+    if state.audit().first("environment") {
+        let target = if vars.is_empty() {
+            "environment: no variables granted".to_string()
+        } else {
+            let names: Vec<&str> = vars.iter().map(|(k, _)| k.as_str()).collect();
+            format!("environment: {}", names.join(", "))
+        };
+        state.log_capability("wasi:cli/environment", target, !vars.is_empty(), "env");
+    }
+}
+
+/// Logs, once per node, the arguments a guest read.
+pub(super) fn note_arguments(state: &mut HostState, args: &[String]) {
+    if state.audit().first("arguments") {
+        // The first argument is the program's name, which every guest gets.
+        let granted = args.get(1..).unwrap_or_default();
+        let target = if granted.is_empty() {
+            "arguments: none granted".to_string()
+        } else {
+            format!("arguments: {}", granted.join(" "))
+        };
+        state.log_capability("wasi:cli/environment", target, !granted.is_empty(), "env");
+    }
 }

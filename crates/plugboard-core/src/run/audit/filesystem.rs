@@ -45,6 +45,36 @@ pub(super) fn add_to_linker(linker: &mut Linker<HostState>) -> wasmtime::Result<
     Ok(())
 }
 
+/// Remembers the granted directories' guest paths (to name the files opened in them) and logs,
+/// once per node, which were granted, or a denial when none were.
+pub(super) fn note_directories(
+    state: &mut HostState,
+    directories: &[(Resource<Descriptor>, String)],
+) {
+    let log = state.audit();
+    for (descriptor, guest) in directories {
+        log.paths.insert(descriptor.rep(), guest.clone());
+    }
+    if log.first("directories") {
+        let targets: Vec<String> = if directories.is_empty() {
+            vec!["granted directories: none".to_string()]
+        } else {
+            directories
+                .iter()
+                .map(|(_, guest)| format!("directory {guest}"))
+                .collect()
+        };
+        for target in targets {
+            state.log_capability(
+                "wasi:filesystem/preopens",
+                target,
+                !directories.is_empty(),
+                "dirs",
+            );
+        }
+    }
+}
+
 /// `get-directories`: the directories granted, or a denial when there are none.
 fn log_directories(preopens: &mut LinkerInstance<'_, HostState>) -> wasmtime::Result<()> {
     type Directories = (Vec<(Resource<Descriptor>, String)>,);
@@ -53,28 +83,7 @@ fn log_directories(preopens: &mut LinkerInstance<'_, HostState>) -> wasmtime::Re
         |mut store: StoreContextMut<'_, HostState>, (): ()| -> wasmtime::Result<Directories> {
             let state = store.data_mut();
             let directories = state.filesystem().get_directories()?;
-            let log = state.audit();
-            for (descriptor, guest) in &directories {
-                log.paths.insert(descriptor.rep(), guest.clone());
-            }
-            if log.first("directories") {
-                let targets: Vec<String> = if directories.is_empty() {
-                    vec!["granted directories: none".to_string()]
-                } else {
-                    directories
-                        .iter()
-                        .map(|(_, guest)| format!("directory {guest}"))
-                        .collect()
-                };
-                for target in targets {
-                    state.log_capability(
-                        "wasi:filesystem/preopens",
-                        target,
-                        !directories.is_empty(),
-                        "dirs",
-                    );
-                }
-            }
+            note_directories(state, &directories);
             Ok((directories,))
         },
     )

@@ -6,18 +6,26 @@
 
 mod cli;
 mod filesystem;
+mod p3;
 mod sockets;
 
 use wasmtime::component::Linker;
 
 use super::host::HostState;
 
-/// Shadows the logged functions in `linker` (which already holds wasmtime-wasi's).
-pub(crate) fn add_to_linker(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
+/// Shadows the logged functions in `linker` (which already holds wasmtime-wasi's), the WASI 0.3
+/// ones too when it has them (`with_0_3`).
+pub(crate) fn add_to_linker(
+    linker: &mut Linker<HostState>,
+    with_0_3: bool,
+) -> wasmtime::Result<()> {
     linker.allow_shadowing(true);
     cli::add_to_linker(linker)?;
     filesystem::add_to_linker(linker)?;
     sockets::add_to_linker(linker)?;
+    if with_0_3 {
+        p3::add_to_linker(linker)?;
+    }
     linker.allow_shadowing(false);
     Ok(())
 }
