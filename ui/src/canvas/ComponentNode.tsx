@@ -63,6 +63,11 @@ export const ComponentNode = memo(function ComponentNode({
         {data.role && data.role !== "library" && (
           <span className="cnode-role">{data.role === "command" ? "command" : "http proxy"}</span>
         )}
+        {data.wasi && (
+          <span className="cnode-wasi" data-testid="node-wasi" title={`Uses WASI ${data.wasi}`}>
+            WASI {data.wasi}
+          </span>
+        )}
         {badge && (
           <span className="cnode-badge" data-testid="node-status">
             {badge}

@@ -21,6 +21,7 @@ import {
   hostData,
   portLabel,
   syncFlowNodes,
+  wasiReleases,
   type CanvasInput,
 } from "./mapping";
 import { HOST_ID, handleId, hostHandleId, unprovidedHandleId } from "./model";
@@ -100,6 +101,15 @@ describe("component nodes", () => {
     const data = componentData(nodeAt(input.project, 1), input);
     expect(data.error).toBe(true);
     expect(data.imports[0]?.ports[0]?.error).toBe(true);
+  });
+});
+
+describe("WASI releases", () => {
+  it("says which WASI releases a component uses", () => {
+    expect(wasiReleases(CONSUMER.info)).toBe("0.2");
+    const both = details(["wasi:cli/stdout@0.3.0", STDOUT], ["wasi:cli/run@0.3.0"]);
+    expect(wasiReleases(both.info)).toBe("0.2 + 0.3");
+    expect(wasiReleases(details([OPS], []).info)).toBeNull();
   });
 });
 

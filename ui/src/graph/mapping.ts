@@ -3,6 +3,7 @@
 // what they carry all come from the engine.
 import { fullProfile, grantChips, grants, type FullProfile } from "../capabilities/profile";
 import type { ComponentDetails } from "../ipc/bindings/ComponentDetails";
+import type { ComponentInfo } from "../ipc/bindings/ComponentInfo";
 import type { HostInterface } from "../ipc/bindings/HostInterface";
 import type { Node as ProjectNode } from "../ipc/bindings/Node";
 import type { Port } from "../ipc/bindings/Port";
@@ -199,11 +200,23 @@ export function componentData(node: ProjectNode, input: CanvasInput): ComponentN
     state: entry?.state ?? "loading",
     problem: entry?.problem ?? null,
     role: details?.info.role ?? null,
+    wasi: details ? wasiReleases(details.info) : null,
     imports: groupPorts(imports, (p) => p.wasi),
     exports: groupPorts(exports, (p) => p.wasi),
     error: errorHere,
     grants: { own: Boolean(node.capabilities), chips: grantChips(profile) },
   };
+}
+
+/** The WASI releases a component's imports and exports use: `0.2`, `0.3` or `0.2 + 0.3` (what
+ * rustc's std with an async export gives), or null for none. */
+export function wasiReleases(info: ComponentInfo): string | null {
+  const releases = new Set<string>();
+  for (const port of [...info.imports, ...info.exports]) {
+    const release = port.wasi ? /^(\d+\.\d+)\./.exec(port.version ?? "")?.[1] : undefined;
+    if (release) releases.add(release);
+  }
+  return releases.size === 0 ? null : [...releases].sort().join(" + ");
 }
 
 /** The data of the host node: the interfaces it provides, and what it cannot provide. */

@@ -57,6 +57,8 @@ export type ComponentNodeData = {
   /** Why the state is not `ok`. */
   problem: string | null;
   role: ComponentRole | null;
+  /** Which WASI releases it uses: `0.2`, `0.3`, `0.2 + 0.3` (null: none, or not loaded). */
+  wasi: string | null;
   imports: PortGroup[];
   exports: PortGroup[];
   /** The last compile failed on this node. */

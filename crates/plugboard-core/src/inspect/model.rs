@@ -58,7 +58,8 @@ pub enum ArtifactKind {
 pub enum ComponentRole {
     /// Exports `wasi:cli/run`: it can be run like a program.
     Command,
-    /// Exports `wasi:http/incoming-handler`: it can be served.
+    /// Exports `wasi:http/incoming-handler` (WASI 0.2) or `wasi:http/handler` (0.3): it can be
+    /// served.
     HttpProxy,
     /// Neither: its functions can be invoked, or it can feed other components.
     Library,
@@ -74,7 +75,10 @@ impl ComponentRole {
         };
         if exports_interface("wasi:cli", "run") {
             Self::Command
-        } else if exports_interface("wasi:http", "incoming-handler") {
+        } else if exports_interface("wasi:http", "incoming-handler")
+            || exports_interface("wasi:http", "handler")
+        {
+            // WASI 0.2's proxy world, or 0.3's service world.
             Self::HttpProxy
         } else {
             Self::Library

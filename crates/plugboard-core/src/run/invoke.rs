@@ -2,14 +2,14 @@
 
 use wasmtime::Engine;
 use wasmtime::component::types::ComponentItem;
-use wasmtime::component::wasm_wave::{self, untyped::UntypedFuncCall};
+use wasmtime::component::wasm_wave::untyped::UntypedFuncCall;
 use wasmtime::component::{Component, Val};
 
 use super::RunError;
 use super::context::{Guarded, RunContext};
 use super::events::RunEvent;
 use super::outcome;
-use super::values::json_from_val;
+use super::values::{Cuts, json_from_val, wave_text};
 use crate::inspect::names;
 
 /// An exported function found by name: the instance export it is in (if any) and its name.
@@ -91,7 +91,7 @@ async fn start(ctx: &mut RunContext, call: &str) -> Result<RunEvent, RunEvent> {
                     .map_err(Failure::Guest)?;
                 receiver = results.first().cloned();
             }
-            let texts = results.iter().map(wave_text).collect();
+            let texts = results.iter().map(result_text).collect();
             Ok((texts, results.iter().map(json_from_val).collect()))
         })
         .await;
@@ -124,13 +124,10 @@ fn exported_func(
         .ok_or_else(|| Failure::Usage(format!("`{}` is not a function", target.describe())))
 }
 
-/// A result as WAVE text; a resource (which WAVE cannot write) as `<resource>`: it lives only
-/// as long as the call.
-fn wave_text(value: &Val) -> String {
-    match value {
-        Val::Resource(_) => "<resource>".to_string(),
-        other => wasm_wave::to_string(other).unwrap_or_else(|e| format!("<{e}>")),
-    }
+/// A result as WAVE text, whole; what WAVE cannot write named (a resource lives only as long as
+/// the call).
+fn result_text(value: &Val) -> String {
+    wave_text(std::slice::from_ref(value), Cuts::WHOLE)
 }
 
 /// A call as written: `f(args)`, or `r(args).m(args)` — method `m` of a new instance of

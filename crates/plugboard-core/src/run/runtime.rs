@@ -241,7 +241,14 @@ impl Runtime {
             swaps,
         );
         handle.spawn(async move {
-            let terminal = body(context).await;
+            // A panic in the host's own code ends the run with a failure rather than leaving
+            // its watcher waiting for an end that never comes.
+            let terminal = match tokio::spawn(body(context)).await {
+                Ok(terminal) => terminal,
+                Err(error) => outcome::failed(RunError::Host {
+                    message: format!("Plugboard failed while running this: {}", panic_text(error)),
+                }),
+            };
             queue.finish(terminal);
         });
         RunHandle {
@@ -249,6 +256,18 @@ impl Runtime {
             stop: Stopper(Arc::new(stop)),
             swap: Swapper(Arc::new(swap)),
         }
+    }
+}
+
+/// What a failed run task said: its panic message, or that it was cancelled.
+fn panic_text(error: tokio::task::JoinError) -> String {
+    match error.try_into_panic() {
+        Ok(panic) => panic
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic".to_string()),
+        Err(error) => error.to_string(),
     }
 }
 

@@ -8,6 +8,8 @@
 //! `{"case": name, "value": payload}` (no `value` for a case without payload); `option` → `null`
 //! for `none`, `{"some": value}` for `some`; `result` → `{"ok": value}` or `{"err": value}`.
 
+use std::fmt::Write as _;
+
 use serde_json::{Map, Value};
 use wasmtime::component::Val;
 use wasmtime::component::wasm_wave as wave;
@@ -322,6 +324,119 @@ where
     })
 }
 
+/// How much of a value [`wave_text`] writes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Cuts {
+    /// The longest string written whole; longer ones are cut and their size said.
+    pub(crate) string_chars: usize,
+    /// The most list items written; the rest are counted.
+    pub(crate) list_items: usize,
+    /// Roughly the longest text written in all.
+    pub(crate) text_bytes: usize,
+}
+
+impl Cuts {
+    /// For a line in a log (the wire tap): about a kilobyte.
+    pub(crate) const BRIEF: Self = Self {
+        string_chars: 64,
+        list_items: 16,
+        text_bytes: 1024,
+    };
+    /// Everything (an invocation's results).
+    pub(crate) const WHOLE: Self = Self {
+        string_chars: usize::MAX,
+        list_items: usize::MAX,
+        text_bytes: usize::MAX,
+    };
+}
+
+/// Values as WAVE, comma-separated, for a person to read, cut as `cuts` says with the size of
+/// what was cut said. What WAVE cannot write is named instead: `<handle>`, `<stream>`,
+/// `<future>`, `<error-context>` (wasm-wave panics on them).
+pub(crate) fn wave_text(values: &[Val], cuts: Cuts) -> String {
+    let mut out = String::new();
+    write_items(&mut out, values, usize::MAX, cuts);
+    out
+}
+
+/// Writes the first `limit` of `values` separated by commas, and how many there are if that
+/// is not all of them; stops with `…` once the text is long enough.
+fn write_items(out: &mut String, values: &[Val], limit: usize, cuts: Cuts) {
+    for (i, value) in values.iter().take(limit).enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        if out.len() > cuts.text_bytes {
+            out.push('…');
+            return;
+        }
+        write_value(out, value, cuts);
+    }
+    if values.len() > limit {
+        let _ = write!(out, ", … ({} items)", values.len());
+    }
+}
+
+fn write_value(out: &mut String, value: &Val, cuts: Cuts) {
+    match value {
+        Val::String(text) if text.chars().count() > cuts.string_chars => {
+            let cut: String = text.chars().take(cuts.string_chars).collect();
+            write_wave(out, &Val::String(cut));
+            let _ = write!(out, "… ({} bytes)", text.len());
+        }
+        Val::List(items) => {
+            out.push('[');
+            write_items(out, items, cuts.list_items, cuts);
+            out.push(']');
+        }
+        Val::Tuple(items) => {
+            out.push('(');
+            write_items(out, items, usize::MAX, cuts);
+            out.push(')');
+        }
+        Val::Record(fields) => {
+            out.push('{');
+            for (i, (name, value)) in fields.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                let _ = write!(out, "{name}: ");
+                write_value(out, value, cuts);
+            }
+            out.push('}');
+        }
+        Val::Variant(case, payload) => write_case(out, case, payload.as_deref(), cuts),
+        Val::Option(payload) => match payload {
+            Some(inner) => write_case(out, "some", Some(inner), cuts),
+            None => out.push_str("none"),
+        },
+        Val::Result(Ok(payload)) => write_case(out, "ok", payload.as_deref(), cuts),
+        Val::Result(Err(payload)) => write_case(out, "err", payload.as_deref(), cuts),
+        Val::Resource(_) => out.push_str("<handle>"),
+        Val::Stream(_) => out.push_str("<stream>"),
+        Val::Future(_) => out.push_str("<future>"),
+        Val::ErrorContext(_) => out.push_str("<error-context>"),
+        other => write_wave(out, other),
+    }
+}
+
+/// `case`, or `case(payload)`.
+fn write_case(out: &mut String, case: &str, payload: Option<&Val>, cuts: Cuts) {
+    out.push_str(case);
+    if let Some(payload) = payload {
+        out.push('(');
+        write_value(out, payload, cuts);
+        out.push(')');
+    }
+}
+
+fn write_wave(out: &mut String, value: &Val) {
+    match wave::to_string(value) {
+        Ok(text) => out.push_str(&text),
+        Err(_) => out.push('?'),
+    }
+}
+
 /// A result value as JSON, in the shapes the form uses (see the module docs).
 pub(crate) fn json_from_val(value: &Val) -> Value {
     match value {
@@ -469,5 +584,46 @@ mod tests {
             json_from_val(&Val::Flags(vec!["bold".into()])),
             json!(["bold"])
         );
+    }
+
+    #[test]
+    fn values_read_as_wave_with_long_ones_cut_and_their_size_said() {
+        let long = "x".repeat(1000);
+        let values = [
+            Val::String("hi".into()),
+            Val::U32(7),
+            Val::String(long),
+            Val::List((0..100).map(Val::U8).collect()),
+            Val::Record(vec![
+                ("name".into(), Val::String("fruit".into())),
+                ("size".into(), Val::Option(Some(Box::new(Val::U32(2))))),
+            ]),
+            Val::Result(Err(Some(Box::new(Val::Enum("denied".into()))))),
+        ];
+        let text = wave_text(&values, Cuts::BRIEF);
+        assert!(text.starts_with(r#""hi", 7, "xxxx"#), "{text}");
+        assert!(text.contains("x\"… (1000 bytes)"), "{text}");
+        assert!(
+            text.contains("[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, … (100 items)]"),
+            "{text}"
+        );
+        assert!(text.contains(r#"{name: "fruit", size: some(2)}"#), "{text}");
+        assert!(text.ends_with("err(denied)"), "{text}");
+    }
+
+    #[test]
+    fn a_huge_value_takes_about_a_kilobyte() {
+        let nested = Val::List(
+            (0..16)
+                .map(|_| Val::List((0..16).map(|_| Val::String("y".repeat(60))).collect()))
+                .collect(),
+        );
+        let text = wave_text(&[nested.clone(), nested], Cuts::BRIEF);
+        assert!(
+            text.len() < Cuts::BRIEF.text_bytes + 200,
+            "{} bytes",
+            text.len()
+        );
+        assert!(text.contains('…'));
     }
 }

@@ -137,7 +137,7 @@ fn a_method_runs_on_an_instance_its_constructor_makes() {
         ["7"]
     );
     // A constructor called alone returns an instance that lives only as long as the call.
-    assert_eq!(returned(call("[constructor]tally(1)")), ["<resource>"]);
+    assert_eq!(returned(call("[constructor]tally(1)")), ["<handle>"]);
 
     let failure = |text: &str| match call(text) {
         RunEvent::Failed { message, .. } => message,

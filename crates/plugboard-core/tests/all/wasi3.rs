@@ -274,3 +274,23 @@ fn wasi_0_3_capabilities_are_denied_by_default_and_granted_by_the_same_toggles()
     assert_eq!(connections.load(Ordering::SeqCst), 1);
     assert_eq!(requests.load(Ordering::SeqCst), 1);
 }
+
+#[test]
+fn an_async_export_is_invoked_and_a_stream_result_is_named() {
+    let (runtime, _cache) = runtime();
+    let count = run_invoke(&runtime, "count(\"streams cross the wire\")");
+    assert_eq!(count, ["4"]);
+    // Collecting a stream's items is not done yet: it is named, not a panic in the host.
+    let split = run_invoke(&runtime, "split(\"a b\")");
+    assert_eq!(split, ["<stream>"]);
+}
+
+fn run_invoke(runtime: &plugboard_core::run::Runtime, call: &str) -> Vec<String> {
+    let events = runtime
+        .invoke(request("p3-words"), call.to_string())
+        .collect_blocking();
+    match events.last() {
+        Some(RunEvent::Returned { results, .. }) => results.clone(),
+        other => panic!("{call}: {other:?}"),
+    }
+}
