@@ -34,10 +34,12 @@ impl exports::wasi::cli::run::Guest for Probe {
         if let Some(target) = var("TARGET_ADDR") {
             lines.push(connect(&target).await);
         }
-        lines.push(match ip_name_lookup::resolve_addresses("localhost".to_string()).await {
-            Ok(found) => format!("lookup localhost: ok {}", found.len()),
-            Err(e) => format!("lookup localhost: denied {e:?}"),
-        });
+        lines.push(
+            match ip_name_lookup::resolve_addresses("localhost".to_string()).await {
+                Ok(found) => format!("lookup localhost: ok {}", found.len()),
+                Err(e) => format!("lookup localhost: denied {e:?}"),
+            },
+        );
         if let Some(url) = var("URL") {
             lines.push(get(&url).await);
         }
@@ -87,7 +89,10 @@ async fn connect(target: &str) -> String {
 
 fn parse_v4(text: &str) -> Option<IpSocketAddress> {
     let (host, port) = text.rsplit_once(':')?;
-    let octets: Vec<u8> = host.split('.').map(|o| o.parse().ok()).collect::<Option<_>>()?;
+    let octets: Vec<u8> = host
+        .split('.')
+        .map(|o| o.parse().ok())
+        .collect::<Option<_>>()?;
     let [a, b, c, d] = octets[..] else {
         return None;
     };
