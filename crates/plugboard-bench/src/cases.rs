@@ -149,10 +149,15 @@ impl Bench {
             let python = *label != "seed pair";
             self.inspect(label, provider, python.then_some(0.5))?;
             self.plug(label, consumer, provider, Some(0.5))?;
-            self.run_cold(label, command, python.then_some(0.3))?;
-            self.run_warm(label, command, python.then_some(1.0))?;
+            self.run_cold(label, command, &[], python.then_some(0.3))?;
+            self.run_warm(label, command, &[], python.then_some(1.0))?;
             self.invoke(label, provider)?;
         }
+        // A WASI 0.3 command (an async run writing to a stream), no ticks: on an engine with
+        // the component model's async support, against the wasmtime CLI's.
+        let ticker = self.sample("p3-ticker");
+        self.run_cold("WASI 0.3 command", &ticker, &["0"], None)?;
+        self.run_warm("WASI 0.3 command", &ticker, &["0"], None)?;
         self.flood()?;
         self.traced_calls()?;
         Ok(())
@@ -253,7 +258,13 @@ impl Bench {
     /// Reported twice: until the first byte of output, and until the prompt returns (the
     /// optimized code is then still compiling in a detached process: each run waits for the
     /// previous one's to be cached, so it does not share the cores with the next measurement).
-    fn run_cold(&mut self, label: &str, file: &Path, target: Option<f64>) -> Result<()> {
+    fn run_cold(
+        &mut self,
+        label: &str,
+        file: &Path,
+        args: &[&str],
+        target: Option<f64>,
+    ) -> Result<()> {
         let mut fresh = 0;
         let ours = measure(self.runs, !self.quick, || {
             if fresh > 0 {
@@ -261,7 +272,7 @@ impl Bench {
             }
             fresh += 1;
             let mut c = self.plugboard(&self.work(&format!("cold-{fresh}")));
-            c.arg("run").arg(file);
+            c.arg("run").arg(file).args(args);
             c
         })?;
         wait_for_optimized_code(&self.work(&format!("cold-{fresh}")));
@@ -270,7 +281,7 @@ impl Bench {
             "wasmtime run -C cache=n",
             !self.quick,
             |c| {
-                c.args(["run", "-C", "cache=n"]).arg(file);
+                c.args(["run", "-C", "cache=n"]).arg(file).args(args);
             },
         )?;
         self.push(
@@ -285,13 +296,19 @@ impl Bench {
     }
 
     /// Both caches warm: the warm-up run fills them.
-    fn run_warm(&mut self, label: &str, file: &Path, target: Option<f64>) -> Result<()> {
+    fn run_warm(
+        &mut self,
+        label: &str,
+        file: &Path,
+        args: &[&str],
+        target: Option<f64>,
+    ) -> Result<()> {
         let cache = self.work("cache-warm");
         let ours = self.ours(&cache, true, |c| {
-            c.arg("run").arg(file);
+            c.arg("run").arg(file).args(args);
         })?;
         let peer = self.peer(&self.peers.wasmtime, "wasmtime run", true, |c| {
-            c.arg("run").arg(file);
+            c.arg("run").arg(file).args(args);
         })?;
         self.push("run, warm", label, &ours, peer, Metric::Wall, target)
     }

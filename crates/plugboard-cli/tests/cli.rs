@@ -620,3 +620,35 @@ fn trace_calls_prints_each_call_across_a_wire_or_writes_json_lines() {
         .collect();
     assert_eq!(functions, ["reverse", "word-count"]);
 }
+
+#[test]
+fn a_wasi_0_3_command_runs_and_an_async_export_is_invoked() {
+    let cache = TempDir::new().expect("temp");
+    let out = run(plugboard(&cache)
+        .arg("run")
+        .arg(sample("p3-ticker"))
+        .arg("2"));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        "WASI 0.3: an async run writing to a stream\ntick 1 of 2\ntick 2 of 2\n"
+    );
+    let out = run(plugboard(&cache)
+        .arg("invoke")
+        .arg(sample("p3-words"))
+        .arg(r#"count("one two three")"#));
+    assert_eq!(text(&out.stdout), "3\n");
+    let out = run(plugboard(&cache)
+        .args(["run", "--trace-calls"])
+        .arg(project("wasi-0.3-words.plugboard.json")));
+    assert!(
+        text(&out.stdout).ends_with("9 words\n"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(
+        text(&out.stderr).contains("p3-words-app → p3-words: split("),
+        "{}",
+        text(&out.stderr)
+    );
+}
