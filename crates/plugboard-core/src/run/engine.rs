@@ -206,6 +206,14 @@ impl Engines {
         if let Some(known) = lock(&self.asynchrony).get(&source.sha256) {
             return *known;
         }
+        // Code compiled without async support says so without validating again.
+        let compiled_plain = self
+            .slot(PLAIN_OPTIMIZED)
+            .is_ok_and(|slot| self.has_code(slot, source));
+        if compiled_plain {
+            lock(&self.asynchrony).insert(source.sha256.clone(), false);
+            return false;
+        }
         let validates = |features: wasmparser::WasmFeatures| {
             wasmparser::Validator::new_with_features(features)
                 .validate_all(&source.bytes)
