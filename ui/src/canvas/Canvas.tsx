@@ -23,11 +23,12 @@ import type { WireEnd } from "../ipc/bindings/WireEnd";
 import { cachedVerdict, canvasFault, getAppStore, useApp } from "../store";
 import { ComponentNode } from "./ComponentNode";
 import { HostNode } from "./HostNode";
-import { HostEdge, WireEdge } from "./edges";
+import { BundleEdge, HostEdge, WireEdge } from "./edges";
 
 // Module-level: a new object on each render would remount every node and edge.
 const nodeTypes = { component: ComponentNode, host: HostNode };
-const edgeTypes = { wire: WireEdge, host: HostEdge };
+const edgeTypes = { wire: WireEdge, host: HostEdge, bundle: BundleEdge };
+const proOptions = { hideAttribution: true };
 
 /** The export end and the import end of a connection, or null if either is not a component port. */
 function wireEnds(c: {
@@ -59,6 +60,7 @@ export function Canvas() {
       hostInterfaces: s.hostInterfaces,
       fault: canvasFault(s),
       wireProblems: s.wireProblems,
+      wasiExpanded: s.wasiExpanded,
       selectedWires: s.selectedWires,
       fitRequest: s.fitRequest,
       fileHover: s.fileHover,
@@ -80,10 +82,19 @@ export function Canvas() {
           hostInterfaces: s.hostInterfaces,
           fault: s.fault,
           wireProblems: s.wireProblems,
+          wasiExpanded: s.wasiExpanded,
         },
         new Set(s.selectedWires),
       ),
-    [s.project, s.entries, s.hostInterfaces, s.fault, s.wireProblems, s.selectedWires],
+    [
+      s.project,
+      s.entries,
+      s.hostInterfaces,
+      s.fault,
+      s.wireProblems,
+      s.wasiExpanded,
+      s.selectedWires,
+    ],
   );
 
   // Fit the view once the nodes asked for are measured. `data-view-ready` on the canvas says
@@ -189,7 +200,10 @@ export function Canvas() {
         connectionRadius={28}
         minZoom={0.15}
         maxZoom={2.5}
-        proOptions={{ hideAttribution: true }}
+        proOptions={proOptions}
+        // Big graphs: only what is in view is in the DOM. React Flow still renders each node
+        // once until it is measured, so fitting the view (and `data-view-ready`) is unchanged.
+        onlyRenderVisibleElements
       >
         <Background variant={BackgroundVariant.Dots} gap={24} size={2} color="#c9c2b2" />
         <MiniMap<AppNode> pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={3} />

@@ -1,9 +1,10 @@
 import type { NodeProps } from "@xyflow/react";
 import { memo } from "react";
 
-import type { ComponentFlowNode, Direction, PortGroup } from "../graph/model";
+import type { ComponentFlowNode, Direction, PortGroup, WasiBundle } from "../graph/model";
 import { getAppStore } from "../store";
 import { PortRow } from "./PortRow";
+import { WasiBundleRow } from "./WasiBundleRow";
 
 const STATE_BADGE: Record<string, string | undefined> = {
   missing: "file missing",
@@ -12,31 +13,49 @@ const STATE_BADGE: Record<string, string | undefined> = {
   loading: "loading…",
 };
 
-function Groups(props: { node: string; groups: PortGroup[]; direction: Direction }) {
+function Group(props: { node: string; group: PortGroup; direction: Direction }) {
+  const { group } = props;
   return (
-    <div className={`ports ports--${props.direction}`}>
-      <div className="ports-title">{props.direction === "import" ? "imports" : "exports"}</div>
-      {props.groups.length === 0 && <div className="ports-none">none</div>}
-      {props.groups.map((group) => (
-        <div key={group.name} className={group.wasi ? "group group--wasi" : "group"}>
-          <div className="group-name">
-            {group.name || "functions & instances"}
-            {group.version && <span className="group-version"> @{group.version}</span>}
-          </div>
-          {group.ports.map((port) => (
-            <PortRow
-              key={port.name}
-              node={props.node}
-              port={port}
-              direction={props.direction}
-              showVersion={group.version === null}
-            />
-          ))}
-        </div>
+    <div className={group.wasi ? "group group--wasi" : "group"}>
+      <div className="group-name">
+        {group.name || "functions & instances"}
+        {group.version && <span className="group-version"> @{group.version}</span>}
+      </div>
+      {group.ports.map((port) => (
+        <PortRow
+          key={port.name}
+          node={props.node}
+          port={port}
+          direction={props.direction}
+          showVersion={group.version === null}
+        />
       ))}
     </div>
   );
 }
+
+/** One side of a node: its own groups first, then the WASI bundle's row, then the WASI groups
+ * (the bundle unfolded, and WASI ports that are wired or that the host cannot provide). */
+const Groups = memo(function Groups(props: {
+  node: string;
+  groups: PortGroup[];
+  direction: Direction;
+  bundle: WasiBundle | null;
+}) {
+  const { node, groups, direction, bundle } = props;
+  const group = (g: PortGroup) => (
+    <Group key={g.name} node={node} group={g} direction={direction} />
+  );
+  return (
+    <div className={`ports ports--${direction}`}>
+      <div className="ports-title">{direction === "import" ? "imports" : "exports"}</div>
+      {groups.length === 0 && !bundle && <div className="ports-none">none</div>}
+      {groups.filter((g) => !g.wasi).map(group)}
+      {bundle && <WasiBundleRow node={node} bundle={bundle} />}
+      {groups.filter((g) => g.wasi).map(group)}
+    </div>
+  );
+});
 
 export const ComponentNode = memo(function ComponentNode({
   data,
@@ -105,8 +124,8 @@ export const ComponentNode = memo(function ComponentNode({
         </div>
       )}
       <div className="cnode-body">
-        <Groups node={data.id} groups={data.imports} direction="import" />
-        <Groups node={data.id} groups={data.exports} direction="export" />
+        <Groups node={data.id} groups={data.imports} direction="import" bundle={data.wasiBundle} />
+        <Groups node={data.id} groups={data.exports} direction="export" bundle={null} />
       </div>
     </div>
   );

@@ -3,9 +3,11 @@ import { memo } from "react";
 
 import { PROJECT_SCOPE, TOGGLE_LABEL } from "../capabilities/profile";
 import {
+  WASI_BUNDLE_HANDLE,
   hostHandleId,
   unprovidedHandleId,
   type HostFlowNode,
+  type HostGroup,
   type HostPortView,
 } from "../graph/model";
 import { getAppStore } from "../store";
@@ -35,6 +37,53 @@ function PortToggle(props: { port: HostPortView }) {
   );
 }
 
+/**
+ * One WASI package at one version, on one line: its interfaces as chips, the used ones marked
+ * (struck through when their capability is denied). The used ones' handles all sit at the
+ * line's right end, so an unfolded node's edges leave the Host by package.
+ */
+function Group(props: { group: HostGroup }) {
+  const { group } = props;
+  return (
+    <div
+      className="hpkg"
+      data-testid="host-group"
+      data-package={group.name}
+      data-version={group.version}
+    >
+      <span className="hpkg-name">{group.label}</span>
+      <span className="hpkg-version">{group.version}</span>
+      <span className="hpkg-ports">
+        {group.ports.map((p) => (
+          <span
+            key={p.name}
+            className={["hchip", p.used ? "hchip--used" : "", p.granted ? "" : "hchip--off"]
+              .filter(Boolean)
+              .join(" ")}
+            data-testid="host-port"
+            data-port-name={p.name}
+            data-used={p.used}
+            data-granted={p.granted}
+            title={`${p.name}: ${p.description}${p.granted ? "" : " — denied: calls fail until you grant it"}`}
+          >
+            <span className="hchip-label">{p.label}</span>
+            {p.used && <PortToggle port={p} />}
+            {p.used && (
+              <Handle
+                type="source"
+                position={Position.Right}
+                id={hostHandleId(p.name)}
+                isConnectable={false}
+                className="handle handle--wasi"
+              />
+            )}
+          </span>
+        ))}
+      </span>
+    </div>
+  );
+}
+
 export const HostNode = memo(function HostNode({ data }: NodeProps<HostFlowNode>) {
   const used = data.groups.reduce((n, g) => n + g.ports.filter((p) => p.used).length, 0);
   return (
@@ -45,6 +94,14 @@ export const HostNode = memo(function HostNode({ data }: NodeProps<HostFlowNode>
       </header>
       <div className="hnode-summary">
         provides {used} interface{used === 1 ? "" : "s"} to this composition
+        {/* Where each node's collapsed WASI bundle is fed from. */}
+        <Handle
+          type="source"
+          position={Position.Right}
+          id={WASI_BUNDLE_HANDLE}
+          isConnectable={false}
+          className="handle handle--wasi handle--bundle"
+        />
         <button
           type="button"
           className="small nodrag hnode-grants"
@@ -83,51 +140,7 @@ export const HostNode = memo(function HostNode({ data }: NodeProps<HostFlowNode>
         </div>
       )}
       {data.groups.map((group) => (
-        <div key={group.name} className="hgroup">
-          <div className="group-name">{group.name}</div>
-          {group.ports
-            .filter((p) => p.used)
-            .map((p) => (
-              <div
-                key={p.name}
-                className={p.granted ? "hport hport--used" : "hport hport--used hport--off"}
-                data-testid="host-port"
-                data-port-name={p.name}
-                data-used="true"
-                data-granted={p.granted}
-                title={`${p.name}: ${p.description}${p.granted ? "" : " — denied: calls fail until you grant it"}`}
-              >
-                <span className="port-label">{p.label}</span>
-                {!p.granted && <span className="hport-off">off</span>}
-                <PortToggle port={p} />
-                <Handle
-                  type="source"
-                  position={Position.Right}
-                  id={hostHandleId(p.name)}
-                  isConnectable={false}
-                  className="handle handle--wasi"
-                />
-              </div>
-            ))}
-          {/* Interfaces nothing uses yet: listed compactly, without handles. */}
-          <div className="hport-more">
-            {group.ports
-              .filter((p) => !p.used)
-              .map((p) => (
-                <span
-                  key={p.name}
-                  data-testid="host-port"
-                  data-port-name={p.name}
-                  data-used="false"
-                  data-granted={p.granted}
-                  className={p.granted ? undefined : "hport-more--off"}
-                  title={`${p.name}: ${p.description}${p.granted ? "" : " (denied)"}`}
-                >
-                  {p.label}
-                </span>
-              ))}
-          </div>
-        </div>
+        <Group key={`${group.name}@${group.version}`} group={group} />
       ))}
     </div>
   );

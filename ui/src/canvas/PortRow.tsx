@@ -1,7 +1,14 @@
 import { Handle, Position } from "@xyflow/react";
 import { memo } from "react";
 
-import { handleId, wireKey, type Direction, type PortView } from "../graph/model";
+import {
+  handleId,
+  portKey,
+  wireKey,
+  type Direction,
+  type FunctionView,
+  type PortView,
+} from "../graph/model";
 import { useApp, type AppState } from "../store";
 
 /**
@@ -35,6 +42,25 @@ export function dragLook(
   return s.wireChecks[key]?.verdict ?? "pending";
 }
 
+/** An interface port's functions, unfolded beneath it, each with its WIT signature. */
+function FunctionList(props: { functions: FunctionView[]; direction: Direction }) {
+  return (
+    <ul className={`port-functions port-functions--${props.direction}`}>
+      {props.functions.map((f) => (
+        <li
+          key={f.name}
+          data-testid="port-function"
+          data-function={f.name}
+          data-async={f.asynchronous || undefined}
+          title={f.signature}
+        >
+          <code>{f.signature}</code>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 export const PortRow = memo(function PortRow(props: {
   node: string;
   port: PortView;
@@ -51,7 +77,11 @@ export const PortRow = memo(function PortRow(props: {
       s.selection.port === port.name &&
       s.selection.direction === direction,
   );
+  const expanded = useApp(
+    (s) => port.expandable && s.expandedPorts[portKey(node, direction, port.name)] === true,
+  );
   const selectPort = useApp((s) => s.selectPort);
+  const toggleFunctions = useApp((s) => s.togglePortFunctions);
   const classes = [
     "port",
     `port--${direction}`,
@@ -62,68 +92,88 @@ export const PortRow = memo(function PortRow(props: {
     port.missing ? "port--missing" : "",
     port.error ? "port--error" : "",
     selected ? "port--selected" : "",
+    expanded ? "port--expanded" : "",
     `drag--${look}`,
   ];
   const wireable = !port.missing && port.kind !== "type" && port.kind !== "unknown";
   return (
-    <div
-      className={classes.filter(Boolean).join(" ")}
-      data-testid="port"
-      data-port-name={port.name}
-      data-port-dir={direction}
-      data-port-kind={port.kind}
-      data-wasi={port.wasi}
-      data-open={port.open}
-      data-off={port.off || undefined}
-      data-drag={look}
-      data-error={port.error || undefined}
-      onClick={(event) => {
-        event.stopPropagation();
-        selectPort(node, port.name, direction);
-      }}
-    >
-      <Handle
-        type={direction === "import" ? "target" : "source"}
-        position={direction === "import" ? Position.Left : Position.Right}
-        id={handleId(direction, port.name)}
-        className={`handle handle--${port.kind} ${port.wasi ? "handle--wasi" : "handle--custom"}`}
-        isConnectable={wireable}
-      />
-      <span className="port-label">{port.label}</span>
-      {props.showVersion && port.version && <span className="port-version">@{port.version}</span>}
-      {port.exported && (
-        <span className="port-badge" title="Exported from the composition">
-          ★
-        </span>
-      )}
-      {port.missing && <span className="port-badge port-badge--missing">missing</span>}
-      <div className="port-card" role="tooltip" data-testid="port-card">
-        <div className="port-card-name">{port.name}</div>
-        <div className="port-card-kind">
-          {direction} · {port.kind}
-          {port.wasi ? " · WASI" : ""}
-          {port.open
-            ? port.hostProvided
-              ? port.off
-                ? " · from the host, but its capability is OFF"
-                : " · from the host"
-              : " · NOT provided by the host"
-            : ""}
-        </div>
-        {port.functions.length > 0 ? (
-          <ul className="port-card-functions">
-            {port.functions.map((f) => (
-              <li key={f.name}>
-                <code>{f.signature}</code>
-              </li>
-            ))}
-          </ul>
-        ) : (
-          <div className="port-card-empty">
-            {port.missing ? "Not in the component any more." : "No functions (types only)."}
-          </div>
+    <>
+      <div
+        className={classes.filter(Boolean).join(" ")}
+        data-testid="port"
+        data-port-name={port.name}
+        data-port-dir={direction}
+        data-port-kind={port.kind}
+        data-wasi={port.wasi}
+        data-open={port.open}
+        data-off={port.off || undefined}
+        data-drag={look}
+        data-error={port.error || undefined}
+        onClick={(event) => {
+          event.stopPropagation();
+          selectPort(node, port.name, direction);
+        }}
+      >
+        <Handle
+          type={direction === "import" ? "target" : "source"}
+          position={direction === "import" ? Position.Left : Position.Right}
+          id={handleId(direction, port.name)}
+          className={`handle handle--${port.kind} ${port.wasi ? "handle--wasi" : "handle--custom"}`}
+          isConnectable={wireable}
+        />
+        {port.expandable && (
+          <button
+            type="button"
+            className="port-expand nodrag"
+            data-testid="port-expand"
+            data-expanded={expanded}
+            aria-expanded={expanded}
+            title={expanded ? "Hide its functions" : "List its functions beneath it"}
+            onClick={(event) => {
+              event.stopPropagation();
+              toggleFunctions(node, direction, port.name);
+            }}
+          >
+            {expanded ? "▾" : "▸"}
+          </button>
         )}
+        <span className="port-label">{port.label}</span>
+        {props.showVersion && port.version && <span className="port-version">@{port.version}</span>}
+        {port.exported && (
+          <span className="port-badge" title="Exported from the composition">
+            ★
+          </span>
+        )}
+        {port.missing && <span className="port-badge port-badge--missing">missing</span>}
+        <div className="port-card" role="tooltip" data-testid="port-card">
+          <div className="port-card-name">{port.name}</div>
+          <div className="port-card-kind">
+            {direction} · {port.kind}
+            {port.wasi ? " · WASI" : ""}
+            {port.open
+              ? port.hostProvided
+                ? port.off
+                  ? " · from the host, but its capability is OFF"
+                  : " · from the host"
+                : " · NOT provided by the host"
+              : ""}
+          </div>
+          {port.functions.length > 0 ? (
+            <ul className="port-card-functions">
+              {port.functions.map((f) => (
+                <li key={f.name}>
+                  <code>{f.signature}</code>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <div className="port-card-empty">
+              {port.missing ? "Not in the component any more." : "No functions (types only)."}
+            </div>
+          )}
+        </div>
       </div>
-    </div>
+      {expanded && <FunctionList functions={port.functions} direction={direction} />}
+    </>
   );
 });

@@ -2,7 +2,7 @@ import { BaseEdge, EdgeLabelRenderer, getBezierPath, type EdgeProps } from "@xyf
 import { memo } from "react";
 
 import { wireKey } from "../calls/model";
-import type { HostFlowEdge, WireFlowEdge } from "../graph/model";
+import type { BundleFlowEdge, HostFlowEdge, WireFlowEdge } from "../graph/model";
 import { getAppStore, useApp } from "../store";
 
 export const WireEdge = memo(function WireEdge(props: EdgeProps<WireFlowEdge>) {
@@ -104,6 +104,32 @@ export const HostEdge = memo(function HostEdge(props: EdgeProps<HostFlowEdge>) {
         .join(" ")}
     >
       <BaseEdge id={props.id} path={path} interactionWidth={0} />
+    </g>
+  );
+});
+
+/** The one muted edge from the Host to a node's collapsed WASI bundle. */
+export const BundleEdge = memo(function BundleEdge(props: EdgeProps<BundleFlowEdge>) {
+  const [path] = getBezierPath(props);
+  const bundle = props.data?.bundle;
+  const denied = (bundle?.denied.length ?? 0) > 0;
+  return (
+    <g
+      data-testid="wasi-bundle-wire"
+      data-to-node={props.data?.node}
+      data-count={bundle?.ports.length}
+      data-denied={denied}
+      data-error={bundle?.error || undefined}
+      className={[
+        "edge--wasi-bundle",
+        denied ? "edge--wasi-bundle-denied" : "",
+        bundle?.error ? "edge--wasi-bundle-error" : "",
+      ]
+        .filter(Boolean)
+        .join(" ")}
+    >
+      {bundle && <title>{bundle.title}</title>}
+      <BaseEdge id={props.id} path={path} interactionWidth={12} />
     </g>
   );
 });

@@ -11,6 +11,7 @@ import {
   RUN,
   STDOUT,
   details,
+  port,
   seedProject,
 } from "../fixtures";
 import {
@@ -21,10 +22,18 @@ import {
   hostData,
   portLabel,
   syncFlowNodes,
+  wasiBundle,
   wasiReleases,
   type CanvasInput,
 } from "./mapping";
-import { HOST_ID, handleId, hostHandleId, unprovidedHandleId } from "./model";
+import {
+  HOST_ID,
+  WASI_BUNDLE_HANDLE,
+  handleId,
+  hostHandleId,
+  portOfHandle,
+  unprovidedHandleId,
+} from "./model";
 import { highlightWit } from "./wit";
 import type { Node as ProjectNode } from "../ipc/bindings/Node";
 import type { Project } from "../ipc/bindings/Project";
@@ -34,6 +43,9 @@ function nodeAt(project: Project, index: number): ProjectNode {
   if (!node) throw new Error(`no node ${index}`);
   return node;
 }
+
+/** Both seed nodes with their WASI bundles unfolded: every port and host wire as before. */
+const UNFOLDED = { "string-operations": true, "consumer-app": true };
 
 function seedInput(overrides: Partial<CanvasInput> = {}): CanvasInput {
   return {
@@ -65,7 +77,7 @@ describe("names", () => {
 
 describe("component nodes", () => {
   it("groups ports by package, own interfaces before WASI, and marks open imports", () => {
-    const data = componentData(nodeAt(seedProject(), 1), seedInput());
+    const data = componentData(nodeAt(seedProject(), 1), seedInput({ wasiExpanded: UNFOLDED }));
     expect(data.imports.map((g) => g.name)).toEqual(["example:stringoperations", "wasi:cli"]);
     const [ops, stdout] = data.imports.flatMap((g) => g.ports);
     expect(ops).toMatchObject({ name: OPS, label: "operations", open: false });
@@ -106,16 +118,16 @@ describe("component nodes", () => {
 
 describe("WASI releases", () => {
   it("says which WASI releases a component uses", () => {
-    expect(wasiReleases(CONSUMER.info)).toBe("0.2");
+    expect(wasiReleases(CONSUMER.info.imports)).toBe("0.2");
     const both = details(["wasi:cli/stdout@0.3.0", STDOUT], ["wasi:cli/run@0.3.0"]);
-    expect(wasiReleases(both.info)).toBe("0.2 + 0.3");
-    expect(wasiReleases(details([OPS], []).info)).toBeNull();
+    expect(wasiReleases([...both.info.imports, ...both.info.exports])).toBe("0.2 + 0.3");
+    expect(wasiReleases(details([OPS], []).info.imports)).toBeNull();
   });
 });
 
 describe("edges and the host", () => {
   it("draws every wire, and a dashed host wire to every open import", () => {
-    const edges = buildEdges(seedInput(), new Set());
+    const edges = buildEdges(seedInput({ wasiExpanded: UNFOLDED }), new Set());
     expect(edges.filter((e) => e.type === "wire")).toMatchObject([
       {
         source: "string-operations",
@@ -187,7 +199,7 @@ describe("grants on the canvas", () => {
 
   it("draws a host port, an import and its host wire off while their capability is denied", () => {
     const project = seedProject();
-    const input = readerInput(project);
+    const input = { ...readerInput(project), wasiExpanded: UNFOLDED };
     const host = hostData(input).groups.flatMap((g) => g.ports);
     expect(host.find((p) => p.name === HOST_PREOPENS)).toMatchObject({
       used: true,
@@ -219,7 +231,7 @@ describe("grants on the canvas", () => {
         n.id === "consumer-app" ? { ...n, capabilities: granted } : n,
       ),
     };
-    const data = componentData(nodeAt(own, 1), readerInput(own));
+    const data = componentData(nodeAt(own, 1), { ...readerInput(own), wasiExpanded: UNFOLDED });
     expect(data.imports.flatMap((g) => g.ports).find((p) => p.name === PREOPENS)?.off).toBe(false);
     expect(data.grants).toEqual({ own: true, chips: ["/data ro"] });
     // The host still shows the project's (denied) default.
@@ -228,5 +240,203 @@ describe("grants on the canvas", () => {
         .groups.flatMap((g) => g.ports)
         .find((p) => p.name === HOST_PREOPENS)?.granted,
     ).toBe(false);
+  });
+});
+
+describe("the WASI bundle", () => {
+  const STREAMS = "wasi:io/streams@0.2.6";
+  const ENV = "wasi:cli/environment@0.2.6";
+  const CLOCK = "wasi:clocks/wall-clock@0.2.6";
+  const TCP = "wasi:sockets/tcp@0.2.6";
+  const HTTP = "wasi:http/types@0.2.6";
+  const busy = details([OPS, STDOUT, STREAMS, ENV, CLOCK, PREOPENS, TCP, HTTP], [RUN]);
+  // What the host provides of them: all but wasi:http/types.
+  busy.hostImports = {
+    ...busy.hostImports,
+    [STREAMS]: "wasi:io/streams@0.2.12",
+    [ENV]: "wasi:cli/environment@0.2.12",
+    [CLOCK]: "wasi:clocks/wall-clock@0.2.12",
+    [TCP]: "wasi:sockets/tcp@0.2.12",
+  };
+  function busyInput(overrides: Partial<CanvasInput> = {}): CanvasInput {
+    return seedInput({
+      entries: {
+        "string-operations": { state: "ok", details: PROVIDER, problem: null, actualSha256: null },
+        "consumer-app": { state: "ok", details: busy, problem: null, actualSha256: null },
+      },
+      ...overrides,
+    });
+  }
+  const consumer = () => nodeAt(seedProject(), 1);
+  const bundled = [STDOUT, STREAMS, ENV, CLOCK, PREOPENS, TCP];
+
+  it("folds the WASI imports the host provides into one row, labelled and counted", () => {
+    const data = componentData(consumer(), busyInput());
+    expect(data.wasiBundle).toMatchObject({
+      label: "WASI 0.2 · cli, io, clocks, filesystem, sockets — 6",
+      ports: bundled,
+      expanded: false,
+    });
+    // Collapsed: the node's own interfaces, and the WASI import the host cannot provide.
+    expect(data.imports.flatMap((g) => g.ports.map((p) => p.name))).toEqual([OPS, HTTP]);
+  });
+
+  it("draws one bundle edge while collapsed, and each port's host wire unfolded", () => {
+    const collapsed = buildEdges(busyInput(), new Set()).filter((e) => e.target === "consumer-app");
+    expect(collapsed.filter((e) => e.type === "bundle")).toMatchObject([
+      {
+        source: HOST_ID,
+        sourceHandle: WASI_BUNDLE_HANDLE,
+        targetHandle: WASI_BUNDLE_HANDLE,
+        data: { node: "consumer-app" },
+      },
+    ]);
+    // Only the unprovided one keeps its own host wire; the real wire is never bundled.
+    expect(collapsed.filter((e) => e.type === "host").map((e) => e.targetHandle)).toEqual([
+      handleId("import", HTTP),
+    ]);
+    expect(collapsed.filter((e) => e.type === "wire")).toHaveLength(1);
+    expect(portOfHandle(WASI_BUNDLE_HANDLE)).toBeNull();
+
+    const input = busyInput({ wasiExpanded: { "consumer-app": true } });
+    const unfolded = buildEdges(input, new Set()).filter((e) => e.target === "consumer-app");
+    expect(unfolded.some((e) => e.type === "bundle")).toBe(false);
+    expect(unfolded.flatMap((e) => (e.type === "host" ? [e.data?.to.port] : []))).toEqual([
+      ...bundled,
+      HTTP,
+    ]);
+    const data = componentData(consumer(), input);
+    expect(data.wasiBundle?.expanded).toBe(true);
+    expect(data.imports.flatMap((g) => g.ports)).toHaveLength(8);
+  });
+
+  it("is denied while the node's grants leave a capability of its interfaces off", () => {
+    const project = seedProject();
+    const denied = wasiBundle(consumer(), busy, busyInput());
+    expect(denied?.denied).toEqual(["dirs", "inherit-network"]);
+    expect(denied?.title).toContain("Denied by this node's grants: folders, network.");
+    const edge = buildEdges(busyInput(), new Set()).find(
+      (e) => e.type === "bundle" && e.target === "consumer-app",
+    );
+    expect(edge?.type === "bundle" && edge.data?.bundle.denied).toEqual([
+      "dirs",
+      "inherit-network",
+    ]);
+
+    const network = { ...project.capabilities, "inherit-network": true };
+    const own: Project = {
+      ...project,
+      nodes: project.nodes.map((n) =>
+        n.id === "consumer-app" ? { ...n, capabilities: network } : n,
+      ),
+    };
+    const input = busyInput({ project: own });
+    expect(wasiBundle(nodeAt(own, 1), busy, input)?.denied).toEqual(["dirs"]);
+    const all = { ...network, dirs: [{ host: "/tmp", guest: "/data", "read-only": true }] };
+    const granted = busyInput({ project: { ...project, capabilities: all } });
+    expect(wasiBundle(consumer(), busy, granted)).toMatchObject({ denied: [] });
+    expect(wasiBundle(consumer(), busy, granted)?.title).not.toContain("Denied");
+  });
+
+  it("is marked at fault when a fault names one of its ports", () => {
+    const input = busyInput({ fault: { node: "consumer-app", port: CLOCK } });
+    const data = componentData(consumer(), input);
+    expect(data.wasiBundle).toMatchObject({ error: true });
+    expect(data.wasiBundle?.title).toContain(`At fault: ${CLOCK}.`);
+    expect(
+      wasiBundle(consumer(), busy, busyInput({ fault: { node: "consumer-app", port: OPS } })),
+    ).toMatchObject({ error: false });
+  });
+
+  it("is absent for a node without WASI imports from the host", () => {
+    const data = componentData(
+      consumer(),
+      seedInput({
+        entries: {
+          "consumer-app": {
+            state: "ok",
+            details: details([OPS], []),
+            problem: null,
+            actualSha256: null,
+          },
+        },
+      }),
+    );
+    expect(data.wasiBundle).toBeNull();
+  });
+
+  it("groups the host's interfaces by WASI package and version", () => {
+    const host = hostData(
+      busyInput({
+        hostInterfaces: [
+          ...HOST,
+          {
+            name: "wasi:cli/stdout@0.3.0",
+            package: "wasi:cli",
+            interface: "stdout",
+            version: "0.3.0",
+            description: "standard output",
+            toggle: null,
+          },
+        ],
+      }),
+    );
+    expect(host.groups.map((g) => `${g.label} ${g.version}`)).toEqual([
+      "cli 0.2.12",
+      "random 0.2.12",
+      "filesystem 0.2.12",
+      "sockets 0.2.12",
+      "cli 0.3.0",
+    ]);
+  });
+});
+
+describe("an interface port's functions", () => {
+  const greet = port("example:greeter/greet@0.1.0", {
+    functions: [
+      {
+        name: "greet",
+        kind: "freestanding",
+        resource: null,
+        asynchronous: false,
+        params: [],
+        result: null,
+        signature: "greet: func(name: string) -> string",
+        docs: null,
+      },
+      {
+        name: "tick",
+        kind: "freestanding",
+        resource: null,
+        asynchronous: true,
+        params: [],
+        result: null,
+        signature: "tick: async func()",
+        docs: null,
+      },
+    ],
+  });
+  const shout = port("shout");
+
+  it("lists an interface's functions with their WIT signatures; a function port has none", () => {
+    const lib = details([], []);
+    lib.info.exports = [greet, shout];
+    const data = componentData(
+      nodeAt(seedProject(), 0),
+      seedInput({
+        entries: {
+          "string-operations": { state: "ok", details: lib, problem: null, actualSha256: null },
+        },
+      }),
+    );
+    const [interfacePort, functionPort] = data.exports.flatMap((g) => g.ports);
+    expect(interfacePort).toMatchObject({
+      expandable: true,
+      functions: [
+        { name: "greet", signature: "greet: func(name: string) -> string", asynchronous: false },
+        { name: "tick", signature: "tick: async func()", asynchronous: true },
+      ],
+    });
+    expect(functionPort).toMatchObject({ name: "shout", kind: "function", expandable: false });
   });
 });

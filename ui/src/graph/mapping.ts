@@ -1,15 +1,22 @@
 // Pure mappers from the project and what the engine said about its components to what the canvas
 // draws. No rules about WebAssembly here: which imports the host provides, which ports exist and
 // what they carry all come from the engine.
-import { fullProfile, grantChips, grants, type FullProfile } from "../capabilities/profile";
+import {
+  TOGGLE_LABEL,
+  fullProfile,
+  grantChips,
+  grants,
+  type FullProfile,
+} from "../capabilities/profile";
+import type { CapabilityToggle } from "../ipc/bindings/CapabilityToggle";
 import type { ComponentDetails } from "../ipc/bindings/ComponentDetails";
-import type { ComponentInfo } from "../ipc/bindings/ComponentInfo";
 import type { HostInterface } from "../ipc/bindings/HostInterface";
 import type { Node as ProjectNode } from "../ipc/bindings/Node";
 import type { Port } from "../ipc/bindings/Port";
 import type { Project } from "../ipc/bindings/Project";
 import {
   HOST_ID,
+  WASI_BUNDLE_HANDLE,
   handleId,
   hostHandleId,
   unprovidedHandleId,
@@ -21,10 +28,12 @@ import {
   type ComponentNodeData,
   type Direction,
   type HostFlowNode,
+  type HostGroup,
   type HostNodeData,
   type NodeState,
   type PortGroup,
   type PortView,
+  type WasiBundle,
 } from "./model";
 
 /** What the window knows about one node's component. */
@@ -47,6 +56,8 @@ export type CanvasInput = {
   fault: Fault | null;
   /** Wires that no longer fit, by wire key (for edges). */
   wireProblems?: Record<string, string | undefined>;
+  /** Nodes whose WASI bundle is unfolded (window state, not the project's). */
+  wasiExpanded?: Record<string, boolean | undefined>;
 };
 
 /** The grants that apply to `node`: its own, or the project's. */
@@ -54,15 +65,15 @@ export function effectiveProfile(project: Project, node: ProjectNode): FullProfi
   return fullProfile(node.capabilities ?? project.capabilities);
 }
 
-/** Whether the host interface `name` is governed by a capability that `profile` leaves off. */
-function interfaceOff(
+/** The capability that governs the host interface `name`, if `profile` leaves it off. */
+function deniedBy(
   hostInterfaces: HostInterface[],
   name: string | null | undefined,
   profile: FullProfile,
-): boolean {
-  if (!name) return false;
+): CapabilityToggle | null {
+  if (!name) return null;
   const toggle = hostInterfaces.find((h) => h.name === name)?.toggle ?? null;
-  return toggle !== null && !grants(profile, toggle);
+  return toggle !== null && !grants(profile, toggle) ? toggle : null;
 }
 
 /** The file name of a path without its directory and `.wasm`. */
@@ -82,6 +93,11 @@ export function freshNodeId(name: string, taken: Iterable<string>): string {
   }
 }
 
+/** What the window calls a WASI package: `cli` for `wasi:cli`. */
+export function wasiPackageLabel(pkg: string): string {
+  return pkg.slice(pkg.indexOf(":") + 1);
+}
+
 /** The short label of a port: the interface of `ns:pkg/iface@1.0.0`, else the name itself. */
 export function portLabel(name: string): string {
   const slash = name.indexOf("/");
@@ -99,6 +115,53 @@ function isWireable(port: Port): boolean {
 export function openImports(project: Project, nodeId: string, details: ComponentDetails): Port[] {
   const wired = new Set(project.wires.filter((w) => w.to.node === nodeId).map((w) => w.to.port));
   return details.info.imports.filter((p) => isWireable(p) && !wired.has(p.name));
+}
+
+/**
+ * Whether an open import goes into its node's WASI bundle: a WASI interface the host provides.
+ * A wired WASI import keeps its port (wires between components are never bundled), and so does
+ * one the host cannot provide, which needs a wire.
+ */
+function bundles(port: Port, host: string | null | undefined): boolean {
+  return port.wasi && Boolean(host);
+}
+
+/** The WASI bundle of a node whose component is loaded, or null if nothing goes into it. */
+export function wasiBundle(
+  node: ProjectNode,
+  details: ComponentDetails,
+  input: CanvasInput,
+): WasiBundle | null {
+  const profile = effectiveProfile(input.project, node);
+  const ports = openImports(input.project, node.id, details).filter((p) =>
+    bundles(p, details.hostImports[p.name]),
+  );
+  if (ports.length === 0) return null;
+  const names = ports.map((p) => p.name);
+  const packages = new Set(ports.map((p) => wasiPackageLabel(p.package ?? p.name)));
+  const denied = new Set<CapabilityToggle>();
+  for (const port of ports) {
+    const toggle = deniedBy(input.hostInterfaces, details.hostImports[port.name], profile);
+    if (toggle) denied.add(toggle);
+  }
+  const releases = wasiReleases(ports);
+  const faultPort = input.fault?.node === node.id ? input.fault.port : null;
+  const atFault = faultPort && names.includes(faultPort) ? faultPort : null;
+  const title = [
+    `${ports.length} WASI import${ports.length === 1 ? "" : "s"} from the host: ${names.join(", ")}.`,
+    denied.size > 0
+      ? `Denied by this node's grants: ${[...denied].map((t) => TOGGLE_LABEL[t]).join(", ")}.`
+      : "",
+    atFault ? `At fault: ${atFault}.` : "",
+  ];
+  return {
+    label: `${releases ? `WASI ${releases}` : "WASI"} · ${[...packages].join(", ")} — ${ports.length}`,
+    ports: names,
+    expanded: input.wasiExpanded?.[node.id] === true,
+    denied: [...denied],
+    error: atFault !== null,
+    title: title.filter(Boolean).join(" "),
+  };
 }
 
 function groupPorts(ports: PortView[], wasiOf: (p: PortView) => boolean): PortGroup[] {
@@ -128,7 +191,12 @@ function portView(
     version: port.version,
     kind: port.kind,
     wasi: port.wasi,
-    functions: port.functions.map((f) => ({ name: f.name, signature: f.signature })),
+    functions: port.functions.map((f) => ({
+      name: f.name,
+      signature: f.signature,
+      asynchronous: f.asynchronous,
+    })),
+    expandable: port.kind !== "function" && port.functions.length > 0,
     missing: false,
     ...extra,
     ...(direction === "export" ? { open: false, hostProvided: null, off: false } : {}),
@@ -143,6 +211,7 @@ function missingPort(name: string, error: boolean): PortView {
     kind: "unknown",
     wasi: false,
     functions: [],
+    expandable: false,
     open: false,
     hostProvided: null,
     off: false,
@@ -172,7 +241,7 @@ export function componentData(node: ProjectNode, input: CanvasInput): ComponentN
     return portView(port, "import", {
       open,
       hostProvided,
-      off: open && interfaceOff(input.hostInterfaces, hostProvided, profile),
+      off: open && deniedBy(input.hostInterfaces, hostProvided, profile) !== null,
       exported: false,
       error: errorPort === port.name,
     });
@@ -193,6 +262,9 @@ export function componentData(node: ProjectNode, input: CanvasInput): ComponentN
   for (const name of new Set([...wiredOut, ...exported])) {
     if (!exports.some((p) => p.name === name)) exports.push(missingPort(name, errorPort === name));
   }
+  const bundle = details ? wasiBundle(node, details, input) : null;
+  const shown =
+    bundle && !bundle.expanded ? imports.filter((p) => !bundle.ports.includes(p.name)) : imports;
   return {
     id: node.id,
     component: componentName(node.component),
@@ -200,19 +272,20 @@ export function componentData(node: ProjectNode, input: CanvasInput): ComponentN
     state: entry?.state ?? "loading",
     problem: entry?.problem ?? null,
     role: details?.info.role ?? null,
-    wasi: details ? wasiReleases(details.info) : null,
-    imports: groupPorts(imports, (p) => p.wasi),
+    wasi: details ? wasiReleases([...details.info.imports, ...details.info.exports]) : null,
+    imports: groupPorts(shown, (p) => p.wasi),
     exports: groupPorts(exports, (p) => p.wasi),
+    wasiBundle: bundle,
     error: errorHere,
     grants: { own: Boolean(node.capabilities), chips: grantChips(profile) },
   };
 }
 
-/** The WASI releases a component's imports and exports use: `0.2`, `0.3` or `0.2 + 0.3` (what
- * rustc's std with an async export gives), or null for none. */
-export function wasiReleases(info: ComponentInfo): string | null {
+/** The WASI releases `ports` use (a component's imports and exports, or its bundle): `0.2`,
+ * `0.3` or `0.2 + 0.3` (what rustc's std with an async export gives), or null for none. */
+export function wasiReleases(ports: readonly Port[]): string | null {
   const releases = new Set<string>();
-  for (const port of [...info.imports, ...info.exports]) {
+  for (const port of ports) {
     const release = port.wasi ? /^(\d+\.\d+)\./.exec(port.version ?? "")?.[1] : undefined;
     if (release) releases.add(release);
   }
@@ -232,12 +305,18 @@ export function hostData(input: CanvasInput): HostNodeData {
       else unprovided.set(port.name, { name: port.name, label: portLabel(port.name) });
     }
   }
-  const groups: HostNodeData["groups"] = [];
+  // One group per package and version: 0.2 and 0.3 name the same interfaces.
+  const groups: HostGroup[] = [];
   const profile = fullProfile(input.project.capabilities);
   for (const iface of input.hostInterfaces) {
-    let group = groups.find((g) => g.name === iface.package);
+    let group = groups.find((g) => g.name === iface.package && g.version === iface.version);
     if (!group) {
-      group = { name: iface.package, ports: [] };
+      group = {
+        name: iface.package,
+        label: wasiPackageLabel(iface.package),
+        version: iface.version,
+        ports: [],
+      };
       groups.push(group);
     }
     group.ports.push({
@@ -252,7 +331,8 @@ export function hostData(input: CanvasInput): HostNodeData {
   return { groups, unprovided: [...unprovided.values()] };
 }
 
-/** Every wire of the project, and a dashed wire from the host to every open import. */
+/** Every wire of the project, and a dashed wire from the host to every open import, but one
+ * edge for all those in a collapsed WASI bundle. */
 export function buildEdges(input: CanvasInput, selectedWires: ReadonlySet<string>): AppEdge[] {
   const edges: AppEdge[] = input.project.wires.map((wire) => {
     const id = wireEdgeId(wire.from, wire.to);
@@ -275,7 +355,24 @@ export function buildEdges(input: CanvasInput, selectedWires: ReadonlySet<string
     const details = input.entries[node.id]?.details;
     if (!details) continue;
     const profile = effectiveProfile(input.project, node);
+    const bundle = wasiBundle(node, details, input);
+    const collapsed = bundle && !bundle.expanded ? bundle : null;
+    if (collapsed) {
+      edges.push({
+        id: `bundle:${JSON.stringify(node.id)}`,
+        type: "bundle",
+        source: HOST_ID,
+        sourceHandle: WASI_BUNDLE_HANDLE,
+        target: node.id,
+        targetHandle: WASI_BUNDLE_HANDLE,
+        selectable: false,
+        deletable: false,
+        focusable: false,
+        data: { node: node.id, bundle: collapsed },
+      });
+    }
     for (const port of openImports(input.project, node.id, details)) {
+      if (collapsed?.ports.includes(port.name)) continue;
       const host = details.hostImports[port.name];
       edges.push({
         id: `host:${JSON.stringify([node.id, port.name])}`,
@@ -290,7 +387,7 @@ export function buildEdges(input: CanvasInput, selectedWires: ReadonlySet<string
         data: {
           to: { node: node.id, port: port.name },
           provided: host !== undefined,
-          off: interfaceOff(input.hostInterfaces, host, profile),
+          off: deniedBy(input.hostInterfaces, host, profile) !== null,
         },
       });
     }

@@ -12,8 +12,14 @@ export type Direction = "import" | "export";
 /** Whether a node's component file is usable. */
 export type NodeState = "loading" | "ok" | "changed" | "missing" | "error";
 
-/** A function as a port's hover card shows it. */
-export type FunctionView = { name: string; signature: string };
+/** A function as a port's hover card and its unfolded list show it. */
+export type FunctionView = {
+  /** The name as it is called (`reverse`, `[method]file.read`): `data-function`. */
+  name: string;
+  /** The engine's WIT signature: `reverse: func(s: string) -> string` (`async func` if async). */
+  signature: string;
+  asynchronous: boolean;
+};
 
 /** One port of a node: one handle, keyed by its full WIT name. */
 export type PortView = {
@@ -25,6 +31,9 @@ export type PortView = {
   kind: PortKind | "unknown";
   wasi: boolean;
   functions: FunctionView[];
+  /** An interface (or instance) with functions: its caret unfolds them beneath the port. A
+   * function port is its own function, so it has none. */
+  expandable: boolean;
   /** An import no wire feeds: the host must provide it. */
   open: boolean;
   /** The host interface that provides this import, if any. */
@@ -48,6 +57,25 @@ export type PortGroup = {
   ports: PortView[];
 };
 
+/**
+ * The WASI imports of a node that the host provides: one row and one muted edge to the Host
+ * while collapsed (the default), so the wires between components stand out; unfolded, each is
+ * a port with its own edge again.
+ */
+export type WasiBundle = {
+  /** `WASI 0.2 · cli, io, clocks — 14`: releases, packages in first-seen order, port count. */
+  label: string;
+  /** Its ports' full names, in the component's order. */
+  ports: string[];
+  expanded: boolean;
+  /** Capabilities that govern some of its interfaces and that the node's grants leave off. */
+  denied: CapabilityToggle[];
+  /** A fault (compile or run) names one of its ports. */
+  error: boolean;
+  /** What hovering the row or the edge says: the ports, and what is denied or at fault. */
+  title: string;
+};
+
 export type ComponentNodeData = {
   id: string;
   /** The component's file name without `.wasm`. */
@@ -59,8 +87,11 @@ export type ComponentNodeData = {
   role: ComponentRole | null;
   /** Which WASI releases it uses: `0.2`, `0.3`, `0.2 + 0.3` (null: none, or not loaded). */
   wasi: string | null;
+  /** Without the bundled WASI ports while the bundle is collapsed. */
   imports: PortGroup[];
   exports: PortGroup[];
+  /** Its WASI bundle, if the host provides it any WASI import. */
+  wasiBundle: WasiBundle | null;
   /** The last compile failed on this node. */
   error: boolean;
   /** What the node is granted: its own grants, or the project's it inherits. */
@@ -80,8 +111,18 @@ export type HostPortView = {
   granted: boolean;
 };
 
+/** The host's interfaces of one WASI package at one version. */
+export type HostGroup = {
+  /** `namespace:package`: `wasi:cli`. */
+  name: string;
+  /** What to print: `cli`. */
+  label: string;
+  version: string;
+  ports: HostPortView[];
+};
+
 export type HostNodeData = {
-  groups: { name: string; ports: HostPortView[] }[];
+  groups: HostGroup[];
   /** Open imports the host cannot provide: each needs a wire from a component. */
   unprovided: { name: string; label: string }[];
 };
@@ -102,9 +143,12 @@ export type HostEdgeData = {
   /** The capability behind the interface is off for the importing node. */
   off: boolean;
 };
+/** The one edge from the Host to a node's collapsed WASI bundle. */
+export type BundleEdgeData = { node: string; bundle: WasiBundle };
 export type WireFlowEdge = Edge<WireEdgeData, "wire">;
 export type HostFlowEdge = Edge<HostEdgeData, "host">;
-export type AppEdge = WireFlowEdge | HostFlowEdge;
+export type BundleFlowEdge = Edge<BundleEdgeData, "bundle">;
+export type AppEdge = WireFlowEdge | HostFlowEdge | BundleFlowEdge;
 
 export const HOST_ID = "host";
 
@@ -114,6 +158,15 @@ export function handleId(direction: Direction, port: string): string {
 
 export function hostHandleId(hostInterface: string): string {
   return `host:${hostInterface}`;
+}
+
+/** The handle of a WASI bundle: on the node's bundle row, and on the Host (the same id on
+ * both). Not a port: `portOfHandle` gives null for it, so no wire starts there. */
+export const WASI_BUNDLE_HANDLE = "wasi-bundle";
+
+/** The key of one port of one node, for per-port window state (its unfolded functions). */
+export function portKey(node: string, direction: Direction, port: string): string {
+  return JSON.stringify([node, handleId(direction, port)]);
 }
 
 export function unprovidedHandleId(importName: string): string {

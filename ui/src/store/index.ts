@@ -13,6 +13,7 @@ import { createReloadSlice, type ReloadActions, type ReloadState } from "../relo
 import { createRunSlice, type RunActions, type RunState } from "../run/slice";
 import { createCanvasSlice, type CanvasActions, type CanvasState } from "./canvas";
 import { createCompileSlice, type CompileActions, type CompileSliceState } from "./compile";
+import { createExpansionSlice, type ExpansionActions, type ExpansionState } from "./expansion";
 import { createGrantsSlice, type GrantsActions, type GrantsState } from "./grants";
 import { createPanelsSlice, type PanelsActions, type PanelsState } from "./panels";
 import { createProjectSlice, type ProjectActions, type ProjectState } from "./project";
@@ -38,7 +39,8 @@ export type AppState = ProjectState &
   PanelsState &
   GrantsState &
   ConsentState &
-  ReloadState;
+  ReloadState &
+  ExpansionState;
 
 export type AppActions = ProjectActions &
   CanvasActions &
@@ -46,7 +48,8 @@ export type AppActions = ProjectActions &
   PanelsActions &
   GrantsActions &
   ConsentActions &
-  ReloadActions;
+  ReloadActions &
+  ExpansionActions;
 
 export type AppStore = AppState &
   AppActions &
@@ -66,6 +69,7 @@ export function createAppStore(deps: Deps): StoreApi<AppStore> {
     ...createRunSlice(set, get, deps),
     ...createCallsSlice(set, get, deps),
     ...createReloadSlice(set, get, deps),
+    ...createExpansionSlice(set, get),
   }));
 }
 

@@ -35,6 +35,7 @@ export function storeHelpers(set: Set, get: Get) {
       entries: state.entries,
       hostInterfaces: state.hostInterfaces,
       fault: canvasFault(state),
+      wasiExpanded: state.wasiExpanded,
     };
     const host = state.project["host-position"] ?? state.hostPosition;
     return { ...patch, nodes: syncFlowNodes(state.nodes, input, host) };

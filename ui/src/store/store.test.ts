@@ -308,6 +308,25 @@ describe("nodes, layout and compile", () => {
     expect(store.getState().project.nodes.map((n) => n.position.x)).toEqual([500, 1000]);
   });
 
+  it("unfolds a WASI bundle and a port's functions without editing the project", async () => {
+    const { store } = await openedSeed();
+    const bundle = () => {
+      const node = store.getState().nodes.find((n) => n.id === "consumer-app");
+      return node?.type === "component" ? node.data.wasiBundle : null;
+    };
+    const project = store.getState().project;
+    expect(bundle()?.expanded).toBe(false);
+    store.getState().toggleWasiBundle("consumer-app");
+    expect(bundle()?.expanded).toBe(true);
+    store.getState().togglePortFunctions("consumer-app", "import", OPS);
+    expect(Object.values(store.getState().expandedPorts)).toEqual([true]);
+    expect(store.getState().project).toBe(project);
+    expect(store.getState().past).toEqual([]);
+    expect(isDirty(store.getState())).toBe(false);
+    store.getState().toggleWasiBundle("consumer-app");
+    expect(bundle()?.expanded).toBe(false);
+  });
+
   it("shows a compile error on the node and port it names", async () => {
     const { store } = await openedSeed();
     expect(await store.getState().compileProject()).toBe(false);
