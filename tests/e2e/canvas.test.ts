@@ -82,15 +82,36 @@ describe("the canvas", () => {
     expect(await browser.$(portSel("string-operations", OPS, "export")).isExisting()).toBe(true);
     expect(await browser.$(portSel("consumer-app", OPS, "import")).isExisting()).toBe(true);
     expect(await browser.$(portSel("consumer-app", RUN, "export")).isExisting()).toBe(true);
-    // Every WASI import of the consumer is a port, and each is open: a dashed wire to the host.
-    const wasiImports = await count(
-      browser,
-      `${nodeSel("consumer-app")} [data-testid="port"][data-port-dir="import"][data-wasi="true"]`,
-    );
+    // Collapsed (the default), the consumer's WASI imports are one bundle with one edge to the
+    // host, and none of them is a port of its own.
+    const bundleSel = `${nodeSel("consumer-app")} [data-testid="wasi-bundle"]`;
+    const wasiPorts = `${nodeSel("consumer-app")} [data-testid="port"][data-port-dir="import"][data-wasi="true"]`;
+    const hostWires = '[data-testid="host-wire"][data-to-node="consumer-app"]';
+    const bundleWire = '[data-testid="wasi-bundle-wire"][data-to-node="consumer-app"]';
+    expect(await count(browser, bundleSel)).toBe(1);
+    const bundle = browser.$(bundleSel);
+    expect(await bundle.getAttribute("data-expanded")).toBe("false");
+    expect(await count(browser, wasiPorts)).toBe(0);
+    await waitForCount(browser, bundleWire, 1);
+    expect(await count(browser, hostWires)).toBe(0);
+    const bundled = Number(await bundle.getAttribute("data-count"));
+
+    // Unfolded, every WASI import of the consumer is a port, and each is open: a dashed wire to
+    // the host. Unfolding is not an edit.
+    await bundle.click();
+    await waitForCount(browser, wasiPorts, bundled);
+    const wasiImports = await count(browser, wasiPorts);
     expect(wasiImports).toBeGreaterThan(5);
-    expect(await count(browser, '[data-testid="host-wire"][data-to-node="consumer-app"]')).toBe(
-      wasiImports,
-    );
+    await waitForCount(browser, hostWires, wasiImports);
+    expect(await count(browser, bundleWire)).toBe(0);
+    expect(await bundle.getAttribute("data-expanded")).toBe("true");
+    expect((await snapshot(browser)).dirty).toBe(false);
+
+    // Folded again: the one bundle edge is back.
+    await bundle.click();
+    await waitForCount(browser, wasiPorts, 0);
+    await waitForCount(browser, bundleWire, 1);
+    expect(await count(browser, hostWires)).toBe(0);
 
     await waitForCount(browser, WIRES, 1);
     const wire = browser.$(WIRES);
