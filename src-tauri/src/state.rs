@@ -10,7 +10,7 @@ use plugboard_core::compose::{ComponentCache, Composer};
 use plugboard_core::grants::ConsentStore;
 use plugboard_core::inspect::WitDocs;
 use plugboard_core::run::{
-    RunError, RunEvent, RunHandle, Runtime, RuntimeOptions, Stopper, Swapper,
+    RunError, RunEvent, RunHandle, Runtime, RuntimeOptions, SessionCalls, Stopper, Swapper,
 };
 use serde::{Deserialize, Serialize};
 use tauri::ipc::Channel;
@@ -28,8 +28,8 @@ pub struct Engine {
     /// Runs, invocations, servers and background compiles: one runtime with its own threads and
     /// compile caches.
     pub runtime: Runtime,
-    /// How to stop each run in flight, and give a server new code.
-    runs: Mutex<HashMap<RunId, (Stopper, Swapper)>>,
+    /// How to stop each run in flight, give a server new code, or send a session its lines.
+    runs: Mutex<HashMap<RunId, Controls>>,
     next_run: AtomicU64,
     /// The watch on the open project's component files (hot reload).
     watcher: Mutex<Option<ComponentWatcher>>,
@@ -41,6 +41,15 @@ pub struct Engine {
     pub consent: ConsentStore,
     /// Whether linked runs record their calls across wires (the Calls tab).
     tap_calls: AtomicBool,
+}
+
+/// What the window can do to a run in flight.
+#[derive(Debug)]
+struct Controls {
+    stopper: Stopper,
+    swapper: Swapper,
+    /// For an invoke session: where its lines go.
+    session: Option<SessionCalls>,
 }
 
 /// A run, invocation, server or background compile started by the window, to stop it by.
@@ -103,9 +112,33 @@ impl Engine {
 
     /// Forwards `handle`'s events to the window until the terminal one, and keeps its Stop under
     /// the returned id meanwhile. A window that stops listening (closed, reloaded) stops the run.
-    pub fn follow(self: &Arc<Self>, mut handle: RunHandle, events: Channel<RunEvent>) -> RunId {
+    pub fn follow(self: &Arc<Self>, handle: RunHandle, events: Channel<RunEvent>) -> RunId {
+        self.follow_with(handle, None, events)
+    }
+
+    /// [`Self::follow`] for an invoke session, whose lines [`Self::session`] then finds.
+    pub fn follow_session(
+        self: &Arc<Self>,
+        handle: RunHandle,
+        calls: SessionCalls,
+        events: Channel<RunEvent>,
+    ) -> RunId {
+        self.follow_with(handle, Some(calls), events)
+    }
+
+    fn follow_with(
+        self: &Arc<Self>,
+        mut handle: RunHandle,
+        session: Option<SessionCalls>,
+        events: Channel<RunEvent>,
+    ) -> RunId {
         let id = RunId(self.next_run.fetch_add(1, Ordering::Relaxed));
-        self.runs().insert(id, (handle.stopper(), handle.swapper()));
+        let controls = Controls {
+            stopper: handle.stopper(),
+            swapper: handle.swapper(),
+            session,
+        };
+        self.runs().insert(id, controls);
         let engine = Arc::clone(self);
         tauri::async_runtime::spawn(async move {
             while let Some(event) = handle.next().await {
@@ -120,14 +153,31 @@ impl Engine {
 
     /// Asks run `id` to stop; nothing if it is over already.
     pub fn stop(&self, id: RunId) {
-        if let Some((stopper, _)) = self.runs().get(&id) {
-            stopper.stop();
+        if let Some(controls) = self.runs().get(&id) {
+            controls.stopper.stop();
         }
     }
 
     /// How to give run `id` new code, while it is in flight (only a server takes it).
     pub fn swapper(&self, id: RunId) -> Option<Swapper> {
-        self.runs().get(&id).map(|(_, swapper)| swapper.clone())
+        self.runs()
+            .get(&id)
+            .map(|controls| controls.swapper.clone())
+    }
+
+    /// Where session `id`'s lines go, while it is open.
+    pub fn session(&self, id: RunId) -> Option<SessionCalls> {
+        self.runs()
+            .get(&id)
+            .and_then(|controls| controls.session.clone())
+    }
+
+    /// Closes session `id`: it drops the handles it holds and ends with `closed`. Nothing if it
+    /// is over already.
+    pub fn close_session(&self, id: RunId) {
+        if let Some(controls) = self.runs().get_mut(&id) {
+            controls.session = None;
+        }
     }
 
     /// Replaces the watch on component files (`None` stops watching).
@@ -135,7 +185,7 @@ impl Engine {
         *self.watcher.lock().unwrap_or_else(|e| e.into_inner()) = watcher;
     }
 
-    fn runs(&self) -> MutexGuard<'_, HashMap<RunId, (Stopper, Swapper)>> {
+    fn runs(&self) -> MutexGuard<'_, HashMap<RunId, Controls>> {
         // Only inserts and removes happen under this lock: a poisoned map is still consistent.
         self.runs.lock().unwrap_or_else(|e| e.into_inner())
     }

@@ -92,13 +92,21 @@ enum Command {
         /// The component's name.
         name: String,
     },
-    /// Call one exported function with WAVE arguments: `plugboard invoke F 'reverse("abc")'`.
+    /// Call one exported function with WAVE arguments: `plugboard invoke F 'reverse("abc")'`;
+    /// or, with `--session`, call one instance line by line from stdin.
     Invoke {
         /// A component file, or a project.
         file: PathBuf,
         /// The call, in WAVE: `name(arg, …)`, `iface#name(…)`, or a resource's method on a new
         /// instance its constructor makes: `tally(5).add(3)`.
-        call: String,
+        #[arg(required_unless_present = "session", conflicts_with = "session")]
+        call: Option<String>,
+        /// Keep one instance and run one WAVE call per line of stdin against it, printing each
+        /// answer on a line: `b = bucket("x")` names the handle a call returns, `b.get("k")`
+        /// calls its method, `size-of(b)` passes it, `drop b` drops it. Exits 1 if a line was
+        /// refused.
+        #[arg(long)]
+        session: bool,
         #[command(flatten)]
         grants: run::Grants,
         /// Invoke a project's composed component instead of linking its nodes.
@@ -162,9 +170,13 @@ fn main() {
         Command::Invoke {
             file,
             call,
+            session,
             grants,
             fused,
-        } => run::invoke(&file, &call, &grants, fused),
+        } => match call {
+            Some(call) if !session => run::invoke(&file, &call, &grants, fused),
+            _ => run::session(&file, &grants, fused),
+        },
         Command::Serve {
             file,
             addr,

@@ -15,7 +15,7 @@ use plugboard_core::project::{Project, parent_dir};
 use plugboard_core::run::{
     CapabilityProfile, ComponentSource, DirGrant, EnvVar, HttpGrant, Limits, Operation,
     OutputPolicy, ProjectRun, RunEvent, RunHandle, RunMode, RunRequest, Runtime, RuntimeOptions,
-    StdinSource, parse_duration, parse_size,
+    SessionCalls, StdinSource, parse_duration, parse_size,
 };
 
 /// What the host grants, and the limits: shared by run, invoke and serve. Names follow
@@ -242,6 +242,7 @@ fn start(
         Target::Component(request) => match operation {
             Operation::Run => runtime.run(request),
             Operation::Invoke { call } => runtime.invoke(request, call),
+            Operation::Session { lines } => runtime.session(request, lines),
             Operation::Serve { address } => runtime.serve(request, address),
             Operation::Prepare => runtime.precompile(request.component),
         },
@@ -297,6 +298,46 @@ pub fn invoke(path: &Path, call: &str, grants: &Grants, fused: bool) -> Result<u
     )
 }
 
+/// The longest line a session reads: a longer one ends the session (stdin may be endless).
+const SESSION_LINE_BYTES: u64 = 1 << 20;
+
+/// An invoke session on the component or project at `path`, one WAVE call per line of stdin.
+pub fn session(path: &Path, grants: &Grants, fused: bool) -> Result<u8> {
+    let target = load(path, grants, &[], fused)?;
+    let (calls, lines) = SessionCalls::channel();
+    std::thread::spawn(move || send_stdin_lines(&calls));
+    start(target, Operation::Session { lines }, grants.verbose, None)
+}
+
+/// Sends stdin to the session line by line; the session closes when stdin ends.
+fn send_stdin_lines(calls: &SessionCalls) {
+    use std::io::{BufRead, Read};
+    let mut stdin = std::io::stdin().lock();
+    loop {
+        let mut line = Vec::new();
+        match (&mut stdin)
+            .take(SESSION_LINE_BYTES)
+            .read_until(b'\n', &mut line)
+        {
+            Ok(0) => return,
+            Ok(_) if line.last() != Some(&b'\n') && line.len() as u64 == SESSION_LINE_BYTES => {
+                eprintln!("plugboard: a line of stdin is longer than 1 MiB: the session ends");
+                return;
+            }
+            Ok(_) => {
+                let text = String::from_utf8_lossy(&line).trim_end().to_string();
+                if !calls.blocking_send(text) {
+                    return;
+                }
+            }
+            Err(error) => {
+                eprintln!("plugboard: cannot read stdin: {error}");
+                return;
+            }
+        }
+    }
+}
+
 pub fn serve(
     path: &Path,
     address: SocketAddr,
@@ -331,10 +372,11 @@ fn stop_on_ctrl_c(handle: &RunHandle) -> Result<Arc<AtomicBool>> {
 
 /// Prints the run's events as they come and turns the end of the run into an exit code: the
 /// guest's own code, or 124 (timed out), 130 (stopped), 134 (trapped), 137 (out of memory or
-/// fuel), 2 (could not start).
+/// fuel), 2 (could not start); a session's close is 0, or 1 if a line was refused.
 fn follow(mut handle: RunHandle, verbose: bool, mut calls: Option<CallSink>) -> u8 {
     let mut stdout = std::io::stdout().lock();
     let mut code = 0;
+    let mut refused = false;
     while let Some(event) = handle.next_blocking() {
         match &event {
             RunEvent::Stdout { data } => {
@@ -397,6 +439,18 @@ fn follow(mut handle: RunHandle, verbose: bool, mut calls: Option<CallSink>) -> 
                     let _ = writeln!(stdout, "{result}");
                 }
             }
+            RunEvent::Answered { results, .. } if results.is_empty() => {
+                let _ = writeln!(stdout, "()");
+            }
+            RunEvent::Answered { results, .. } => {
+                let _ = writeln!(stdout, "{}", results.join(", "));
+            }
+            RunEvent::Refused { call, message } => {
+                let _ = stdout.flush();
+                eprintln!("plugboard: `{call}` refused: {message}");
+                refused = true;
+            }
+            RunEvent::Closed { .. } => code = i32::from(refused),
             RunEvent::Exited { code: exit } => code = *exit,
             RunEvent::Trapped { backtrace, .. } => {
                 eprintln!("plugboard: {}", event.summary());

@@ -296,6 +296,46 @@ fn invoke_prints_wave_results() {
     );
 }
 
+/// `plugboard invoke --session FILE` with `lines` on stdin: its output.
+fn session(cache: &TempDir, file: &std::path::Path, lines: &str) -> Output {
+    use std::io::Write as _;
+    let mut child = plugboard(cache)
+        .args(["invoke", "--session"])
+        .arg(file)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("plugboard starts");
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin.write_all(lines.as_bytes()).expect("lines written");
+    drop(stdin);
+    child.wait_with_output().expect("plugboard ends")
+}
+
+#[test]
+fn invoke_session_keeps_one_instance_and_names_handles() {
+    let cache = TempDir::new().expect("temp");
+    let lines = "b = bucket(\"fruit\")\nb.set(\"apple\", \"red\")\n# a comment\n\
+                 b.get(\"apple\")\nbucket.find(\"fruit\")\ndrops()\nclose(b)\ndrops()\n";
+    let out = session(&cache, &sample("kv-store"), lines);
+    assert_eq!(
+        text(&out.stdout),
+        "b\n()\nsome(\"red\")\nsome(bucket2)\n0\n()\n1\n"
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    // A refused line is said and the session goes on; the exit code tells a script.
+    let out = session(&cache, &sample("kv-store"), "b.get(\"k\")\ndrops()\n");
+    assert_eq!(text(&out.stdout), "0\n");
+    assert!(
+        text(&out.stderr).contains("`b.get(\"k\")` refused: `b` names no handle"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(1));
+}
+
 #[test]
 fn serve_answers_on_loopback_until_interrupted() {
     let cache = TempDir::new().expect("temp");

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use plugboard_core::project::{NodeId, Project};
 use plugboard_core::run::{
     ComponentSource, FormCall, FormCallError, Operation, OutputPolicy, ProjectRun, RunEvent,
-    RunMode, form_call,
+    RunHandle, RunMode, SessionCalls, form_call,
 };
 use serde::{Deserialize, Serialize};
 use tauri::State;
@@ -176,6 +176,59 @@ pub async fn invoke_function(
     Ok(InvokeStarted { id, call })
 }
 
+/// Opens an invoke session on a node (the project linked with that node as root) or on the
+/// composed component: one instance kept until the session is closed, which runs the WAVE
+/// lines [`session_call`] sends, in order. Answers and refusals arrive on `events`.
+#[tauri::command]
+pub async fn open_session(
+    engine: State<'_, Arc<Engine>>,
+    project: Project,
+    project_path: Option<PathBuf>,
+    mode: RunMode,
+    node: Option<NodeId>,
+    events: Channel<RunEvent>,
+) -> Result<RunId, AppError> {
+    let (calls, lines) = SessionCalls::channel();
+    let start = Start {
+        project,
+        project_path,
+        mode,
+        operation: Operation::Session { lines },
+        root: node,
+    };
+    let handle = start.begin(engine.inner()).await?;
+    Ok(engine.follow_session(handle, calls, events))
+}
+
+/// Sends session `id` one line: a WAVE call (`b = bucket("x")`, `b.get("k")`, `size-of(b)`) or
+/// `drop NAME`. Its answer (or refusal) arrives on the session's channel.
+#[tauri::command]
+pub async fn session_call(
+    engine: State<'_, Arc<Engine>>,
+    id: RunId,
+    line: String,
+) -> Result<(), AppError> {
+    let ended = || {
+        AppError::new(
+            ErrorKind::RunEnded,
+            "the session has ended: open a new one to go on",
+        )
+    };
+    let calls = engine.session(id).ok_or_else(ended)?;
+    if calls.send(line).await {
+        Ok(())
+    } else {
+        Err(ended())
+    }
+}
+
+/// Closes session `id`: the handles it holds are dropped (their destructors run) and it ends
+/// with `closed`. Nothing happens if it is over already.
+#[tauri::command]
+pub fn close_session(engine: State<'_, Arc<Engine>>, id: RunId) {
+    engine.close_session(id);
+}
+
 /// Whether linked runs started from now on record every call across a wire (the Calls tab);
 /// on by default. Off, a forwarded call skips the recording entirely.
 #[tauri::command]
@@ -222,7 +275,14 @@ impl Start {
     /// Loads the components, starts the operation (composing first for a fused run) off the
     /// async runtime, and follows it.
     async fn run(self, engine: &Arc<Engine>, events: Channel<RunEvent>) -> Result<RunId, AppError> {
-        let handle = blocking(engine, move |engine| {
+        let handle = self.begin(engine).await?;
+        Ok(engine.follow(handle, events))
+    }
+
+    /// Loads the components and starts the operation (composing first for a fused run) off the
+    /// async runtime.
+    async fn begin(self, engine: &Arc<Engine>) -> Result<RunHandle, AppError> {
+        blocking(engine, move |engine| {
             engine.check_consent(&self.project, self.project_path.as_deref())?;
             let components = components(engine, &self.project, self.project_path)?;
             let mut composer = engine.composer();
@@ -239,8 +299,7 @@ impl Start {
                 },
             )?)
         })
-        .await?;
-        Ok(engine.follow(handle, events))
+        .await
     }
 }
 

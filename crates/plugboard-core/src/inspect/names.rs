@@ -12,6 +12,11 @@ pub fn method(resource: &str, name: &str) -> String {
     format!("[method]{resource}.{name}")
 }
 
+/// Static function `name` of `resource`.
+pub fn static_function(resource: &str, name: &str) -> String {
+    format!("[static]{resource}.{name}")
+}
+
 /// `function` inside the exported `interface`, as a call names it.
 pub fn qualified(interface: &str, function: &str) -> String {
     format!("{interface}#{function}")

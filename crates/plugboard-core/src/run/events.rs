@@ -137,6 +137,30 @@ pub enum RunEvent {
         /// Each result as JSON, for a structured display (shapes as in `run::wave_value`).
         values: Vec<serde_json::Value>,
     },
+    /// A session's call returned; the session goes on.
+    Answered {
+        /// The line as sent.
+        call: String,
+        /// Each result as WAVE text, a handle written as the name the session gave it.
+        results: Vec<String>,
+        /// Each result as JSON (shapes as in `run::wave_value`; a handle is its name).
+        values: Vec<serde_json::Value>,
+        /// The handles the session holds now, oldest first.
+        handles: Vec<HeldHandle>,
+    },
+    /// A session's line was not run: it does not parse, names nothing, or does not fit. The
+    /// session goes on.
+    Refused {
+        /// The line as sent.
+        call: String,
+        /// What does not fit, and how to write it.
+        message: String,
+    },
+    /// The session was closed by its owner; the handles it still held were dropped (terminal).
+    Closed {
+        /// How many handles were dropped at the close.
+        dropped: u32,
+    },
     /// The guest exited with this code (terminal).
     Exited {
         /// 0 for success.
@@ -199,6 +223,7 @@ impl RunEvent {
         matches!(
             self,
             Self::Returned { .. }
+                | Self::Closed { .. }
                 | Self::Exited { .. }
                 | Self::Trapped { .. }
                 | Self::TimedOut { .. }
@@ -213,6 +238,7 @@ impl RunEvent {
     pub fn summary(&self) -> String {
         match self {
             Self::Returned { results, .. } => format!("returned {}", results.join(", ")),
+            Self::Closed { dropped } => format!("session closed, {dropped} handles dropped"),
             Self::Exited { code } => format!("exited with code {code}"),
             Self::Trapped { message, .. } => format!("trapped: {message}"),
             Self::TimedOut { after_ms } => format!("timed out after {}", millis_text(*after_ms)),
@@ -241,6 +267,19 @@ impl RunEvent {
             other => format!("{other:?}"),
         }
     }
+}
+
+/// A handle an invoke session holds, by the name its calls write.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct HeldHandle {
+    /// The name, as a WAVE label: `b`, `bucket1`.
+    pub name: String,
+    /// The exported resource it is of; `None` for a resource the component imports.
+    pub resource: Option<String>,
+    /// The exported interface holding that resource; `None` at the top level.
+    pub interface: Option<String>,
 }
 
 /// Bytes in MiB, with one decimal below 10 MiB (a growth of a few hundred KiB still shows).

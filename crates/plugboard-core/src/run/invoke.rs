@@ -14,13 +14,13 @@ use crate::inspect::names;
 
 /// An exported function found by name: the instance export it is in (if any) and its name.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Target {
+pub(super) struct Target {
     instance: Option<String>,
     function: String,
 }
 
 impl Target {
-    fn describe(&self) -> String {
+    pub(super) fn describe(&self) -> String {
         match &self.instance {
             Some(instance) => names::qualified(instance, &self.function),
             None => self.function.clone(),
@@ -105,7 +105,7 @@ async fn start(ctx: &mut RunContext, call: &str) -> Result<RunEvent, RunEvent> {
 }
 
 /// The exported function `target` of `instance`.
-fn exported_func(
+pub(super) fn exported_func(
     store: &mut wasmtime::Store<super::host::HostState>,
     instance: &wasmtime::component::Instance,
     target: &Target,
@@ -192,7 +192,7 @@ impl<'a> Written<'a> {
 
 /// `name(arguments)rest`: the name, the text between the parentheses, and what follows. The
 /// closing parenthesis is found past nested brackets and string and character literals.
-fn split_call(text: &str) -> Option<(&str, &str, &str)> {
+pub(super) fn split_call(text: &str) -> Option<(&str, &str, &str)> {
     let open = text.find('(')?;
     let mut depth = 0usize;
     let mut quote: Option<char> = None;
@@ -224,14 +224,15 @@ fn split_call(text: &str) -> Option<(&str, &str, &str)> {
     None
 }
 
-enum Failure {
+/// Why a call did not return: it does not fit (nothing ran), or the guest failed.
+pub(super) enum Failure {
     Usage(String),
     Guest(wasmtime::Error),
 }
 
 /// Finds the exported function `name`: plain (`reverse`), or qualified by its interface
 /// (`operations#reverse`, `example:stringoperations/operations@0.1.0#reverse`).
-fn find(component: &Component, engine: &Engine, name: &str) -> Result<Target, String> {
+pub(super) fn find(component: &Component, engine: &Engine, name: &str) -> Result<Target, String> {
     let mut all = Vec::new();
     for (export, item) in component.component_type().exports(engine) {
         match item.ty {
@@ -299,7 +300,7 @@ fn list(targets: &[Target]) -> String {
 }
 
 /// A short spelling of a value type for messages.
-fn type_name(ty: &wasmtime::component::Type) -> String {
+pub(super) fn type_name(ty: &wasmtime::component::Type) -> String {
     use wasmtime::component::Type;
     match ty {
         Type::Bool => "bool".into(),
@@ -323,6 +324,7 @@ fn type_name(ty: &wasmtime::component::Type) -> String {
         Type::Enum(_) => "enum".into(),
         Type::Result(_) => "result".into(),
         Type::Flags(_) => "flags".into(),
+        Type::Own(_) | Type::Borrow(_) => "handle".into(),
         _ => "value".into(),
     }
 }

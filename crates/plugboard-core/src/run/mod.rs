@@ -34,6 +34,7 @@ mod proxy;
 mod queue;
 mod runtime;
 mod serve;
+mod session;
 mod stdio;
 mod tap;
 mod values;
@@ -43,7 +44,7 @@ pub use capabilities::{
 };
 pub use engine::ComponentSource;
 pub use error::{FailureKind, RunError};
-pub use events::{CapabilityAttempt, OutputStream, RunEvent, WireCall, WireTotal};
+pub use events::{CapabilityAttempt, HeldHandle, OutputStream, RunEvent, WireCall, WireTotal};
 pub use invocation::{FormCall, FormCallError, form_call};
 pub use limits::{
     DEFAULT_MAX_MEMORY_BYTES, DEFAULT_MAX_REQUESTS, Grew, Limits, MAX_INSTANCES, MAX_MEMORIES,
@@ -55,4 +56,5 @@ pub use queue::OutputPolicy;
 pub use runtime::{
     Operation, RunHandle, RunRequest, Runtime, RuntimeOptions, Stopper, Swapper, default_cache_dir,
 };
+pub use session::{SessionCalls, SessionLines};
 pub use values::{wave_call, wave_method_call, wave_value};

@@ -214,7 +214,7 @@ fn default_root(
     let wanted = match operation {
         Operation::Run => Some(ComponentRole::Command),
         Operation::Serve { .. } => Some(ComponentRole::HttpProxy),
-        Operation::Invoke { .. } | Operation::Prepare => None,
+        Operation::Invoke { .. } | Operation::Session { .. } | Operation::Prepare => None,
     };
     let mut candidates: Vec<&NodeId> = exported
         .into_iter()

@@ -12,7 +12,8 @@ use super::context::{Job, RunContext, Swap};
 use super::engine::{ComponentSource, Engines};
 use super::events::RunEvent;
 use super::queue::{EventQueue, OutputPolicy};
-use super::{CapabilityProfile, Limits, RunError, command, invoke, outcome, serve};
+use super::session::SessionLines;
+use super::{CapabilityProfile, Limits, RunError, command, invoke, outcome, serve, session};
 
 /// Where compiled code is cached and other runtime-wide settings.
 #[derive(Debug, Clone, Default)]
@@ -165,6 +166,13 @@ impl Runtime {
         self.start_single(request, Operation::Invoke { call })
     }
 
+    /// Opens an invoke session on one instance of the component: the lines sent through the
+    /// [`super::SessionCalls`] that `lines` came with run in order (see
+    /// [`Operation::Session`]); dropping it closes the session.
+    pub fn session(&self, request: RunRequest, lines: SessionLines) -> RunHandle {
+        self.start_single(request, Operation::Session { lines })
+    }
+
     /// Serves a `wasi:http/proxy` component on `address` until stopped.
     pub fn serve(&self, request: RunRequest, address: SocketAddr) -> RunHandle {
         self.start_single(request, Operation::Serve { address })
@@ -199,6 +207,7 @@ impl Runtime {
             let terminal = match operation {
                 Operation::Run => command::run(ctx).await,
                 Operation::Invoke { call } => invoke::invoke(ctx, call).await,
+                Operation::Session { lines } => session::session(ctx, lines).await,
                 Operation::Serve { address } => serve::serve(ctx, address).await,
                 Operation::Prepare => match ctx.compile().await {
                     Ok(_) => RunEvent::Exited { code: 0 },
@@ -367,6 +376,12 @@ pub enum Operation {
     Invoke {
         /// `name(args…)`.
         call: String,
+    },
+    /// Keep one instance of the root and call its functions, a WAVE line at a time, until the
+    /// lines end: `b = bucket("x")`, `b.get("k")`, `drop b` (see [`super::SessionCalls`]).
+    Session {
+        /// Where the lines come from.
+        lines: SessionLines,
     },
     /// Serve the root's `wasi:http/incoming-handler` on this address.
     Serve {

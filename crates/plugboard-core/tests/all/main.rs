@@ -13,6 +13,7 @@ mod run_capabilities;
 mod run_command;
 mod run_limits;
 mod serve;
+mod session;
 mod support;
 mod wac;
 mod wasi3;

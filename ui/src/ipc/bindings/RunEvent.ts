@@ -2,6 +2,7 @@
 import type { CapabilityAttempt } from "./CapabilityAttempt";
 import type { FailureKind } from "./FailureKind";
 import type { Grew } from "./Grew";
+import type { HeldHandle } from "./HeldHandle";
 import type { NodeId } from "./NodeId";
 import type { OutputStream } from "./OutputStream";
 import type { WireCall } from "./WireCall";
@@ -114,7 +115,35 @@ results: Array<string>,
 /**
  * Each result as JSON, for a structured display (shapes as in `run::wave_value`).
  */
-values: Array<JsonValue>, } | { "type": "exited", 
+values: Array<JsonValue>, } | { "type": "answered", 
+/**
+ * The line as sent.
+ */
+call: string, 
+/**
+ * Each result as WAVE text, a handle written as the name the session gave it.
+ */
+results: Array<string>, 
+/**
+ * Each result as JSON (shapes as in `run::wave_value`; a handle is its name).
+ */
+values: Array<JsonValue>, 
+/**
+ * The handles the session holds now, oldest first.
+ */
+handles: Array<HeldHandle>, } | { "type": "refused", 
+/**
+ * The line as sent.
+ */
+call: string, 
+/**
+ * What does not fit, and how to write it.
+ */
+message: string, } | { "type": "closed", 
+/**
+ * How many handles were dropped at the close.
+ */
+dropped: number, } | { "type": "exited", 
 /**
  * 0 for success.
  */

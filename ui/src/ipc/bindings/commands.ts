@@ -73,6 +73,12 @@ export function commands(invoke: Invoke) {
     swapServedProject: (id: RunId, project: Project, projectPath: string | null, mode: RunMode) => invoke<null>("swap_served_project", { id, project, projectPath, mode }),
     /** Calls one exported function of a node (the project linked with that node as root) or of the composed component, with the form's values. */
     invokeFunction: (project: Project, projectPath: string | null, mode: RunMode, request: InvokeRequest, events: Channel<RunEvent>) => invoke<InvokeStarted>("invoke_function", { project, projectPath, mode, request, events }),
+    /** Opens an invoke session on a node (the project linked with that node as root) or on the composed component: one instance kept until the session is closed, which runs the WAVE lines [`session_call`] sends, in order. Answers and refusals arrive on `events`. */
+    openSession: (project: Project, projectPath: string | null, mode: RunMode, node: NodeId | null, events: Channel<RunEvent>) => invoke<RunId>("open_session", { project, projectPath, mode, node, events }),
+    /** Sends session `id` one line: a WAVE call (`b = bucket("x")`, `b.get("k")`, `size-of(b)`) or `drop NAME`. Its answer (or refusal) arrives on the session's channel. */
+    sessionCall: (id: RunId, line: string) => invoke<null>("session_call", { id, line }),
+    /** Closes session `id`: the handles it holds are dropped (their destructors run) and it ends with `closed`. Nothing happens if it is over already. */
+    closeSession: (id: RunId) => invoke<null>("close_session", { id }),
     /** Whether linked runs started from now on record every call across a wire (the Calls tab); on by default. Off, a forwarded call skips the recording entirely. */
     setCallTap: (on: boolean) => invoke<null>("set_call_tap", { on }),
     /** Stops run `id` (a run, an invocation, a server): it ends with `stopped` within moments, wherever the guest is. Nothing happens if it is over already. */
