@@ -8,6 +8,7 @@ import type { InvokeTarget } from "../run/model";
 import { useApp } from "../store";
 import { initialValue, toJson, type FormValue } from "./form";
 import { callable, uncallable, type Invokable } from "./functions";
+import { SessionPanel } from "./SessionPanel";
 import { ValueInput } from "./ValueInput";
 
 const COMPOSITION = "\u0000composition";
@@ -161,6 +162,7 @@ export function InvokePanel() {
         />
       )}
       <InvokeResult />
+      <SessionPanel node={node} ports={ports} />
     </div>
   );
 }

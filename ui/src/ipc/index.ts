@@ -58,6 +58,13 @@ export const engine = {
     request: InvokeRequest,
     on: RunListener,
   ) => generated.invokeFunction(project, projectPath, mode, request, channel(on)),
+  openSession: (
+    project: Project,
+    projectPath: string | null,
+    mode: RunMode,
+    node: string | null,
+    on: RunListener,
+  ) => generated.openSession(project, projectPath, mode, node, channel(on)),
   precompile: (node: string, path: string, on: RunListener) =>
     generated.precompile(node, path, channel(on)),
   watchComponents: (paths: string[], onChange: (changed: FilesChanged) => void) =>

@@ -14,6 +14,7 @@ export type TerminalEvent = Extract<
   {
     type:
       | "returned"
+      | "closed"
       | "exited"
       | "trapped"
       | "timed-out"
@@ -108,6 +109,7 @@ export type BackgroundCompile = {
 export function isTerminal(event: RunEvent): event is TerminalEvent {
   switch (event.type) {
     case "returned":
+    case "closed":
     case "exited":
     case "trapped":
     case "timed-out":
@@ -237,6 +239,8 @@ export function endText(end: TerminalEvent): string {
   switch (end.type) {
     case "returned":
       return `returned ${end.results.join(", ") || "nothing"}`;
+    case "closed":
+      return `session closed, ${end.dropped} ${end.dropped === 1 ? "handle" : "handles"} dropped`;
     case "exited":
       return `exited with code ${end.code}`;
     case "trapped":

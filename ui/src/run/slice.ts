@@ -10,6 +10,7 @@ import type { RunMode } from "../ipc/bindings/RunMode";
 import type { TestRequest } from "../ipc/bindings/TestRequest";
 import type { TestResponse } from "../ipc/bindings/TestResponse";
 import { NO_CALLS, callsAfter, isCallEvent, type CallEvent } from "../calls/model";
+import { newSession, sessionAfter, type SessionInfo } from "../invoke/session";
 import type { Deps } from "../store";
 import { storeHelpers, type Get, type Set } from "../store/shared";
 import {
@@ -48,6 +49,8 @@ export type RunState = {
   runMode: RunMode;
   run: RunInfo | null;
   invoke: InvokeInfo | null;
+  /** The invoke session, open or the last one that ended. */
+  session: SessionInfo | null;
   capabilityLog: LogRow[];
   requestLog: RequestRow[];
   background: Record<string, BackgroundCompile | undefined>;
@@ -71,6 +74,12 @@ export type RunActions = {
     args: JsonValue[],
     constructorArgs?: JsonValue[],
   ) => Promise<void>;
+  /** Opens an invoke session on `node` (`null`: the composition), closing any open one. */
+  openSession: (node: string | null) => Promise<void>;
+  /** Sends the open session one WAVE line. */
+  sendSessionLine: (line: string) => Promise<void>;
+  /** Closes the open session: its handles are dropped. */
+  closeSession: () => Promise<void>;
   precompileNodes: (nodes: { id: string; path: string }[]) => void;
   sendTestRequest: (request: Omit<TestRequest, "address">) => Promise<void>;
   setDockTab: (tab: DockTab) => void;
@@ -82,6 +91,7 @@ export type RunActions = {
 type Incoming =
   | { to: "run"; seq: number; event: RunEvent }
   | { to: "invoke"; seq: number; event: RunEvent }
+  | { to: "session"; seq: number; event: RunEvent }
   | { to: "background"; path: string; event: RunEvent };
 
 let nextSeq = 1;
@@ -112,7 +122,7 @@ export function createRunSlice(set: Set, get: Get, deps: Deps): RunState & RunAc
     queue = [];
     const now = Date.now();
     const { requestLog } = get();
-    let { run, invoke, capabilityLog, background } = get();
+    let { run, invoke, session, capabilityLog, background } = get();
     const logRows: LogRow[] = [];
     const callEvents: CallEvent[] = [];
     let requests = requestLog;
@@ -130,7 +140,7 @@ export function createRunSlice(set: Set, get: Get, deps: Deps): RunState & RunAc
         continue;
       }
       if (event.type === "capability") {
-        const origin = item.to === "invoke" ? "invoke" : (run?.kind ?? "run");
+        const origin = item.to === "run" ? (run?.kind ?? "run") : "invoke";
         const row: LogRow = { key: nextRow++, origin, attempt: event };
         // The same attempt again (the engine counted repeats within a batch): one row counts all.
         const latest = logRows.length > 0 ? logRows[logRows.length - 1] : capabilityLog[0];
@@ -147,6 +157,10 @@ export function createRunSlice(set: Set, get: Get, deps: Deps): RunState & RunAc
       }
       if (item.to === "invoke") {
         if (invoke?.seq === item.seq) invoke = invokeAfter(invoke, event);
+        continue;
+      }
+      if (item.to === "session") {
+        if (session?.seq === item.seq) session = sessionAfter(session, event);
         continue;
       }
       if (run?.seq !== item.seq) continue;
@@ -184,6 +198,7 @@ export function createRunSlice(set: Set, get: Get, deps: Deps): RunState & RunAc
     const patch = {
       run,
       invoke,
+      session,
       capabilityLog,
       requestLog: requests,
       background,
@@ -251,6 +266,7 @@ export function createRunSlice(set: Set, get: Get, deps: Deps): RunState & RunAc
     runMode: "linked",
     run: null,
     invoke: null,
+    session: null,
     capabilityLog: [],
     requestLog: [],
     background: {},
@@ -345,6 +361,49 @@ export function createRunSlice(set: Set, get: Get, deps: Deps): RunState & RunAc
           set({ invoke: { ...current, state: "done", error: toAppError(error).message } });
         }
       }
+    },
+
+    async openSession(node) {
+      if (!(await get().ensureConsent())) return;
+      await get().closeSession();
+      const { project, projectPath, runMode } = get();
+      const seq = nextSeq++;
+      set({ session: newSession(seq, node) });
+      const ended = (message: string) => {
+        const current = get().session;
+        if (current?.seq === seq) set({ session: { ...current, state: "ended", end: message } });
+      };
+      try {
+        const id = await deps.engine.openSession(project, projectPath, runMode, node, (event) => {
+          receive({ to: "session", seq, event });
+        });
+        const current = get().session;
+        if (current?.seq === seq) set({ session: { ...current, id } });
+        deps.output.note(`── session opened on ${node ?? "the composition"}`);
+      } catch (error) {
+        ended(toAppError(error).message);
+      }
+    },
+
+    async sendSessionLine(line) {
+      const session = get().session;
+      const text = line.trim();
+      if (!session || session.id === null || session.state === "ended" || text === "") return;
+      set({ session: { ...session, waiting: session.waiting + 1 } });
+      try {
+        await deps.engine.sessionCall(session.id, text);
+      } catch (error) {
+        const current = get().session;
+        if (current?.seq === session.seq) {
+          set({ session: { ...current, state: "ended", end: toAppError(error).message } });
+        }
+      }
+    },
+
+    async closeSession() {
+      const session = get().session;
+      if (!session || session.id === null || session.state === "ended") return;
+      await deps.engine.closeSession(session.id).catch(() => null);
     },
 
     precompileNodes(nodes) {

@@ -84,6 +84,9 @@ function fakeDeps() {
     runProject: vi.fn(() => Promise.resolve(7)),
     serveProject: vi.fn(() => Promise.resolve(8)),
     invokeFunction: vi.fn(() => Promise.resolve({ id: 9, call: "f()" })),
+    openSession: vi.fn(() => Promise.resolve(11)),
+    sessionCall: vi.fn(() => Promise.resolve(null)),
+    closeSession: vi.fn(() => Promise.resolve(null)),
     reviewGrants: vi.fn(() => Promise.resolve({ scopes: [] })),
     acceptGrants: vi.fn(() => Promise.resolve(null)),
     acceptGrantEdit: vi.fn(() => Promise.resolve(null)),
@@ -460,6 +463,54 @@ describe("running", () => {
       expect(deps.output.note).toHaveBeenLastCalledWith(
         "── new code swapped in (prepared in 5 ms): new requests get it",
       );
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("follows an invoke session: answers, refusals, the handles held, and its close", async () => {
+    vi.useFakeTimers();
+    try {
+      const { store, deps } = await openedSeed();
+      let send: RunListener = () => undefined;
+      deps.engine.openSession = vi.fn((_p, _path, _m, _node, on: RunListener) => {
+        send = on;
+        return Promise.resolve(11);
+      });
+      await store.getState().openSession("string-operations");
+      expect(store.getState().session).toMatchObject({ id: 11, node: "string-operations" });
+      await store.getState().sendSessionLine('  b = bucket("x")  ');
+      await store.getState().sendSessionLine("   ");
+      expect(deps.engine.sessionCall).toHaveBeenCalledTimes(1);
+      expect(deps.engine.sessionCall).toHaveBeenCalledWith(11, 'b = bucket("x")');
+      expect(store.getState().session?.waiting).toBe(1);
+      const held = { name: "b", resource: "bucket", interface: "example:kv/store@0.1.0" };
+      send({ type: "started" });
+      send({
+        type: "answered",
+        call: 'b = bucket("x")',
+        results: ["b"],
+        values: ["b"],
+        handles: [held],
+      });
+      send({ type: "refused", call: "b.fly()", message: "no method `fly`" });
+      vi.advanceTimersByTime(50);
+      let session = store.getState().session;
+      expect(session).toMatchObject({ state: "open", waiting: 0, handles: [held] });
+      expect(session?.entries.map((e) => [e.call, e.results, e.refused])).toEqual([
+        ['b = bucket("x")', ["b"], null],
+        ["b.fly()", null, "no method `fly`"],
+      ]);
+      await store.getState().closeSession();
+      expect(deps.engine.closeSession).toHaveBeenCalledWith(11);
+      send({ type: "closed", dropped: 1 });
+      vi.advanceTimersByTime(50);
+      session = store.getState().session;
+      expect(session).toMatchObject({ state: "ended", handles: [] });
+      expect(session?.end).toBe("session closed, 1 handle dropped");
+      // An ended session takes no lines.
+      await store.getState().sendSessionLine("drops()");
+      expect(deps.engine.sessionCall).toHaveBeenCalledTimes(1);
     } finally {
       vi.useRealTimers();
     }
