@@ -342,3 +342,45 @@ it("photographs a component rebuilt under a running server", async () => {
   shoot("hot-reload");
   await browser.$('[data-testid="btn-stop"]').click();
 });
+
+it("photographs an interface unfolded into its functions, and an invoke session", async () => {
+  // The seed with string-operations' interface unfolded: each function with its signature.
+  await openProject("seed");
+  await browser.$('[data-testid="project-description"] .panel-close').click();
+  await browser
+    .$(`${portSel("string-operations", OPS, "export")} [data-testid="port-expand"]`)
+    .click();
+  await browser.$('[data-testid="port-function"]').waitForExist({ timeout: WAIT });
+  await mouseAway();
+  await settle();
+  shoot("interface-functions");
+
+  // A session on the key-value store: a bucket kept between calls, its handle and methods.
+  await openProject("kv-store");
+  await browser.$('[data-testid="project-description"] .panel-close').click();
+  await browser.$('[data-testid="tab-invoke"]').click();
+  await browser.$('[data-testid="invoke-target"]').selectByAttribute("value", "kv-store");
+  await browser.$('[data-testid="session-open"]').click();
+  await browser.$('[data-testid="session"][data-state="open"]').waitForExist({ timeout: WAIT });
+  const lines = [
+    'b = bucket("fruit")',
+    'b.set("apple", "red")',
+    'b.get("apple")',
+    "size-of(b)",
+    'bucket.find("fruit")',
+    "drops()",
+  ];
+  for (const [i, line] of lines.entries()) {
+    await type('[data-testid="session-line"]', line);
+    await browser.$('[data-testid="session-send"]').click();
+    await browser.waitUntil(
+      async () => (await browser.$$('[data-testid="session-entry"]').length) === i + 1,
+      { timeout: WAIT },
+    );
+  }
+  await type('[data-testid="session-line"]', "b.keys(");
+  await mouseAway();
+  await settle();
+  shoot("session");
+  await browser.$('[data-testid="session-close"]').click();
+});
