@@ -679,6 +679,11 @@ fn a_wasi_0_3_command_runs_and_an_async_export_is_invoked() {
         .arg(r#"count("one two three")"#));
     assert_eq!(text(&out.stdout), "3\n");
     let out = run(plugboard(&cache)
+        .arg("invoke")
+        .arg(sample("p3-words"))
+        .arg(r#"split("one two")"#));
+    assert_eq!(text(&out.stdout), "stream[\"one\", \"two\"] (2 items)\n");
+    let out = run(plugboard(&cache)
         .args(["run", "--trace-calls"])
         .arg(project("wasi-0.3-words.plugboard.json")));
     assert!(

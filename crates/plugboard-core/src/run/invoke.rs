@@ -6,6 +6,7 @@ use wasmtime::component::wasm_wave::untyped::UntypedFuncCall;
 use wasmtime::component::{Component, Val};
 
 use super::RunError;
+use super::collect::{Collected, collect};
 use super::context::{Guarded, RunContext};
 use super::events::RunEvent;
 use super::outcome;
@@ -66,6 +67,7 @@ async fn start(ctx: &mut RunContext, call: &str) -> Result<RunEvent, RunEvent> {
             // A method's first argument is the instance its resource's constructor just made.
             let mut receiver: Option<Val> = None;
             let mut results = Vec::new();
+            let mut result_types = Vec::new();
             for (target, parsed) in &steps {
                 let func = exported_func(&mut store, &instance, target)?;
                 let ty = func.ty(&store);
@@ -85,14 +87,25 @@ async fn start(ctx: &mut RunContext, call: &str) -> Result<RunEvent, RunEvent> {
                         ))
                     })?;
                 params.extend(values);
-                results = vec![Val::Bool(false); ty.results().len()];
+                result_types = ty.results().collect();
+                results = vec![Val::Bool(false); result_types.len()];
                 func.call_async(&mut store, &params, &mut results)
                     .await
                     .map_err(Failure::Guest)?;
                 receiver = results.first().cloned();
             }
-            let texts = results.iter().map(result_text).collect();
-            Ok((texts, results.iter().map(json_from_val).collect()))
+            // Streams and futures are read to their end while the guest writes them.
+            let collected = collect(&mut store, &results, &result_types)
+                .await
+                .map_err(Failure::Guest)?;
+            Ok(results
+                .iter()
+                .zip(collected)
+                .map(|(value, collected)| match collected {
+                    Some(Collected { text, json }) => (text, json),
+                    None => (result_text(value), json_from_val(value)),
+                })
+                .unzip())
         })
         .await;
     Ok(match result {

@@ -17,6 +17,7 @@
 
 mod audit;
 mod capabilities;
+mod collect;
 mod command;
 mod context;
 mod engine;

@@ -10,13 +10,15 @@
 //! drop b                    the provider's destructor runs
 //! ```
 //!
-//! A line that does not fit is refused and the session goes on. A trap ends the session (the
+//! Streams and futures in results are read to their end, as an invocation's are. A line that
+//! does not fit is refused and the session goes on. A trap ends the session (the
 //! component model forbids entering an instance that trapped), as do Stop, a limit (the timeout
 //! applies to each call) and closing it; closing drops the handles still held, so their
 //! destructors run.
 
 use std::sync::Arc;
 
+use serde_json::Value;
 use tokio::sync::{Mutex, mpsc};
 use wasmtime::Store;
 use wasmtime::component::types::ComponentItem;
@@ -24,6 +26,7 @@ use wasmtime::component::wasm_wave::ast::Node;
 use wasmtime::component::wasm_wave::untyped::UntypedFuncCall;
 use wasmtime::component::{Component, Instance, ResourceAny, ResourceType, Type, Val};
 
+use super::collect::{Collected, collect};
 use super::context::{Guarded, RunContext};
 use super::events::{HeldHandle, RunEvent};
 use super::host::HostState;
@@ -185,7 +188,7 @@ impl Session {
                     .resource_drop_async(&mut *store)
                     .await
                     .map_err(Failure::Guest)?;
-                Ok(self.answered(text, &[]))
+                Ok(self.answered(text, Vec::new()))
             }
             Line::Call(call) => self.call(store, text, &call).await,
         }
@@ -227,12 +230,25 @@ impl Session {
         func.call_async(&mut *store, &values, &mut results)
             .await
             .map_err(Failure::Guest)?;
+        let collected = collect(store, &results, &result_types)
+            .await
+            .map_err(Failure::Guest)?;
         let mut bind = call.bind.map(str::to_string);
-        let shown: Vec<Val> = results
+        let shown: Vec<(String, Value)> = results
             .iter()
-            .map(|value| self.name_handles(value, &mut bind))
+            .zip(collected)
+            .map(|(value, collected)| match collected {
+                Some(Collected { text, json }) => (text, json),
+                None => {
+                    let value = self.name_handles(value, &mut bind);
+                    (
+                        wave_text(std::slice::from_ref(&value), Cuts::WHOLE),
+                        json_from_val(&value),
+                    )
+                }
+            })
             .collect();
-        Ok(self.answered(text, &shown))
+        Ok(self.answered(text, shown))
     }
 
     /// The function a call names, and the handle it is a method of.
@@ -440,14 +456,13 @@ impl Session {
         Ok(())
     }
 
-    fn answered(&self, call: &str, shown: &[Val]) -> RunEvent {
+    /// The answer to `call`: its results as text and JSON, and the handles held now.
+    fn answered(&self, call: &str, shown: Vec<(String, Value)>) -> RunEvent {
+        let (results, values) = shown.into_iter().unzip();
         RunEvent::Answered {
             call: call.to_string(),
-            results: shown
-                .iter()
-                .map(|v| wave_text(std::slice::from_ref(v), Cuts::WHOLE))
-                .collect(),
-            values: shown.iter().map(json_from_val).collect(),
+            results,
+            values,
             handles: self.held.iter().map(Held::view).collect(),
         }
     }

@@ -161,3 +161,18 @@ fn the_handles_list_says_what_each_handle_is() {
     assert_eq!(answered(ask(&mut handle, &calls, "t.total()")).0, ["42"]);
     assert_eq!(close(handle, calls), RunEvent::Closed { dropped: 1 });
 }
+
+#[test]
+fn a_session_reads_a_returned_stream_and_goes_on() {
+    let (runtime, _cache) = runtime();
+    let (mut handle, calls) = open(&runtime, request("p3-words"));
+    assert_eq!(
+        answered(ask(&mut handle, &calls, r#"split("one two")"#)).0,
+        [r#"stream["one", "two"] (2 items)"#]
+    );
+    assert_eq!(
+        answered(ask(&mut handle, &calls, r#"count("a b c")"#)).0,
+        ["3"]
+    );
+    assert_eq!(close(handle, calls), RunEvent::Closed { dropped: 0 });
+}

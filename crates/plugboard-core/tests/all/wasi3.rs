@@ -276,13 +276,26 @@ fn wasi_0_3_capabilities_are_denied_by_default_and_granted_by_the_same_toggles()
 }
 
 #[test]
-fn an_async_export_is_invoked_and_a_stream_result_is_named() {
+fn an_async_export_is_invoked_and_its_stream_is_read_to_its_end_or_a_bound() {
     let (runtime, _cache) = runtime();
     let count = run_invoke(&runtime, "count(\"streams cross the wire\")");
     assert_eq!(count, ["4"]);
-    // Collecting a stream's items is not done yet: it is named, not a panic in the host.
-    let split = run_invoke(&runtime, "split(\"a b\")");
-    assert_eq!(split, ["<stream>"]);
+    // A stream is read to its end: the words the guest writes after `split` returned.
+    let split = run_invoke(&runtime, "split(\"streams cross the wire\")");
+    assert_eq!(
+        split,
+        [r#"stream["streams", "cross", "the", "wire"] (4 items)"#]
+    );
+    let empty = run_invoke(&runtime, "split(\"\")");
+    assert_eq!(empty, ["stream[] (0 items)"]);
+    // A longer stream is read up to a bound, and says so; the writer sees the reader go.
+    let words = vec!["w"; 10_005].join(" ");
+    let long = run_invoke(&runtime, &format!("split(\"{words}\")"));
+    assert!(
+        long[0].ends_with("(the first 10000 items; the rest was not read)"),
+        "{}",
+        &long[0][long[0].len().saturating_sub(80)..]
+    );
 }
 
 fn run_invoke(runtime: &plugboard_core::run::Runtime, call: &str) -> Vec<String> {
