@@ -15,7 +15,7 @@ use plugboard_core::run::{
 };
 
 use crate::support::{
-    begin, finish, http_get, load_project, request, run, runtime, serving_address,
+    Outcome, begin, finish, http_get, load_project, request, run, runtime, serving_address,
     stop_after_first_output, try_begin,
 };
 
@@ -250,6 +250,31 @@ fn wasi_0_3_capabilities_are_denied_by_default_and_granted_by_the_same_toggles()
         read_only.stdout
     );
     assert!(!file.exists());
+    // Each open and each lookup is logged with the same detail as 0.2's.
+    let opened = |outcome: &Outcome| {
+        outcome
+            .attempts("wasi:filesystem/types")
+            .iter()
+            .map(|a| (a.target.clone(), a.allowed))
+            .collect::<Vec<_>>()
+    };
+    let lookups = |outcome: &Outcome| {
+        outcome
+            .attempts("wasi:sockets/ip-name-lookup")
+            .iter()
+            .map(|a| (a.target.clone(), a.allowed, a.toggle.clone()))
+            .collect::<Vec<_>>()
+    };
+    let written = "open for writing /data/written-by-p3-probe.txt".to_string();
+    assert_eq!(opened(&read_only), [(written.clone(), false)]);
+    assert_eq!(
+        lookups(&denied),
+        [(
+            "localhost".to_string(),
+            false,
+            "allow-ip-name-lookup".to_string()
+        )]
+    );
 
     // Everything granted.
     let granted = probe(&|grants| {
@@ -271,6 +296,15 @@ fn wasi_0_3_capabilities_are_denied_by_default_and_granted_by_the_same_toggles()
     assert!(out.contains("lookup localhost: ok"), "{out}");
     assert!(out.contains(&format!("get {url}: status 200")), "{out}");
     assert!(file.exists());
+    assert_eq!(opened(&granted), [(written, true)]);
+    assert_eq!(
+        lookups(&granted),
+        [(
+            "localhost".to_string(),
+            true,
+            "allow-ip-name-lookup".to_string()
+        )]
+    );
     assert_eq!(connections.load(Ordering::SeqCst), 1);
     assert_eq!(requests.load(Ordering::SeqCst), 1);
 }
