@@ -41,8 +41,13 @@ impl CallSink {
             let _ = file.flush();
         }
         for wire in wires {
+            let items = match wire.items {
+                0 => String::new(),
+                1 => ", 1 stream item".to_string(),
+                n => format!(", {n} stream items"),
+            };
             eprintln!(
-                "plugboard: {} call{} on the wire into {} `{}`",
+                "plugboard: {} call{} on the wire into {} `{}`{items}",
                 wire.calls,
                 if wire.calls == 1 { "" } else { "s" },
                 wire.caller,

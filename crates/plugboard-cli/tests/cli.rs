@@ -696,4 +696,9 @@ fn a_wasi_0_3_command_runs_and_an_async_export_is_invoked() {
         "{}",
         text(&out.stderr)
     );
+    assert!(
+        text(&out.stderr).contains("9 stream items"),
+        "{}",
+        text(&out.stderr)
+    );
 }

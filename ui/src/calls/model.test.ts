@@ -58,6 +58,7 @@ describe("calls across wires", () => {
               caller: "consumer-app",
               import: "example:stringoperations/operations@0.1.0",
               calls: MAX_CALL_ROWS + 100,
+              items: 9,
             },
           ],
         },
@@ -67,6 +68,7 @@ describe("calls across wires", () => {
     expect(state.callLog).toHaveLength(MAX_CALL_ROWS);
     expect(state.callLog[0]?.call.number).toBe(MAX_CALL_ROWS + 10);
     expect(state.wireCalls[SEED]).toBe(MAX_CALL_ROWS + 100);
+    expect(state.wireItems[SEED]).toBe(9);
     expect(state.callsDropped).toBe(90);
   });
 

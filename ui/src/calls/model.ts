@@ -28,6 +28,8 @@ export type CallsState = {
   callLog: CallRow[];
   /** Calls so far by wire (exact: records the engine dropped are still counted). */
   wireCalls: Record<WireKey, number | undefined>;
+  /** Items of the streams its calls returned that crossed each wire (WASI 0.3), at the end. */
+  wireItems: Record<WireKey, number | undefined>;
   /** When each wire's pulse last started (ms): a new value restarts it. */
   wirePulses: Record<WireKey, number | undefined>;
   /** Records the engine left out (too many, too fast). */
@@ -43,6 +45,7 @@ export function isCallEvent(event: RunEvent): event is CallEvent {
 export const NO_CALLS: CallsState = {
   callLog: [],
   wireCalls: {},
+  wireItems: {},
   wirePulses: {},
   callsDropped: 0,
 };
@@ -53,11 +56,12 @@ let nextKey = 1;
  * fields, whatever else `state` holds). */
 export function callsAfter(state: CallsState, events: CallEvent[], now: number): CallsState {
   if (events.length === 0) {
-    const { callLog, wireCalls, wirePulses, callsDropped } = state;
-    return { callLog, wireCalls, wirePulses, callsDropped };
+    const { callLog, wireCalls, wireItems, wirePulses, callsDropped } = state;
+    return { callLog, wireCalls, wireItems, wirePulses, callsDropped };
   }
   const rows: CallRow[] = [];
   const wireCalls = { ...state.wireCalls };
+  const wireItems = { ...state.wireItems };
   const wirePulses = { ...state.wirePulses };
   const pulsed = new Set<WireKey>();
   let dropped = state.callsDropped;
@@ -70,7 +74,11 @@ export function callsAfter(state: CallsState, events: CallEvent[], now: number):
     } else if (event.type === "calls-dropped") {
       dropped += event.count;
     } else {
-      for (const total of event.wires) wireCalls[wireKey(total.caller, total.import)] = total.calls;
+      for (const total of event.wires) {
+        const wire = wireKey(total.caller, total.import);
+        wireCalls[wire] = total.calls;
+        if (total.items > 0) wireItems[wire] = total.items;
+      }
     }
   }
   for (const wire of pulsed) {
@@ -78,7 +86,7 @@ export function callsAfter(state: CallsState, events: CallEvent[], now: number):
   }
   const callLog =
     rows.length > 0 ? [...rows.reverse(), ...state.callLog].slice(0, MAX_CALL_ROWS) : state.callLog;
-  return { callLog, wireCalls, wirePulses, callsDropped: dropped };
+  return { callLog, wireCalls, wireItems, wirePulses, callsDropped: dropped };
 }
 
 export function matchesFilter(call: WireCall, filter: CallFilter): boolean {

@@ -11,6 +11,7 @@ export const WireEdge = memo(function WireEdge(props: EdgeProps<WireFlowEdge>) {
   const key = data ? wireKey(data.to.node, data.to.port) : "";
   // Each wire follows its own count: a call elsewhere does not redraw it.
   const calls = useApp((s) => s.wireCalls[key] ?? 0);
+  const items = useApp((s) => s.wireItems[key] ?? 0);
   const pulse = useApp((s) => s.wirePulses[key] ?? 0);
   return (
     <>
@@ -40,6 +41,7 @@ export const WireEdge = memo(function WireEdge(props: EdgeProps<WireFlowEdge>) {
             className="wire-calls nodrag nopan"
             data-testid="wire-calls"
             data-calls={calls}
+            data-items={items}
             title="Calls across this wire: show them"
             // Above the wire's middle, where a problem or the delete button may show.
             style={{
@@ -50,6 +52,8 @@ export const WireEdge = memo(function WireEdge(props: EdgeProps<WireFlowEdge>) {
             }}
           >
             {calls.toLocaleString("en")} {calls === 1 ? "call" : "calls"}
+            {items > 0 &&
+              ` · ${items.toLocaleString("en")} stream ${items === 1 ? "item" : "items"}`}
           </button>
         </EdgeLabelRenderer>
       )}

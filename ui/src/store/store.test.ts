@@ -411,7 +411,10 @@ describe("running", () => {
         { type: "started" },
         call(1, "reverse"),
         call(2, "word-count"),
-        { type: "call-totals", wires: [{ caller: "consumer-app", import: port, calls: 2 }] },
+        {
+          type: "call-totals",
+          wires: [{ caller: "consumer-app", import: port, calls: 2, items: 0 }],
+        },
         { type: "exited", code: 0 },
       ];
       deps.engine.runProject = vi.fn((_p: Project, _path: string | null, _m, on: RunListener) => {

@@ -63,34 +63,41 @@ pub(crate) async fn collect(
     Ok(collected)
 }
 
-/// Calls `$read::<T>(…, Val::$case)` for the item type `$ty`, or evaluates `$other`.
-macro_rules! by_item_type {
-    ($ty:expr, $read:ident($($arg:expr),*), $other:expr) => {
+/// Evaluates `$then!(T, Case)` for the item type `$ty` of a stream or future — `T` its Rust
+/// type, `Val::Case` its value — or `$other` for an item type the typed API is not given here.
+macro_rules! with_item_type {
+    ($ty:expr, $then:ident, $other:expr) => {
         match $ty {
-            Some(Type::Bool) => $read::<bool>($($arg,)* Val::Bool).await,
-            Some(Type::S8) => $read::<i8>($($arg,)* Val::S8).await,
-            Some(Type::U8) => $read::<u8>($($arg,)* Val::U8).await,
-            Some(Type::S16) => $read::<i16>($($arg,)* Val::S16).await,
-            Some(Type::U16) => $read::<u16>($($arg,)* Val::U16).await,
-            Some(Type::S32) => $read::<i32>($($arg,)* Val::S32).await,
-            Some(Type::U32) => $read::<u32>($($arg,)* Val::U32).await,
-            Some(Type::S64) => $read::<i64>($($arg,)* Val::S64).await,
-            Some(Type::U64) => $read::<u64>($($arg,)* Val::U64).await,
-            Some(Type::Float32) => $read::<f32>($($arg,)* Val::Float32).await,
-            Some(Type::Float64) => $read::<f64>($($arg,)* Val::Float64).await,
-            Some(Type::Char) => $read::<char>($($arg,)* Val::Char).await,
-            Some(Type::String) => $read::<String>($($arg,)* Val::String).await,
+            Some(Type::Bool) => $then!(bool, Bool),
+            Some(Type::S8) => $then!(i8, S8),
+            Some(Type::U8) => $then!(u8, U8),
+            Some(Type::S16) => $then!(i16, S16),
+            Some(Type::U16) => $then!(u16, U16),
+            Some(Type::S32) => $then!(i32, S32),
+            Some(Type::U32) => $then!(u32, U32),
+            Some(Type::S64) => $then!(i64, S64),
+            Some(Type::U64) => $then!(u64, U64),
+            Some(Type::Float32) => $then!(f32, Float32),
+            Some(Type::Float64) => $then!(f64, Float64),
+            Some(Type::Char) => $then!(char, Char),
+            Some(Type::String) => $then!(String, String),
             _ => $other,
         }
     };
 }
+pub(crate) use with_item_type;
 
 async fn read_stream(
     store: &mut Store<HostState>,
     stream: wasmtime::component::StreamAny,
     item: Option<Type>,
 ) -> wasmtime::Result<Collected> {
-    by_item_type!(item, stream_items(store, stream), {
+    macro_rules! read {
+        ($t:ty, $case:ident) => {
+            stream_items::<$t>(store, stream, Val::$case).await
+        };
+    }
+    with_item_type!(item, read, {
         let mut stream = stream;
         stream.close(&mut *store)?;
         Ok(Collected {
@@ -105,7 +112,12 @@ async fn read_future(
     future: wasmtime::component::FutureAny,
     item: Option<Type>,
 ) -> wasmtime::Result<Collected> {
-    by_item_type!(item, future_value(store, future), {
+    macro_rules! read {
+        ($t:ty, $case:ident) => {
+            future_value::<$t>(store, future, Val::$case).await
+        };
+    }
+    with_item_type!(item, read, {
         let mut future = future;
         future.close(&mut *store)?;
         Ok(Collected {

@@ -378,6 +378,9 @@ pub struct WireTotal {
     /// How many calls.
     #[ts(type = "number")]
     pub calls: u64,
+    /// How many items of the streams its calls returned crossed it (WASI 0.3).
+    #[ts(type = "number")]
+    pub items: u64,
 }
 
 /// Bytes as text in JSON (lossy for invalid UTF-8), bytes again when read back.

@@ -23,6 +23,7 @@ use super::events::WireCall;
 use super::host::HostState;
 use super::proxy;
 use super::queue::EventQueue;
+use super::relay::relay_results;
 use super::tap::{SlotLabel, Tap};
 use crate::compose::NodeComponents;
 use crate::inspect::{FunctionInfo, Port, PortKind, TypeShape};
@@ -517,7 +518,7 @@ fn concurrent_forwarder(
 + Send
 + Sync
 + 'static {
-    move |accessor, _ty, params, results| {
+    move |accessor, ty, params, results| {
         Box::pin(async move {
             let (func, callee, started) = accessor.with(|mut access| target(access.get(), slot))?;
             let outcome = async {
@@ -537,6 +538,22 @@ fn concurrent_forwarder(
                 if handles {
                     accessor.with(|mut access| {
                         consumer_results(&mut access.as_context_mut(), slot, callee, results)
+                    })?;
+                }
+                // A tapped wire counts the items of the streams it returns as they cross.
+                if started.is_some() {
+                    accessor.with(|mut access| {
+                        let tap = access.get().tap.clone();
+                        match tap {
+                            Some(tap) => relay_results(
+                                access.as_context_mut(),
+                                &tap,
+                                slot,
+                                ty.results(),
+                                results,
+                            ),
+                            None => Ok(()),
+                        }
                     })?;
                 }
                 Ok(())

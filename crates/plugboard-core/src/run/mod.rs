@@ -33,6 +33,7 @@ mod outcome;
 mod project;
 mod proxy;
 mod queue;
+mod relay;
 mod runtime;
 mod serve;
 mod session;

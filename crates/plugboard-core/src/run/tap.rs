@@ -25,6 +25,8 @@ pub(crate) struct Tap {
     slots: Vec<SlotLabel>,
     /// Calls so far, by wire: shared by every store of the run (a server's requests too).
     calls: Vec<AtomicU64>,
+    /// Stream items that crossed so far, by wire (see [`super::relay`]).
+    items: Vec<AtomicU64>,
 }
 
 /// Who a forwarded function calls.
@@ -38,10 +40,23 @@ pub(crate) struct SlotLabel {
 impl Tap {
     pub(crate) fn new(wires: Vec<(NodeId, String)>, slots: Vec<SlotLabel>) -> Self {
         let calls = wires.iter().map(|_| AtomicU64::new(0)).collect();
+        let items = wires.iter().map(|_| AtomicU64::new(0)).collect();
         Self {
             wires,
             slots,
             calls,
+            items,
+        }
+    }
+
+    /// Counts `count` stream items crossing the wire of `slot`.
+    pub(crate) fn count_items(&self, slot: usize, count: u64) {
+        if let Some(items) = self
+            .slots
+            .get(slot)
+            .and_then(|label| self.items.get(label.wire))
+        {
+            items.fetch_add(count, Ordering::Relaxed);
         }
     }
 
@@ -83,13 +98,14 @@ impl Tap {
             wires: self
                 .wires
                 .iter()
-                .zip(&self.calls)
-                .filter_map(|((caller, import), calls)| {
+                .zip(self.calls.iter().zip(&self.items))
+                .filter_map(|((caller, import), (calls, items))| {
                     let calls = calls.load(Ordering::Relaxed);
                     (calls > 0).then(|| WireTotal {
                         caller: caller.clone(),
                         import: import.clone(),
                         calls,
+                        items: items.load(Ordering::Relaxed),
                     })
                 })
                 .collect(),

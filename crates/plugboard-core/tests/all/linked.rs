@@ -553,6 +553,7 @@ fn the_tap_records_each_call_across_a_wire_with_its_values() {
             caller: NodeId::new("consumer-app"),
             import: "example:stringoperations/operations@0.1.0".into(),
             calls: 2,
+            items: 0,
         }]
     );
 

@@ -16,7 +16,7 @@ use plugboard_core::run::{
 
 use crate::support::{
     Outcome, begin, finish, http_get, load_project, request, run, runtime, serving_address,
-    stop_after_first_output, try_begin,
+    stop_after_first_output, traced, try_begin,
 };
 
 #[test]
@@ -94,6 +94,26 @@ fn async_functions_and_a_stream_cross_a_linked_wire() {
     );
     assert_eq!(linked.stdout, fused.stdout);
     assert_eq!(linked.terminal(), fused.terminal());
+
+    // Tapped, the wire counts its call and the stream's items as they cross; the output is the
+    // same.
+    let tapped = traced(&runtime, &project, &components);
+    assert_eq!(tapped.stdout, linked.stdout);
+    let totals: Vec<(u64, u64)> = tapped
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            RunEvent::CallTotals { wires } => {
+                Some(wires.iter().map(|w| (w.calls, w.items)).collect::<Vec<_>>())
+            }
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    let calls: u64 = totals.iter().map(|(calls, _)| calls).sum();
+    let items: u64 = totals.iter().map(|(_, items)| items).sum();
+    assert!(calls >= 1, "{totals:?}");
+    assert_eq!(items, 9, "the nine words crossed: {totals:?}");
 }
 
 #[test]

@@ -16,4 +16,8 @@ import: string,
 /**
  * How many calls.
  */
-calls: number, };
+calls: number, 
+/**
+ * How many items of the streams its calls returned crossed it (WASI 0.3).
+ */
+items: number, };
