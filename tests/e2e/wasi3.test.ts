@@ -48,6 +48,32 @@ describe("WASI 0.3", () => {
       .map((row) => row.getAttribute("data-function"));
     expect(functions).toContain("split");
     expect(functions).toContain("count");
+    // The wire counts the stream's items that crossed it.
+    const label = browser.$('[data-testid="wire-calls"]');
+    await browser.waitUntil(async () => (await label.getAttribute("data-items")) === "9", {
+      timeout: WAIT,
+    });
+    expect(await label.getText()).toContain("9 stream items");
+  });
+
+  it("invokes an async export and reads the stream it returns to its end", async () => {
+    await open(project("wasi-0.3-words"));
+    await browser.$('[data-testid="tab-invoke"]').click();
+    await browser.$('[data-testid="invoke-target"]').selectByAttribute("value", "p3-words");
+    const split = browser.$('[data-testid="invoke-fn"][data-function="split"]');
+    expect(await split.getText()).toContain("async func");
+    expect(await split.getText()).toContain("stream<string>");
+    await split.click();
+    const input = browser.$('[data-testid="invoke-input"][data-path="text"]');
+    await input.waitForDisplayed({ timeout: WAIT });
+    await input.setValue("streams cross wires");
+    await browser.$('[data-testid="btn-invoke"]').click();
+    await browser
+      .$('[data-testid="invoke-result"][data-state="returned"]')
+      .waitForExist({ timeout: WAIT });
+    expect(await browser.$('[data-testid="invoke-wave"]').getText()).toBe(
+      'stream["streams", "cross", "wires"] (3 items)',
+    );
   });
 
   it("serves a WASI 0.3 HTTP service to the request tester", async () => {

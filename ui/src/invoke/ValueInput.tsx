@@ -28,6 +28,16 @@ export function ValueInput(props: {
     );
   }
 
+  // A stream or future is made by a component as it runs: no text stands for one.
+  if (shape.kind === "other" && /^(stream|future)\b/.test(shape.wit)) {
+    return (
+      <p className="muted" data-testid="invoke-not-typed" data-path={path}>
+        A <code>{shape.wit}</code> comes from a component as it runs and cannot be typed in: call
+        this function from a component wired to it.
+      </p>
+    );
+  }
+
   if (value.kind === "text") {
     const placeholder = isNumber(shape)
       ? shape.kind
