@@ -361,3 +361,44 @@ fn run_invoke(runtime: &plugboard_core::run::Runtime, call: &str) -> Vec<String>
         other => panic!("{call}: {other:?}"),
     }
 }
+
+#[test]
+fn a_wire_whose_async_ness_differs_is_refused_saying_so() {
+    use plugboard_core::compose::{Composer, WireCheck, load_components};
+    use plugboard_core::project::{Node, NodeId, Project, WireEnd};
+
+    use crate::support::{component_from_wit, write_file};
+
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    let interface = |function: &str| {
+        format!(
+            "package example:counter@0.1.0;\ninterface counter {{ {function} }}\n\
+             world provider {{ export counter; }}\nworld consumer {{ import counter; }}"
+        )
+    };
+    let mut project = Project::default();
+    for (id, function) in [
+        ("provider", "next: func() -> u32;"),
+        ("consumer", "next: async func() -> u32;"),
+    ] {
+        let bytes = component_from_wit(&interface(function), id);
+        project.nodes.push(Node {
+            id: NodeId::new(id),
+            component: write_file(dir.path(), &format!("{id}.wasm"), &bytes),
+            sha256: None,
+            position: Default::default(),
+            capabilities: None,
+        });
+    }
+    let components = load_components(&project, dir.path()).expect("components");
+    let end = |node: &str| WireEnd {
+        node: NodeId::new(node),
+        port: "example:counter/counter@0.1.0".to_string(),
+    };
+    let verdict =
+        Composer::new().check_wire(&project, &components, &end("provider"), &end("consumer"));
+    let WireCheck::Refused { reason } = verdict else {
+        panic!("an async import fed by a plain export is refused: {verdict:?}");
+    };
+    assert!(reason.contains("async"), "{reason}");
+}
