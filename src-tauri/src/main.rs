@@ -62,6 +62,7 @@ fn main() {
             commands::run::serve_project,
             commands::run::invoke_function,
             commands::run::open_session,
+            commands::grants::wasmtime_command,
             commands::run::session_call,
             commands::run::close_session,
             commands::run::stop_run,

@@ -234,3 +234,40 @@ describe("serving", () => {
     expect((await waitForRun(before, ENDED)).state).toBe("stopped");
   });
 });
+
+describe("standard worlds and wasmtime", () => {
+  it("badges each node's world and shows the wasmtime line for the grants", async () => {
+    const path = writeProject("cli-world", {
+      capabilities: { env: [{ key: "NAME", value: "a workshop" }], args: ["one"] },
+      nodes: [{ id: "cli", component: join(SAMPLES, "cli-demo.wasm"), position: { x: 0, y: 0 } }],
+    });
+    await open(path);
+    const badge = browser.$(`${nodeSel("cli")} [data-testid="node-world"]`);
+    await badge.waitForExist({ timeout: WAIT });
+    expect(await badge.getAttribute("data-world")).toBe("wasi:cli/command");
+    expect(await badge.getAttribute("data-conforms")).toBe("true");
+
+    await browser.$('[data-testid="tab-capabilities"]').click();
+    const line = browser.$('[data-testid="wasmtime-line"]');
+    await line.waitForExist({ timeout: WAIT });
+    const command = await line.getText();
+    expect(command).toContain("wasmtime run --env 'NAME=a workshop'");
+    expect(command).toContain(`${join(SAMPLES, "cli-demo.wasm")} one`);
+
+    // A composition: the consumer imports more than the command world; the composition fits.
+    await open(SEED);
+    const consumer = browser.$(`${nodeSel("consumer-app")} [data-testid="node-world"]`);
+    await consumer.waitForExist({ timeout: WAIT });
+    expect(await consumer.getAttribute("data-conforms")).toBe("false");
+    expect(await consumer.getAttribute("title")).toContain("example:stringoperations");
+    await browser.$('[data-testid="btn-compile"]').click();
+    const composed = browser.$('[data-testid="compile-world"]');
+    await composed.waitForExist({ timeout: WAIT });
+    expect(await composed.getAttribute("data-conforms")).toBe("true");
+    await browser.waitUntil(async () => (await line.getText()).includes("composition.wasm"), {
+      timeout: WAIT,
+    });
+    const unsaid = await browser.$$('[data-testid="wasmtime-unexpressed"]').map((e) => e.getText());
+    expect(unsaid.join("\n")).toContain("save the composition");
+  });
+});

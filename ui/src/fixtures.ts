@@ -98,6 +98,7 @@ export function details(
       wit: "package root:component;\n",
     },
     hostImports,
+    world: null,
   };
 }
 

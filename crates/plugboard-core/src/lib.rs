@@ -8,7 +8,8 @@
 //! - [`grants`]: one grant policy for every run mode, and what a project asks to be accepted;
 //! - [`library`]: the bundled sample components and projects;
 //! - [`run`]: capabilities, limits and running in wasmtime;
-//! - [`wasi`]: the WASI interfaces the host provides to a composition's open imports.
+//! - [`wasi`]: the WASI interfaces the host provides to a composition's open imports;
+//! - [`worlds`]: whether a component fits `wasi:cli/command` or `wasi:http/proxy`.
 //!
 //! ```no_run
 //! use std::path::Path;
@@ -32,3 +33,4 @@ pub mod library;
 pub mod project;
 pub mod run;
 pub mod wasi;
+pub mod worlds;

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use plugboard_core::inspect::ComponentInfo;
 use plugboard_core::project::NodeId;
 use plugboard_core::wasi::provided_by_host;
+use plugboard_core::worlds::{WorldFit, world_fit};
 use serde::Serialize;
 use tauri::State;
 use ts_rs::TS;
@@ -24,6 +25,8 @@ pub struct ComponentDetails {
     pub info: ComponentInfo,
     /// Each import the host provides, with the host interface that provides it.
     pub host_imports: BTreeMap<String, String>,
+    /// How it fits the standard world its exports point to (`None` for a library).
+    pub world: Option<WorldFit>,
 }
 
 impl ComponentDetails {
@@ -34,7 +37,12 @@ impl ComponentDetails {
             .iter()
             .filter_map(|port| Some((port.name.clone(), provided_by_host(&port.name)?.name)))
             .collect();
-        Self { info, host_imports }
+        let world = world_fit(&info);
+        Self {
+            info,
+            host_imports,
+            world,
+        }
     }
 }
 

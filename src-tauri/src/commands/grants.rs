@@ -6,12 +6,13 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use plugboard_core::grants::{GrantReview, review};
-use plugboard_core::project::Project;
+use plugboard_core::grants::{GrantReview, WasmtimeLine, project_wasmtime_line, review};
+use plugboard_core::project::{NodeId, Project};
 use plugboard_core::run::HttpGrant;
 use tauri::State;
 
 use super::blocking;
+use super::compose::components;
 use crate::error::{AppError, ErrorKind};
 use crate::state::Engine;
 
@@ -26,6 +27,22 @@ pub async fn review_grants(
 ) -> Result<GrantReview, AppError> {
     blocking(&engine, move |engine| {
         Ok(engine.pending_grants(&project, project_path.as_deref()))
+    })
+    .await
+}
+
+/// The `wasmtime run` / `wasmtime serve` line granting what `node` (or, without one, the
+/// project) is granted, with what wasmtime's flags cannot say.
+#[tauri::command]
+pub async fn wasmtime_command(
+    engine: State<'_, Arc<Engine>>,
+    project: Project,
+    project_path: Option<PathBuf>,
+    node: Option<NodeId>,
+) -> Result<WasmtimeLine, AppError> {
+    blocking(&engine, move |engine| {
+        let components = components(engine, &project, project_path)?;
+        Ok(project_wasmtime_line(&project, &components, node.as_ref()))
     })
     .await
 }

@@ -7,6 +7,7 @@ import {
   ReactFlow,
   useNodesInitialized,
   useReactFlow,
+  useStore,
   type Connection,
   type FinalConnectionState,
   type IsValidConnection,
@@ -29,6 +30,14 @@ import { BundleEdge, HostEdge, WireEdge } from "./edges";
 const nodeTypes = { component: ComponentNode, host: HostNode };
 const edgeTypes = { wire: WireEdge, host: HostEdge, bundle: BundleEdge };
 const proOptions = { hideAttribution: true };
+
+/**
+ * Below this zoom a port's text is a few pixels high: the canvas draws nodes as their outline and
+ * header only (the rest keeps its size, unpainted, so wires still meet their ports) and drops the
+ * dotted background, whose dots would crowd into thousands. Software rendering (no GPU, as under
+ * Xvfb) repaints everything on each frame of a zoom or a drag; this keeps a big project moving.
+ */
+export const FAR_ZOOM = 0.35;
 
 /** The export end and the import end of a connection, or null if either is not a component port. */
 function wireEnds(c: {
@@ -71,6 +80,8 @@ export function Canvas() {
   );
   const flow = useReactFlow<AppNode, AppEdge>();
   const initialized = useNodesInitialized();
+  // Re-renders only when the zoom crosses FAR_ZOOM, not on every frame of a zoom.
+  const far = useStore((state) => state.transform[2] < FAR_ZOOM);
   const fitted = useRef(-1);
 
   const edges = useMemo(
@@ -181,7 +192,12 @@ export function Canvas() {
   }, []);
 
   return (
-    <div className="canvas" data-testid="canvas" data-view-ready={viewReady === s.fitRequest}>
+    <div
+      className={far ? "canvas canvas--far" : "canvas"}
+      data-testid="canvas"
+      data-view-ready={viewReady === s.fitRequest}
+      data-far={far}
+    >
       <ReactFlow<AppNode, AppEdge>
         nodes={s.nodes}
         edges={edges}
@@ -205,7 +221,7 @@ export function Canvas() {
         // once until it is measured, so fitting the view (and `data-view-ready`) is unchanged.
         onlyRenderVisibleElements
       >
-        <Background variant={BackgroundVariant.Dots} gap={24} size={2} color="#c9c2b2" />
+        {!far && <Background variant={BackgroundVariant.Dots} gap={24} size={2} color="#c9c2b2" />}
         <MiniMap<AppNode> pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={3} />
         <Controls showInteractive={false} />
       </ReactFlow>

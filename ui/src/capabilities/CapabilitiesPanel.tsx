@@ -16,6 +16,7 @@ import {
   type GrantScope,
 } from "./profile";
 import { Section } from "./Section";
+import { WasmtimeCommand } from "./WasmtimeCommand";
 
 function scopeKey(scope: GrantScope): string {
   return scope.kind === "project" ? "project" : `node:${scope.node}`;
@@ -371,6 +372,7 @@ export function CapabilitiesPanel() {
       </fieldset>
 
       {scope.kind === "project" && <LimitsSection />}
+      <WasmtimeCommand scope={scope} />
     </div>
   );
 }

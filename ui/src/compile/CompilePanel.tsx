@@ -1,6 +1,6 @@
 import { useShallow } from "zustand/react/shallow";
 
-import { portLabel } from "../graph/mapping";
+import { portLabel, worldBadge } from "../graph/mapping";
 import { formatSize } from "../inspector/Inspector";
 import { useApp } from "../store";
 
@@ -23,7 +23,7 @@ export function CompilePanel() {
     );
   }
   if (compile.state !== "done") return null;
-  const { info, hostImports } = compile.result;
+  const { info, hostImports, world } = compile.result;
   const provided = info.imports.filter((p) => hostImports[p.name] !== undefined);
   const unprovided = info.imports.filter((p) => hostImports[p.name] === undefined);
   return (
@@ -31,6 +31,17 @@ export function CompilePanel() {
       <div className="compile-title">
         ✔ Compiled: one component, {formatSize(info.size)}
         {info.role !== "library" && <span className="chip">{info.role}</span>}
+        {world && (
+          <span
+            className={world.conforms ? "chip chip--ok" : "chip chip--warn"}
+            data-testid="compile-world"
+            data-conforms={world.conforms}
+            title={worldBadge(world).title}
+          >
+            {world.conforms ? "✓ " : "+ "}
+            {world.world}
+          </span>
+        )}
         <button
           type="button"
           className="panel-close"

@@ -22,6 +22,7 @@ import {
   hostData,
   portLabel,
   syncFlowNodes,
+  worldBadge,
   wasiBundle,
   wasiReleases,
   type CanvasInput,
@@ -438,5 +439,25 @@ describe("an interface port's functions", () => {
       ],
     });
     expect(functionPort).toMatchObject({ name: "shout", kind: "function", expandable: false });
+  });
+});
+
+describe("world badges", () => {
+  it("says whether wasmtime takes a component as it is, or what it also imports", () => {
+    const fits = worldBadge({
+      world: "wasi:cli/command",
+      release: "0.2",
+      conforms: true,
+      extra: [],
+    });
+    expect(fits.conforms).toBe(true);
+    expect(fits.title).toContain("wasmtime run takes it as it is");
+    const extra = worldBadge({
+      world: "wasi:http/proxy",
+      release: "0.2",
+      conforms: false,
+      extra: ["wasi:filesystem/preopens@0.2.6"],
+    });
+    expect(extra.title).toContain("also imports wasi:filesystem/preopens@0.2.6");
   });
 });

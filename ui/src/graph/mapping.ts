@@ -14,6 +14,7 @@ import type { HostInterface } from "../ipc/bindings/HostInterface";
 import type { Node as ProjectNode } from "../ipc/bindings/Node";
 import type { Port } from "../ipc/bindings/Port";
 import type { Project } from "../ipc/bindings/Project";
+import type { WorldFit } from "../ipc/bindings/WorldFit";
 import {
   HOST_ID,
   WASI_BUNDLE_HANDLE,
@@ -33,6 +34,7 @@ import {
   type NodeState,
   type PortGroup,
   type PortView,
+  type WorldBadge,
   type WasiBundle,
 } from "./model";
 
@@ -273,12 +275,23 @@ export function componentData(node: ProjectNode, input: CanvasInput): ComponentN
     problem: entry?.problem ?? null,
     role: details?.info.role ?? null,
     wasi: details ? wasiReleases([...details.info.imports, ...details.info.exports]) : null,
+    world: details?.world ? worldBadge(details.world) : null,
     imports: groupPorts(shown, (p) => p.wasi),
     exports: groupPorts(exports, (p) => p.wasi),
     wasiBundle: bundle,
     error: errorHere,
     grants: { own: Boolean(node.capabilities), chips: grantChips(profile) },
   };
+}
+
+/** The badge of a component's fit to its standard world. */
+export function worldBadge(fit: WorldFit): WorldBadge {
+  const runner = fit.world === "wasi:cli/command" ? "wasmtime run" : "wasmtime serve";
+  const title = fit.conforms
+    ? `Conforms to ${fit.world} (WASI ${fit.release}): ${runner} takes it as it is.`
+    : `A ${fit.world} (WASI ${fit.release}) that also imports ${fit.extra.join(", ")}: wire ` +
+      `those, or run it where a host provides them.`;
+  return { world: fit.world, conforms: fit.conforms, title };
 }
 
 /** The WASI releases `ports` use (a component's imports and exports, or its bundle): `0.2`,

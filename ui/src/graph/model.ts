@@ -87,6 +87,8 @@ export type ComponentNodeData = {
   role: ComponentRole | null;
   /** Which WASI releases it uses: `0.2`, `0.3`, `0.2 + 0.3` (null: none, or not loaded). */
   wasi: string | null;
+  /** How it fits the standard world its exports point to (null: a library, or not loaded). */
+  world: WorldBadge | null;
   /** Without the bundled WASI ports while the bundle is collapsed. */
   imports: PortGroup[];
   exports: PortGroup[];
@@ -96,6 +98,15 @@ export type ComponentNodeData = {
   error: boolean;
   /** What the node is granted: its own grants, or the project's it inherits. */
   grants: { own: boolean; chips: string[] };
+};
+
+/** A node's standard world, as its badge says it. */
+export type WorldBadge = {
+  /** `wasi:cli/command`, `wasi:http/proxy`, `wasi:http/service`. */
+  world: string;
+  conforms: boolean;
+  /** What the badge's tooltip says: whether `wasmtime` takes it as is, or what is extra. */
+  title: string;
 };
 
 export type HostPortView = {

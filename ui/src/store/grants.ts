@@ -9,6 +9,7 @@ import {
   type GrantScope,
 } from "../capabilities/profile";
 import type { CapabilityToggle } from "../ipc/bindings/CapabilityToggle";
+import type { WasmtimeLine } from "../ipc/bindings/WasmtimeLine";
 import { toAppError } from "../ipc/errors";
 import type { Deps } from "./index";
 import { storeHelpers, type Get, type Set } from "./shared";
@@ -34,6 +35,9 @@ export type GrantsActions = {
   /** What is wrong with the first malformed HTTP allow-list entry, as the engine says; `null`
    * when every entry is a host or `host:port`. */
   checkHttpHosts: (hosts: string[]) => Promise<string | null>;
+  /** The `wasmtime` command line granting what `scope` is granted (rejects with the engine's
+   * error when the project's components cannot be read). */
+  wasmtimeLine: (scope: GrantScope) => Promise<WasmtimeLine>;
 };
 
 export function createGrantsSlice(set: Set, get: Get, deps: Deps): GrantsState & GrantsActions {
@@ -109,6 +113,15 @@ export function createGrantsSlice(set: Set, get: Get, deps: Deps): GrantsState &
         }
       }
       return null;
+    },
+
+    wasmtimeLine(scope) {
+      const { project, projectPath } = get();
+      return deps.engine.wasmtimeCommand(
+        project,
+        projectPath,
+        scope.kind === "node" ? scope.node : null,
+      );
     },
   };
 }

@@ -91,6 +91,9 @@ function fakeDeps() {
     acceptGrants: vi.fn(() => Promise.resolve(null)),
     acceptGrantEdit: vi.fn(() => Promise.resolve(null)),
     checkHttpHost: vi.fn(() => Promise.resolve(null)),
+    wasmtimeCommand: vi.fn(() =>
+      Promise.resolve({ command: "wasmtime run a.wasm", unexpressed: [] }),
+    ),
     stopRun: vi.fn(() => Promise.resolve(null)),
     setCallTap: vi.fn(() => Promise.resolve(null)),
     swapServedProject: vi.fn(() => Promise.resolve(null)),

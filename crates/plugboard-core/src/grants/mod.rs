@@ -14,10 +14,12 @@
 mod consent;
 mod fused;
 mod review;
+mod wasmtime;
 
 pub use consent::{ConsentError, ConsentStore};
 pub use fused::{GrantDifference, GrantsDiffer, fused_profile};
 pub use review::{GrantItem, GrantReview, GrantScope, ScopeRequest, review};
+pub use wasmtime::{LineTarget, WasmtimeLine, project_wasmtime_line, wasmtime_line};
 
 use std::collections::BTreeSet;
 

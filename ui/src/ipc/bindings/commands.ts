@@ -22,6 +22,7 @@ import type { SavedProject } from "./SavedProject";
 import type { Startup } from "./Startup";
 import type { TestRequest } from "./TestRequest";
 import type { TestResponse } from "./TestResponse";
+import type { WasmtimeLine } from "./WasmtimeLine";
 import type { Wire } from "./Wire";
 import type { WireCheck } from "./WireCheck";
 
@@ -41,6 +42,8 @@ export function commands(invoke: Invoke) {
     exportWac: (project: Project, projectPath: string | null, path: string) => invoke<null>("export_wac", { project, projectPath, path }),
     /** What `project`'s grants reach on the host that the user has not accepted for its file yet: empty for a project never saved (everything in it was made in the window) and for the sample library's projects. */
     reviewGrants: (project: Project, projectPath: string | null) => invoke<GrantReview>("review_grants", { project, projectPath }),
+    /** The `wasmtime run` / `wasmtime serve` line granting what `node` (or, without one, the project) is granted, with what wasmtime's flags cannot say. */
+    wasmtimeCommand: (project: Project, projectPath: string | null, node: NodeId | null) => invoke<WasmtimeLine>("wasmtime_command", { project, projectPath, node }),
     /** The user accepted every grant of `project` (the dialog's Accept). */
     acceptGrants: (project: Project, projectPath: string | null) => invoke<null>("accept_grants", { project, projectPath }),
     /** The user edited the grants in the window, from `before` to `after`: what the edit added is theirs, so it counts as accepted (what was there before keeps its own standing). */
