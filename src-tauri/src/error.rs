@@ -168,7 +168,7 @@ impl From<ComposeError> for AppError {
             ComposeError::DuplicateExport { second, .. } => {
                 error_at(ErrorKind::Exports, second, None)
             }
-            ComposeError::NothingToExport | ComposeError::NothingPlugged => {
+            ComposeError::NothingToExport | ComposeError::NothingPlugged { .. } => {
                 Self::new(ErrorKind::Exports, message)
             }
             ComposeError::ConflictingOpenImport { import, second, .. } => {

@@ -186,7 +186,21 @@ describe("the canvas", () => {
     const text = await waitForMessage(browser, "refusal");
     expect(text).toContain("Wire refused");
     expect(text).toContain(OPS);
+    // Both sides' WIT side by side, the first difference said and marked on the import's side.
+    const summary = browser.$('[data-testid="refusal-summary"]');
+    await summary.waitForExist({ timeout: WAIT });
+    expect(await summary.getText()).toContain("the export has no type `level`");
+    expect(await browser.$('[data-testid="refusal-import"]').getText()).toContain("interface log");
+    expect(await browser.$('[data-testid="refusal-export"]').getText()).toContain(
+      "interface operations",
+    );
+    expect(
+      await browser.$('[data-testid="refusal-import"] [data-testid="refusal-mark"]').getText(),
+    ).toContain("enum level");
     expect(await count(browser, WIRES)).toBe(1);
+    // Read, it goes away with Esc, and the canvas under it is free again.
+    await browser.keys("Escape");
+    await browser.$('[data-testid="message"]').waitForExist({ timeout: WAIT, reverse: true });
   });
 
   it("wires one export to a second import by dragging", async () => {

@@ -142,6 +142,15 @@ fn plug_has_wac_plug_semantics() {
         "{}",
         text(&out.stderr)
     );
+    // Each candidate plug is listed with why it did not fit.
+    assert!(
+        text(&out.stderr).contains(
+            "plug `logger`: it exports example:logger/log@0.1.0; the socket imports \
+             example:stringoperations/operations@0.1.0 (besides WASI)"
+        ),
+        "{}",
+        text(&out.stderr)
+    );
     assert!(!dir.path().join("nothing.wasm").exists());
 }
 

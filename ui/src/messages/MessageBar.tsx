@@ -1,11 +1,13 @@
 import { useEffect } from "react";
 
 import { useApp } from "../store";
+import { RefusalCompare } from "./RefusalCompare";
 
 const ICON = { error: "⛔", refusal: "⚠", info: "✔" } as const;
 
 export function MessageBar() {
   const message = useApp((s) => s.message);
+  const refused = useApp((s) => s.refused);
   const dismiss = useApp((s) => s.dismissMessage);
   // Confirmations go away by themselves; errors and refusals stay until dismissed.
   useEffect(() => {
@@ -27,7 +29,12 @@ export function MessageBar() {
       <span className="message-icon" aria-hidden>
         {ICON[message.kind]}
       </span>
-      <span className="message-text">{message.text}</span>
+      <span className="message-text">
+        {message.text}
+        {message.kind === "refusal" && refused?.mismatch && (
+          <RefusalCompare mismatch={refused.mismatch} from={refused.from} to={refused.to} />
+        )}
+      </span>
       <button type="button" className="message-close" title="Dismiss (Esc)" onClick={dismiss}>
         ✕
       </button>

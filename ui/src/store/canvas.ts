@@ -1,5 +1,6 @@
 // The store's canvas and wiring: React Flow's nodes, the selection, deleting, dragging a wire
 // and the engine's verdicts on wires, connecting, auto-layout and fitting the view.
+import type { Mismatch } from "../ipc/bindings/Mismatch";
 import { applyNodeChanges, type EdgeChange, type NodeChange } from "@xyflow/react";
 
 import type { Link, Point } from "../graph/layout";
@@ -31,8 +32,9 @@ export type CanvasState = {
   drag: WireDrag | null;
   /** The engine's verdicts on wires, for the project as it stands (cleared when it changes). */
   wireChecks: Record<string, WireCheck | undefined>;
-  /** The last refused drop, marked on its ports. */
-  refused: { from: WireEnd; to: WireEnd } | null;
+  /** The last refused drop, marked on its ports, with both sides' WIT when its type is what
+   * does not fit. */
+  refused: { from: WireEnd; to: WireEnd; mismatch: Mismatch | null } | null;
 };
 
 export type CanvasActions = {
@@ -255,7 +257,7 @@ export function createCanvasSlice(set: Set, get: Get, deps: Deps): CanvasState &
       const verdict = get().wireChecks[key];
       if (!verdict) return false;
       if (verdict.verdict === "refused") {
-        set({ refused: { from, to } });
+        set({ refused: { from, to, mismatch: verdict.mismatch } });
         get().showMessage("refusal", `Wire refused: ${verdict.reason}`);
         return false;
       }

@@ -33,7 +33,11 @@ function fakeDeps() {
       proposals.map((w): WireCheck =>
         w.from.port === w.to.port
           ? { verdict: "allowed" }
-          : { verdict: "refused", reason: `\`${w.from.port}\` does not fit \`${w.to.port}\`` },
+          : {
+              verdict: "refused",
+              reason: `\`${w.from.port}\` does not fit \`${w.to.port}\``,
+              mismatch: null,
+            },
       ),
     ),
   );

@@ -90,8 +90,14 @@ pub enum ComposeError {
         second: NodeId,
     },
     /// `plug` found no plug export that fits a socket import.
-    #[error("none of the plugs exports anything the socket imports (by name and type)")]
-    NothingPlugged,
+    #[error(
+        "none of the plugs exports anything the socket imports (by name and type):{}",
+        candidates.iter().map(|c| format!("\n  - {c}")).collect::<String>()
+    )]
+    NothingPlugged {
+        /// Each plug, and why it did not fit.
+        candidates: Vec<String>,
+    },
     /// Nothing would be exported.
     #[error("the composition exports nothing: choose at least one export")]
     NothingToExport,

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use wac_graph::{CompositionGraph, InstantiationArgumentError, PackageId};
 
+use super::mismatch::mismatch;
 use super::{ComposeError, NodeComponents};
 use crate::inspect::Port;
 use crate::project::{ExportChoice, NodeId, Project, Wire};
@@ -74,19 +75,23 @@ impl<'g> Scratch<'g> {
     ) -> Result<(), ComposeError> {
         let from = instance_of(instances, &wire.from.node)?;
         let to = instance_of(instances, &wire.to.node)?;
-        require_port(
+        let export = require_port(
             components,
             &wire.from.node,
             &wire.from.port,
             Direction::Export,
         )?;
-        require_port(components, &wire.to.node, &wire.to.port, Direction::Import)?;
+        let import = require_port(components, &wire.to.node, &wire.to.port, Direction::Import)?;
+        // wac-graph says what it tripped on; the comparison says where the two sides differ.
         let incompatible = |reason: String| ComposeError::Incompatible {
             from_node: wire.from.node.clone(),
             from_port: wire.from.port.clone(),
             to_node: wire.to.node.clone(),
             to_port: wire.to.port.clone(),
-            reason,
+            reason: match mismatch(import, export).difference {
+                Some(difference) => format!("{} ({reason})", difference.summary),
+                None => reason,
+            },
         };
         let alias = self.alias(from, &wire.from.port).map_err(incompatible)?;
         self.graph

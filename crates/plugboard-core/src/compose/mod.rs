@@ -22,6 +22,7 @@ mod cache;
 mod components;
 mod error;
 mod graph;
+mod mismatch;
 mod output;
 mod plug;
 mod wac;
@@ -38,6 +39,7 @@ pub use cache::ComponentCache;
 pub use components::{LoadedComponent, NodeComponents, load_components};
 pub use error::ComposeError;
 pub(crate) use error::path_text;
+pub use mismatch::{Difference, Mismatch, mismatch};
 pub use wac::to_wac;
 pub use wire::WireCheck;
 

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use wac_graph::types::are_semver_compatible;
 
-use super::{ComposeError, Composer, LoadedComponent, NodeComponents};
+use super::{ComposeError, Composer, LoadedComponent, NodeComponents, WireCheck};
 use crate::project::{ExportChoice, Node, NodeId, Position, Project, WireEnd};
 
 impl Composer {
@@ -14,7 +14,8 @@ impl Composer {
     /// The result exports everything the socket exports.
     ///
     /// # Errors
-    /// [`ComposeError::NothingPlugged`] when no plug export fits any socket import.
+    /// [`ComposeError::NothingPlugged`] when no plug export fits any socket import, with each
+    /// plug and why it did not fit.
     pub fn plug_project(
         &mut self,
         socket: Arc<LoadedComponent>,
@@ -22,6 +23,7 @@ impl Composer {
     ) -> Result<(Project, NodeComponents), ComposeError> {
         let mut project = Project::default();
         let mut components = NodeComponents::new();
+        let mut candidates = Vec::new();
         let socket_id = add_node(
             &mut project,
             &mut components,
@@ -35,6 +37,7 @@ impl Composer {
             };
             let plug_id = add_node(&mut project, &mut components, plug.clone(), position);
             let before = project.wires.len();
+            let mut refusals = Vec::new();
             for export in &plug.info.exports {
                 let Some(import) = socket.info.import(&export.name).or_else(|| {
                     socket
@@ -53,20 +56,23 @@ impl Composer {
                     node: socket_id.clone(),
                     port: import.name.clone(),
                 };
-                if self
-                    .check_wire(&project, &components, &from, &to)
-                    .is_allowed()
-                {
-                    project.wires.push(crate::project::Wire { from, to });
+                match self.check_wire(&project, &components, &from, &to) {
+                    WireCheck::Allowed => project.wires.push(crate::project::Wire { from, to }),
+                    WireCheck::Refused { reason, .. } => refusals.push(reason),
                 }
             }
             if project.wires.len() == before {
+                candidates.push(format!(
+                    "plug `{}`: {}",
+                    plug_id,
+                    why_unplugged(&plug, &socket, &refusals)
+                ));
                 project.nodes.pop();
                 components.remove(&plug_id);
             }
         }
         if project.wires.is_empty() {
-            return Err(ComposeError::NothingPlugged);
+            return Err(ComposeError::NothingPlugged { candidates });
         }
         project.exports = socket
             .info
@@ -80,6 +86,51 @@ impl Composer {
             .collect();
         Ok((project, components))
     }
+}
+
+/// Why `plug` fits no import of `socket`: the refusals of the exports whose names matched, or
+/// the names that differ only in an incompatible version, or what each side has.
+fn why_unplugged(plug: &LoadedComponent, socket: &LoadedComponent, refusals: &[String]) -> String {
+    if !refusals.is_empty() {
+        return refusals.join("; ");
+    }
+    let versions: Vec<String> = plug
+        .info
+        .exports
+        .iter()
+        .filter_map(|export| {
+            let import = socket
+                .info
+                .imports
+                .iter()
+                .find(|i| i.unversioned_name() == export.unversioned_name())?;
+            Some(format!(
+                "it exports `{}`, the socket imports `{}`: the versions are not semver-compatible",
+                export.name, import.name
+            ))
+        })
+        .collect();
+    if !versions.is_empty() {
+        return versions.join("; ");
+    }
+    // The socket's WASI imports are the host's to provide: only the others are a plug's.
+    let names = |ports: &[crate::inspect::Port]| {
+        let names: Vec<&str> = ports
+            .iter()
+            .filter(|p| !p.wasi)
+            .map(|p| p.name.as_str())
+            .collect();
+        if names.is_empty() {
+            "nothing".to_string()
+        } else {
+            names.join(", ")
+        }
+    };
+    format!(
+        "it exports {}; the socket imports {} (besides WASI)",
+        names(&plug.info.exports),
+        names(&socket.info.imports)
+    )
 }
 
 /// Adds a node named after the component's file (made unique) at `position`.

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::graph::{Direction, Scratch, require_port};
+use super::mismatch::{Mismatch, mismatch};
 use super::{ComposeError, Composer, NodeComponents};
 use crate::inspect::PortKind;
 use crate::project::{Project, Wire, WireEnd};
@@ -21,6 +22,9 @@ pub enum WireCheck {
     Refused {
         /// Why, in a sentence a user can act on.
         reason: String,
+        /// For an export whose type does not fit the import: both sides' WIT, and where they
+        /// first differ.
+        mismatch: Option<Mismatch>,
     },
 }
 
@@ -44,7 +48,21 @@ impl Composer {
     ) -> WireCheck {
         match self.try_wire(project, components, from, to) {
             Ok(()) => WireCheck::Allowed,
-            Err(reason) => WireCheck::Refused { reason },
+            Err(Refusal::Other(reason)) => WireCheck::Refused {
+                reason,
+                mismatch: None,
+            },
+            Err(Refusal::Misfit(reason)) => {
+                let import = require_port(components, &to.node, &to.port, Direction::Import);
+                let export = require_port(components, &from.node, &from.port, Direction::Export);
+                WireCheck::Refused {
+                    reason,
+                    mismatch: match (import, export) {
+                        (Ok(import), Ok(export)) => Some(mismatch(import, export)),
+                        _ => None,
+                    },
+                }
+            }
         }
     }
 
@@ -75,18 +93,20 @@ impl Composer {
         components: &NodeComponents,
         from: &WireEnd,
         to: &WireEnd,
-    ) -> Result<(), String> {
+    ) -> Result<(), Refusal> {
         if from.node == to.node {
-            return Err(format!("`{}` cannot be wired to itself", from.node));
+            return Err(format!("`{}` cannot be wired to itself", from.node).into());
         }
-        let text = |e: ComposeError| e.to_string();
+        let text = |e: ComposeError| Refusal::Other(e.to_string());
         let export =
             require_port(components, &from.node, &from.port, Direction::Export).map_err(text)?;
         let import =
             require_port(components, &to.node, &to.port, Direction::Import).map_err(text)?;
         if export.kind == PortKind::Type || import.kind == PortKind::Type {
             return Err(
-                "types are not wired: only interfaces, functions and instances".to_string(),
+                "types are not wired: only interfaces, functions and instances"
+                    .to_string()
+                    .into(),
             );
         }
         if let Some(existing) = project.wires.iter().find(|w| w.to == *to) {
@@ -97,18 +117,20 @@ impl Composer {
                     "import `{}` of `{}` is already wired from `{}`: delete that wire first",
                     to.port, to.node, existing.from.node
                 )
-            });
+            }
+            .into());
         }
         if project.reaches(&to.node, &from.node) {
             return Err(format!(
                 "this wire would make a cycle: `{}` already feeds `{}`",
                 to.node, from.node
-            ));
+            )
+            .into());
         }
         let (Some(from_component), Some(to_component)) =
             (components.get(&from.node), components.get(&to.node))
         else {
-            return Err("unknown node".to_string());
+            return Err("unknown node".to_string().into());
         };
         let from_package = self.register(&from.node, from_component).map_err(text)?;
         let to_package = self.register(&to.node, to_component).map_err(text)?;
@@ -127,11 +149,25 @@ impl Composer {
         scratch
             .connect(&wire, &instances, components)
             .map_err(|e| match e {
-                ComposeError::Incompatible { reason, .. } => {
-                    format!("`{}` does not fit `{}`: {reason}", from.port, to.port)
-                }
-                other => other.to_string(),
+                ComposeError::Incompatible { reason, .. } => Refusal::Misfit(format!(
+                    "`{}` does not fit `{}`: {reason}",
+                    from.port, to.port
+                )),
+                other => Refusal::Other(other.to_string()),
             })
+    }
+}
+
+/// Why a wire is refused: the export's type does not fit the import (then both sides are
+/// compared), or anything else.
+enum Refusal {
+    Misfit(String),
+    Other(String),
+}
+
+impl From<String> for Refusal {
+    fn from(reason: String) -> Self {
+        Self::Other(reason)
     }
 }
 

@@ -81,7 +81,19 @@ fn plug_refuses_when_nothing_fits() {
     let err = Composer::new()
         .plug_project(loaded("consumer-app"), vec![loaded("string-len")])
         .expect_err("string-len exports nothing consumer-app imports");
-    assert!(matches!(err, ComposeError::NothingPlugged));
+    let ComposeError::NothingPlugged { candidates } = &err else {
+        panic!("{err}");
+    };
+    // Each candidate plug is listed with what it has and what the socket wanted.
+    assert_eq!(candidates.len(), 1);
+    assert!(
+        candidates[0].starts_with("plug `string-len`: it exports example:string-operations/len")
+    );
+    assert!(
+        err.to_string()
+            .contains("the socket imports example:stringoperations/operations"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -159,7 +171,7 @@ fn an_incompatible_wire_is_refused_with_a_readable_reason() {
         &end("string-len", "example:string-operations/len@0.1.0"),
         &end("consumer-app", SEED),
     );
-    let WireCheck::Refused { reason } = verdict else {
+    let WireCheck::Refused { reason, .. } = verdict else {
         panic!("len does not provide reverse and word-count")
     };
     assert!(
@@ -183,14 +195,14 @@ fn an_incompatible_wire_is_refused_with_a_readable_reason() {
     ));
     let to_itself =
         composer.check_wire(&project, &components, &ok, &end("string-operations", SEED));
-    assert!(matches!(to_itself, WireCheck::Refused { reason } if reason.contains("itself")));
+    assert!(matches!(to_itself, WireCheck::Refused { reason, .. } if reason.contains("itself")));
 
     project.wires.push(Wire {
         from: ok.clone(),
         to: end("consumer-app", SEED),
     });
     let again = composer.check_wire(&project, &components, &ok, &end("consumer-app", SEED));
-    assert!(matches!(again, WireCheck::Refused { reason } if reason.contains("already")));
+    assert!(matches!(again, WireCheck::Refused { reason, .. } if reason.contains("already")));
 
     // Compose names the offending wire.
     project.wires.push(Wire {
@@ -228,7 +240,7 @@ fn cycles_are_refused() {
         &end("a", "example:logger/log@0.1.0"),
     );
     assert!(
-        matches!(verdict, WireCheck::Refused { ref reason } if reason.contains("cycle")),
+        matches!(verdict, WireCheck::Refused { ref reason, .. } if reason.contains("cycle")),
         "{verdict:?}"
     );
 }
@@ -403,7 +415,7 @@ fn a_changed_component_is_diffed_and_its_wires_rechecked() {
     )));
     let rechecked = composer.recheck_wires(&project, &after);
     assert!(
-        matches!(&rechecked[0].1, WireCheck::Refused { reason } if reason.contains(SEED)),
+        matches!(&rechecked[0].1, WireCheck::Refused { reason, .. } if reason.contains(SEED)),
         "{rechecked:?}"
     );
 }
@@ -455,5 +467,162 @@ fn recomposing_after_rewires_hashes_each_composition_right() {
             "wired to {provider}"
         );
         assert_eq!(again.info.size, again.bytes.len() as u64);
+    }
+}
+
+mod refusals_explained {
+    use plugboard_core::compose::{Composer, Difference, WireCheck, load_components};
+    use plugboard_core::project::{Node, NodeId, Project, WireEnd};
+
+    use crate::support::{component_from_wit, write_file};
+
+    /// The first difference found when `export_body` (at `export_version`) is wired to an
+    /// import of `import_body` (at `import_version`), and the refusal's reason.
+    fn refused(
+        (import_version, import_body): (&str, &str),
+        (export_version, export_body): (&str, &str),
+    ) -> (Difference, String) {
+        let dir = tempfile::TempDir::new().expect("temp dir");
+        let mut project = Project::default();
+        for (id, version, body, world) in [
+            (
+                "provider",
+                export_version,
+                export_body,
+                "world provider { export api; }",
+            ),
+            (
+                "consumer",
+                import_version,
+                import_body,
+                "world consumer { import api; }",
+            ),
+        ] {
+            let wit =
+                format!("package example:things@{version};\ninterface api {{\n{body}\n}}\n{world}");
+            let bytes = component_from_wit(&wit, id);
+            project.nodes.push(Node {
+                id: NodeId::new(id),
+                component: write_file(dir.path(), &format!("{id}.wasm"), &bytes),
+                sha256: None,
+                position: Default::default(),
+                capabilities: None,
+            });
+        }
+        let components = load_components(&project, dir.path()).expect("components");
+        let end = |node: &str, version: &str| WireEnd {
+            node: NodeId::new(node),
+            port: format!("example:things/api@{version}"),
+        };
+        match Composer::new().check_wire(
+            &project,
+            &components,
+            &end("provider", export_version),
+            &end("consumer", import_version),
+        ) {
+            WireCheck::Refused {
+                reason,
+                mismatch: Some(mismatch),
+            } => {
+                assert!(mismatch.import_wit.contains("interface api"));
+                assert!(mismatch.export_wit.contains("interface api"));
+                (mismatch.difference.expect("a difference found"), reason)
+            }
+            other => panic!("expected a refusal with both sides compared: {other:?}"),
+        }
+    }
+
+    const V: &str = "0.1.0";
+
+    #[test]
+    fn a_missing_function_is_named() {
+        let (difference, reason) = refused(
+            (V, "count: func() -> u32;\nreset: func();"),
+            (V, "count: func() -> u32;"),
+        );
+        assert_eq!(difference.item, "function reset");
+        assert_eq!(difference.export, None);
+        assert!(
+            reason.contains("the export has no function `reset`"),
+            "{reason}"
+        );
+    }
+
+    #[test]
+    fn a_result_of_another_type_is_marked() {
+        let (difference, _) = refused(
+            (V, "count-vowels: func(s: string) -> u32;"),
+            (V, "count-vowels: func(s: string) -> u64;"),
+        );
+        assert_eq!(difference.item, "function count-vowels");
+        assert_eq!(
+            difference.summary,
+            "`count-vowels`: it returns u32 in the import, u64 in the export"
+        );
+    }
+
+    #[test]
+    fn a_changed_record_field_variant_case_and_result_are_found() {
+        let record =
+            |ty: &str| format!("record point {{ x: s32, y: {ty} }}\nmove: func(p: point);");
+        let (difference, _) = refused((V, &record("s32")), (V, &record("s64")));
+        assert_eq!(difference.item, "type point");
+        assert_eq!(difference.import.as_deref(), Some("y: s32,"));
+        assert_eq!(difference.export.as_deref(), Some("y: s64,"));
+
+        let level =
+            |extra: &str| format!("enum level {{ info, warn{extra} }}\nlog: func(l: level);");
+        let (difference, _) = refused((V, &level("")), (V, &level(", error")));
+        assert_eq!(difference.item, "type level");
+        assert!(
+            difference.summary.contains("error"),
+            "{}",
+            difference.summary
+        );
+
+        let shape = |payload: &str| {
+            format!(
+                "variant shape {{ circle({payload}), square(u32) }}\narea: func(s: shape) -> u32;"
+            )
+        };
+        let (difference, _) = refused((V, &shape("u32")), (V, &shape("f32")));
+        assert_eq!(difference.item, "type shape");
+
+        let parse = |err: &str| format!("parse: func(s: string) -> result<u32, {err}>;");
+        let (difference, _) = refused((V, &parse("string")), (V, &parse("u8")));
+        assert!(
+            difference.summary.contains("result<u32, string>"),
+            "{}",
+            difference.summary
+        );
+    }
+
+    #[test]
+    fn a_resource_mismatch_is_found() {
+        let tally = |method: &str| {
+            format!(
+                "resource tally {{ constructor(start: u32); {method} }}\nmake: func() -> tally;"
+            )
+        };
+        let (difference, _) = refused(
+            (V, &tally("add: func(n: u32) -> u32;")),
+            (V, &tally("add: func(n: u64) -> u64;")),
+        );
+        assert!(
+            difference.item == "type tally" || difference.item.contains("tally.add"),
+            "{difference:?}"
+        );
+    }
+
+    #[test]
+    fn semver_incompatible_versions_are_said() {
+        // A wire is checked by type; when the types differ and the versions are not
+        // semver-compatible, the versions are what to look at first.
+        let (difference, _) = refused(
+            ("0.1.0", "count: func() -> u32;"),
+            ("0.2.0", "count: func() -> u64;"),
+        );
+        assert_eq!(difference.item, "version");
+        assert!(difference.summary.contains("not semver-compatible"));
     }
 }

@@ -397,7 +397,7 @@ fn a_wire_whose_async_ness_differs_is_refused_saying_so() {
     };
     let verdict =
         Composer::new().check_wire(&project, &components, &end("provider"), &end("consumer"));
-    let WireCheck::Refused { reason } = verdict else {
+    let WireCheck::Refused { reason, .. } = verdict else {
         panic!("an async import fed by a plain export is refused: {verdict:?}");
     };
     assert!(reason.contains("async"), "{reason}");
