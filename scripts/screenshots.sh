@@ -4,8 +4,8 @@
 # run with its output, grants per node with the capability log, an invocation through a form,
 # the HTTP proxy with the request tester, hot reload, a project from elsewhere asking for its
 # grants, a run out of memory, and the calls across a wire (counted, pulsing, listed in the
-# Calls tab), an interface unfolded into its functions and an invoke session. Look at them
-# before committing.
+# Calls tab), an interface unfolded into its functions, an invoke session and the wasmtime line
+# with the world badge. Look at them before committing.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/app-lib.sh"

@@ -333,8 +333,8 @@ describe("the canvas", () => {
     const { x, y } = before.project["host-position"] ?? { x: NaN, y: NaN };
     expect(hostAt).toContain(`translate(${x}px, ${y}px)`);
     expect(after.dirty).toBe(false);
-    // Its own ports, and its WASI imports folded into one bundle.
-    expect(await count(browser, `${nodeSel("greeter")} [data-testid="port"]`)).toBe(3);
+    // Its own ports (once its component is read again), and its WASI imports in one bundle.
+    await waitForCount(browser, `${nodeSel("greeter")} [data-testid="port"]`, 3);
     expect(await count(browser, `${nodeSel("greeter")} [data-testid="wasi-bundle"]`)).toBe(1);
     expect(await browser.$(portSel("greeter", GREET, "export")).getText()).toContain("★");
 

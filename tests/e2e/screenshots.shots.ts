@@ -383,4 +383,20 @@ it("photographs an interface unfolded into its functions, and an invoke session"
   await settle();
   shoot("session");
   await browser.$('[data-testid="session-close"]').click();
+
+  // Each node's standard world, and the grants as a wasmtime command line.
+  await openProject("wasi-cli");
+  await browser.$('[data-testid="project-description"] .panel-close').click();
+  await browser.$('[data-testid="tab-capabilities"]').click();
+  await type('[data-testid="cap-arg"]', "workshop", '[data-testid="cap-arg-add"]');
+  const line = browser.$('[data-testid="wasmtime-line"]');
+  await browser.waitUntil(async () => (await line.getText()).includes("workshop"), {
+    timeout: WAIT,
+  });
+  await browser.execute(() => {
+    document.querySelector('[data-testid="wasmtime-command"]')?.scrollIntoView();
+  });
+  await mouseAway();
+  await settle();
+  shoot("wasmtime");
 });

@@ -87,24 +87,25 @@ export const ComponentNode = memo(function ComponentNode({
             WASI {data.wasi}
           </span>
         )}
-        {data.world && (
-          <span
-            className={data.world.conforms ? "cnode-world" : "cnode-world cnode-world--extra"}
-            data-testid="node-world"
-            data-world={data.world.world}
-            data-conforms={data.world.conforms}
-            title={data.world.title}
-          >
-            {data.world.conforms ? "✓ " : "+ "}
-            {data.world.world}
-          </span>
-        )}
         {badge && (
           <span className="cnode-badge" data-testid="node-status">
             {badge}
           </span>
         )}
       </header>
+      {data.world && (
+        <span
+          className={data.world.conforms ? "cnode-world" : "cnode-world cnode-world--extra"}
+          data-testid="node-world"
+          data-world={data.world.world}
+          data-conforms={data.world.conforms}
+          title={data.world.title}
+        >
+          {data.world.conforms ? "✓ " : "+ "}
+          {data.world.world}
+        </span>
+      )}
+
       {data.component !== data.id && <div className="cnode-sub">{data.component}.wasm</div>}
       <button
         type="button"

@@ -18,10 +18,11 @@ export function MessageBar() {
     };
   }, [message, dismiss]);
   if (!message) return null;
+  const compare = message.kind === "refusal" && refused?.mismatch ? refused : null;
   return (
     <div
       key={message.id}
-      className={`message message--${message.kind}`}
+      className={`message message--${message.kind}${compare ? " message--wide" : ""}`}
       data-testid="message"
       data-kind={message.kind}
       role={message.kind === "info" ? "status" : "alert"}
@@ -31,8 +32,8 @@ export function MessageBar() {
       </span>
       <span className="message-text">
         {message.text}
-        {message.kind === "refusal" && refused?.mismatch && (
-          <RefusalCompare mismatch={refused.mismatch} from={refused.from} to={refused.to} />
+        {compare?.mismatch && (
+          <RefusalCompare mismatch={compare.mismatch} from={compare.from} to={compare.to} />
         )}
       </span>
       <button type="button" className="message-close" title="Dismiss (Esc)" onClick={dismiss}>
