@@ -63,6 +63,7 @@ fn main() {
             commands::run::invoke_function,
             commands::run::open_session,
             commands::grants::wasmtime_command,
+            commands::wire::suggest_wires,
             commands::run::session_call,
             commands::run::close_session,
             commands::run::stop_run,

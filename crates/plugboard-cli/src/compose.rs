@@ -3,9 +3,11 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use anyhow::{Context, Result};
-use plugboard_core::compose::{Composer, Composition, LoadedComponent, load_components, to_wac};
-use plugboard_core::project::{ComponentStatus, NodeId, Project, parent_dir};
+use anyhow::{Context, Result, bail};
+use plugboard_core::compose::{
+    Candidate, Composer, Composition, LoadedComponent, NodeComponents, load_components, to_wac,
+};
+use plugboard_core::project::{ComponentStatus, Node, NodeId, Project, parent_dir};
 
 use crate::output::human_size;
 
@@ -19,14 +21,18 @@ pub fn compose(project_path: &Path, output: &Path) -> Result<u8> {
     Ok(0)
 }
 
-pub fn plug(socket: &Path, plugs: &[PathBuf], output: &Path) -> Result<u8> {
-    let load = |path: &Path| -> Result<Arc<LoadedComponent>> {
-        let id = NodeId::new(path.display().to_string());
-        Ok(Arc::new(LoadedComponent::load(&id, path)?))
-    };
+pub fn plug(
+    socket: &Path,
+    plugs: &[PathBuf],
+    auto_from: Option<&Path>,
+    output: &Path,
+) -> Result<u8> {
     let socket = load(socket)?;
-    let plugs = plugs.iter().map(|p| load(p)).collect::<Result<Vec<_>>>()?;
+    let mut plugs = plugs.iter().map(|p| load(p)).collect::<Result<Vec<_>>>()?;
     let mut composer = Composer::new();
+    if let Some(dir) = auto_from {
+        plugs.extend(auto_plugs(&mut composer, &socket, dir)?);
+    }
     let (project, components) = composer.plug_project(socket, plugs)?;
     for wire in &project.wires {
         eprintln!("plugged {}", wire);
@@ -34,6 +40,81 @@ pub fn plug(socket: &Path, plugs: &[PathBuf], output: &Path) -> Result<u8> {
     let composition = composer.compose(&project, &components)?;
     save(&composition, output)?;
     Ok(0)
+}
+
+fn load(path: &Path) -> Result<Arc<LoadedComponent>> {
+    let id = NodeId::new(path.display().to_string());
+    Ok(Arc::new(LoadedComponent::load(&id, path)?))
+}
+
+/// The components in `dir` that plug the socket's open imports: for each import, the one that
+/// fits it. Files that are not components are skipped with a note; an import several fit is
+/// an error listing them.
+fn auto_plugs(
+    composer: &mut Composer,
+    socket: &Arc<LoadedComponent>,
+    dir: &Path,
+) -> Result<Vec<Arc<LoadedComponent>>> {
+    let mut files = Vec::new();
+    let entries =
+        std::fs::read_dir(dir).with_context(|| format!("cannot read `{}`", dir.display()))?;
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "wasm") && *p != socket.path)
+        .collect();
+    paths.sort();
+    for path in paths {
+        match load(&path) {
+            Ok(file) => files.push(file),
+            Err(error) => eprintln!("plugboard: skipped {}: {error:#}", path.display()),
+        }
+    }
+    let socket_id = NodeId::new("socket");
+    let project = Project {
+        nodes: vec![Node {
+            id: socket_id.clone(),
+            component: socket.path.clone(),
+            sha256: None,
+            position: Default::default(),
+            capabilities: None,
+        }],
+        ..Project::default()
+    };
+    let components = NodeComponents::from([(socket_id.clone(), socket.clone())]);
+    let suggestions = composer.suggest_wires(&project, &components, &socket_id, &files);
+    let ambiguous: Vec<String> = suggestions
+        .iter()
+        .filter(|s| s.candidates.len() > 1)
+        .map(|s| {
+            let names: Vec<String> = s.candidates.iter().map(Candidate::label).collect();
+            format!("`{}`: {}", s.import, names.join(", "))
+        })
+        .collect();
+    if !ambiguous.is_empty() {
+        bail!(
+            "several components in `{}` fit an import: choose one with --plug\n  {}",
+            dir.display(),
+            ambiguous.join("\n  ")
+        );
+    }
+    let mut chosen: Vec<Arc<LoadedComponent>> = Vec::new();
+    for suggestion in &suggestions {
+        match suggestion.unambiguous() {
+            Some(Candidate::File { path, .. }) => {
+                if let Some(file) = files.iter().find(|f| f.path == *path)
+                    && !chosen.iter().any(|c| c.path == *path)
+                {
+                    chosen.push(file.clone());
+                }
+            }
+            _ => eprintln!(
+                "plugboard: nothing in `{}` fits `{}`",
+                dir.display(),
+                suggestion.import
+            ),
+        }
+    }
+    Ok(chosen)
 }
 
 pub fn wac(project_path: &Path, output: Option<&Path>) -> Result<u8> {

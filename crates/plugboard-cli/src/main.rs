@@ -50,8 +50,12 @@ enum Command {
         /// The component whose imports are satisfied.
         socket: PathBuf,
         /// A component whose exports satisfy the socket's imports (repeatable).
-        #[arg(long = "plug", required = true)]
+        #[arg(long = "plug", required_unless_present = "auto_from")]
         plugs: Vec<PathBuf>,
+        /// Plug every open import that exactly one component in DIR fits; an import several
+        /// fit is refused with its candidates (choose one with --plug).
+        #[arg(long, value_name = "DIR")]
+        auto_from: Option<PathBuf>,
         /// Where to write the composed component.
         #[arg(short, long)]
         output: PathBuf,
@@ -154,8 +158,9 @@ fn main() {
         Command::Plug {
             socket,
             plugs,
+            auto_from,
             output,
-        } => compose::plug(&socket, &plugs, &output),
+        } => compose::plug(&socket, &plugs, auto_from.as_deref(), &output),
         Command::Wac { project, output } => compose::wac(&project, output.as_deref()),
         Command::Run {
             grants,

@@ -155,6 +155,55 @@ fn plug_has_wac_plug_semantics() {
 }
 
 #[test]
+fn plug_auto_from_a_folder_plugs_what_fits_and_lists_ambiguous_candidates() {
+    let cache = TempDir::new().expect("temp");
+    let dir = TempDir::new().expect("temp");
+    for name in ["string-operations", "logger"] {
+        std::fs::copy(sample(name), dir.path().join(format!("{name}.wasm"))).expect("copy");
+    }
+    std::fs::write(dir.path().join("notes.wasm"), "not a component").expect("write");
+    let output = dir.path().join("out").with_extension("component");
+    let out = run(plugboard(&cache)
+        .arg("plug")
+        .arg(sample("consumer-app"))
+        .arg("--auto-from")
+        .arg(dir.path())
+        .arg("-o")
+        .arg(&output));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("skipped"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = run(plugboard(&cache).arg("run").arg(&output));
+    assert_eq!(text(&out.stdout), SEED_LINES);
+
+    // Two components that fit one import: nothing is written, both are named.
+    std::fs::copy(
+        sample("string-operations"),
+        dir.path().join("ops-copy.wasm"),
+    )
+    .expect("copy");
+    let ambiguous = dir.path().join("ambiguous.component");
+    let out = run(plugboard(&cache)
+        .arg("plug")
+        .arg(sample("consumer-app"))
+        .arg("--auto-from")
+        .arg(dir.path())
+        .arg("-o")
+        .arg(&ambiguous));
+    assert!(!out.status.success());
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("choose one with --plug"), "{stderr}");
+    assert!(
+        stderr.contains("ops-copy.wasm, string-operations.wasm"),
+        "{stderr}"
+    );
+    assert!(!ambiguous.exists());
+}
+
+#[test]
 fn wac_prints_the_composition_as_wac() {
     let cache = TempDir::new().expect("temp");
     let out = run(plugboard(&cache)

@@ -1,3 +1,4 @@
+import { AutoWire } from "./AutoWire";
 import { useShallow } from "zustand/react/shallow";
 
 import type { ComponentInfo } from "../ipc/bindings/ComponentInfo";
@@ -192,6 +193,7 @@ export function Inspector() {
         <PortDetails node={selection.node} port={port} direction={selection.direction} />
       )}
       {selection.kind !== "none" && <NodeDetails node={selection.node} info={info} />}
+      {selection.kind === "node" && <AutoWire node={selection.node} />}
     </div>
   );
 }

@@ -11,6 +11,7 @@ import { createCallsSlice, type CallsActions, type CallsSliceState } from "../ca
 import { createConsentSlice, type ConsentActions, type ConsentState } from "../consent/slice";
 import { createReloadSlice, type ReloadActions, type ReloadState } from "../reload/slice";
 import { createRunSlice, type RunActions, type RunState } from "../run/slice";
+import { createAutoWireSlice, type AutoWireActions, type AutoWireState } from "./autowire";
 import { createCanvasSlice, type CanvasActions, type CanvasState } from "./canvas";
 import { createCompileSlice, type CompileActions, type CompileSliceState } from "./compile";
 import { createExpansionSlice, type ExpansionActions, type ExpansionState } from "./expansion";
@@ -40,7 +41,8 @@ export type AppState = ProjectState &
   GrantsState &
   ConsentState &
   ReloadState &
-  ExpansionState;
+  ExpansionState &
+  AutoWireState;
 
 export type AppActions = ProjectActions &
   CanvasActions &
@@ -49,7 +51,8 @@ export type AppActions = ProjectActions &
   GrantsActions &
   ConsentActions &
   ReloadActions &
-  ExpansionActions;
+  ExpansionActions &
+  AutoWireActions;
 
 export type AppStore = AppState &
   AppActions &
@@ -70,6 +73,7 @@ export function createAppStore(deps: Deps): StoreApi<AppStore> {
     ...createCallsSlice(set, get, deps),
     ...createReloadSlice(set, get, deps),
     ...createExpansionSlice(set, get),
+    ...createAutoWireSlice(set, get, deps),
   }));
 }
 

@@ -89,6 +89,7 @@ function fakeDeps() {
     serveProject: vi.fn(() => Promise.resolve(8)),
     invokeFunction: vi.fn(() => Promise.resolve({ id: 9, call: "f()" })),
     openSession: vi.fn(() => Promise.resolve(11)),
+    suggestWires: vi.fn(() => Promise.resolve([])),
     sessionCall: vi.fn(() => Promise.resolve(null)),
     closeSession: vi.fn(() => Promise.resolve(null)),
     reviewGrants: vi.fn(() => Promise.resolve({ scopes: [] })),
@@ -524,6 +525,36 @@ describe("running", () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it("auto-wires every import with one candidate, and leaves the ambiguous ones listed", async () => {
+    const { store, deps } = await openedSeed();
+    const ops = { node: "string-operations", port: OPS };
+    store.getState().deleteWire(ops, { node: "consumer-app", port: OPS });
+    expect(store.getState().project.wires).toHaveLength(0);
+    deps.engine.suggestWires = vi.fn(() =>
+      Promise.resolve([
+        {
+          import: OPS,
+          candidates: [{ source: "node" as const, node: "string-operations", export: OPS }],
+        },
+        {
+          import: "example:other/api@0.1.0",
+          candidates: [
+            { source: "file" as const, path: "/s/a.wasm", name: "a", export: "x" },
+            { source: "file" as const, path: "/s/b.wasm", name: "b", export: "x" },
+          ],
+        },
+      ]),
+    );
+    await store.getState().suggestWires("consumer-app");
+    expect(store.getState().autoWire?.state).toBe("ready");
+    await store.getState().wireAllUnambiguous("consumer-app");
+    expect(store.getState().project.wires).toEqual([
+      { from: ops, to: { node: "consumer-app", port: OPS } },
+    ]);
+    // Nothing was added for the ambiguous import.
+    expect(store.getState().project.nodes).toHaveLength(2);
   });
 
   it("stops a run asked to stop before the engine answered with its id", async () => {

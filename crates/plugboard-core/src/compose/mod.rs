@@ -18,6 +18,7 @@
 //! - with no explicit exports, the composition exports every export of every node that feeds no
 //!   other node (a command's `wasi:cli/run`, a proxy's `wasi:http/incoming-handler`).
 
+mod auto;
 mod cache;
 mod components;
 mod error;
@@ -35,6 +36,7 @@ use bytes::Bytes;
 use wac_graph::types::Package;
 use wac_graph::{CompositionGraph, EncodeError, EncodeOptions, PackageId, Processor};
 
+pub use auto::{Candidate, ImportSuggestion};
 pub use cache::ComponentCache;
 pub use components::{LoadedComponent, NodeComponents, load_components};
 pub use error::ComposeError;

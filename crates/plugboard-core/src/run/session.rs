@@ -96,9 +96,11 @@ pub(crate) async fn session(mut ctx: RunContext, lines: SessionLines) -> RunEven
     let mut lines = lines.0.lock().await;
     let mut stop = ctx.stop_signal();
     loop {
+        // Stop wins over a close that comes at the same moment.
         let line = tokio::select! {
-            line = lines.recv() => line,
+            biased;
             () = stop.stopped() => return RunEvent::Stopped,
+            line = lines.recv() => line,
         };
         let Some(line) = line else { break };
         let parsed = match Line::parse(&line) {

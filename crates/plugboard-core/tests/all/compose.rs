@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use plugboard_core::compose::{
-    ComposeError, Composer, LoadedComponent, WireCheck, load_components,
+    ComposeError, Composer, LoadedComponent, NodeComponents, WireCheck, load_components,
 };
 use plugboard_core::inspect::ComponentRole;
 use plugboard_core::project::{Node, NodeId, Project, Wire, WireEnd, parent_dir};
@@ -625,4 +625,56 @@ mod refusals_explained {
         assert_eq!(difference.item, "version");
         assert!(difference.summary.contains("not semver-compatible"));
     }
+}
+
+#[test]
+fn auto_wire_suggests_only_exports_that_fit_nodes_first() {
+    use plugboard_core::compose::Candidate;
+
+    let mut project = Project::default();
+    let mut components = NodeComponents::new();
+    for id in ["consumer-app", "string-len"] {
+        project.nodes.push(Node {
+            id: NodeId::new(id),
+            component: sample(id),
+            sha256: None,
+            position: Default::default(),
+            capabilities: None,
+        });
+        components.insert(NodeId::new(id), loaded(id));
+    }
+    let files = vec![
+        loaded("string-operations"),
+        loaded("logger"),
+        loaded("string-len"),
+    ];
+    let suggestions =
+        Composer::new().suggest_wires(&project, &components, &NodeId::new("consumer-app"), &files);
+    // Its one open import that the host does not provide; string-len (on the canvas) exports
+    // another interface, and the logger does not fit: only the library's string operations.
+    assert_eq!(suggestions.len(), 1, "{suggestions:?}");
+    assert_eq!(suggestions[0].import, SEED);
+    assert!(matches!(
+        suggestions[0].unambiguous(),
+        Some(Candidate::File { name, export, .. }) if name == "string-operations" && export == SEED
+    ));
+
+    // Once the provider is on the canvas, it is suggested as its node, not as a file again.
+    project.nodes.push(Node {
+        id: NodeId::new("string-operations"),
+        component: sample("string-operations"),
+        sha256: None,
+        position: Default::default(),
+        capabilities: None,
+    });
+    components.insert(
+        NodeId::new("string-operations"),
+        loaded("string-operations"),
+    );
+    let suggestions =
+        Composer::new().suggest_wires(&project, &components, &NodeId::new("consumer-app"), &files);
+    assert!(matches!(
+        suggestions[0].unambiguous(),
+        Some(Candidate::Node { node, .. }) if node.as_str() == "string-operations"
+    ));
 }

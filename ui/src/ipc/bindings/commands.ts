@@ -8,6 +8,7 @@ import type { ComponentInfo } from "./ComponentInfo";
 import type { ComponentReload } from "./ComponentReload";
 import type { FilesChanged } from "./FilesChanged";
 import type { GrantReview } from "./GrantReview";
+import type { ImportSuggestion } from "./ImportSuggestion";
 import type { InvokeRequest } from "./InvokeRequest";
 import type { InvokeStarted } from "./InvokeStarted";
 import type { NodeId } from "./NodeId";
@@ -90,5 +91,7 @@ export function commands(invoke: Invoke) {
     precompile: (node: NodeId, path: string, events: Channel<RunEvent>) => invoke<RunId>("precompile", { node, path, events }),
     /** Checks each proposed wire against `project` as it stands, in order. The window asks for every candidate when a drag starts, so it can dim the ports that would refuse. */
     checkWires: (project: Project, projectPath: string | null, proposals: Array<Wire>) => invoke<Array<WireCheck>>("check_wires", { project, projectPath, proposals }),
+    /** What could feed each open import of `node`: exports of the other nodes, then of the sample library's built components, each one a wire the engine accepts (auto-wire). */
+    suggestWires: (project: Project, projectPath: string | null, node: NodeId) => invoke<Array<ImportSuggestion>>("suggest_wires", { project, projectPath, node }),
   };
 }
