@@ -399,4 +399,28 @@ it("photographs an interface unfolded into its functions, and an invoke session"
   await mouseAway();
   await settle();
   shoot("wasmtime");
+
+  // Auto-wire: a greeter alone, its open imports and what in the library fits them.
+  const alone = join(mkdtempSync(join(tmpdir(), "plugboard-shots-")), "greeter.plugboard.json");
+  writeFileSync(
+    alone,
+    JSON.stringify({
+      format: 2,
+      nodes: [
+        { id: "greeter", component: join(SAMPLES, "greeter.wasm"), position: { x: 0, y: 0 } },
+      ],
+    }),
+  );
+  await hook(browser, "openProject", alone);
+  await browser.$(nodeSel("greeter")).waitForExist({ timeout: WAIT });
+  await browser.$(`${nodeSel("greeter")} .cnode-header`).click();
+  await browser.$('[data-testid="tab-inspector"]').click();
+  await browser.$('[data-testid="autowire-suggest"]').click();
+  await browser.$('[data-testid="autowire"][data-state="ready"]').waitForExist({ timeout: WAIT });
+  await browser.execute(() => {
+    document.querySelector('[data-testid="autowire"]')?.scrollIntoView();
+  });
+  await mouseAway();
+  await settle();
+  shoot("autowire");
 });
