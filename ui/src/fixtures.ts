@@ -1,9 +1,29 @@
 // Hand-made engine answers for unit tests of the store and the mappers (the end-to-end tests
 // use the real engine).
 import type { ComponentDetails } from "./ipc/bindings/ComponentDetails";
+import type { FunctionInfo } from "./ipc/bindings/FunctionInfo";
+import type { FunctionKind } from "./ipc/bindings/FunctionKind";
 import type { HostInterface } from "./ipc/bindings/HostInterface";
 import type { Port } from "./ipc/bindings/Port";
 import type { Project } from "./ipc/bindings/Project";
+
+/** A function of kind `kind` (a resource's when `resource` is given), with no parameters. */
+export function fnInfo(
+  name: string,
+  kind: FunctionKind = "freestanding",
+  resource: string | null = null,
+): FunctionInfo {
+  return {
+    name,
+    kind,
+    resource,
+    asynchronous: false,
+    params: [],
+    result: null,
+    signature: `${name}: func()`,
+    docs: null,
+  };
+}
 
 export function port(name: string, extra: Partial<Port> = {}): Port {
   const slash = name.indexOf("/");

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 
 import type { FunctionInfo } from "../ipc/bindings/FunctionInfo";
-import type { FunctionKind } from "../ipc/bindings/FunctionKind";
 import type { Port } from "../ipc/bindings/Port";
+import { fnInfo, port as fixturePort } from "../fixtures";
 import {
   MAX_SESSION_ENTRIES,
   methodsOf,
@@ -12,31 +12,17 @@ import {
   shortName,
 } from "./session";
 
-function fn(name: string, kind: FunctionKind, resource: string | null = null): FunctionInfo {
-  return {
-    name,
-    kind,
-    resource,
-    asynchronous: false,
-    params: [],
-    result: null,
-    signature: `${name}: func()`,
-    docs: null,
-  };
-}
-
 function port(name: string, functions: FunctionInfo[]): Port {
-  const common = { package: null, version: null, wasi: false, types: [], docs: null, wit: "" };
-  return { name, kind: "interface", functions, ...common };
+  return fixturePort(name, { kind: "interface", functions });
 }
 
 const KV = "example:kv/store@0.1.0";
 const store = port(KV, [
-  fn("[constructor]bucket", "constructor", "bucket"),
-  fn("[static]bucket.find", "static", "bucket"),
-  fn("[method]bucket.get", "method", "bucket"),
-  fn("[method]bucket.set", "method", "bucket"),
-  fn("drops", "freestanding"),
+  fnInfo("[constructor]bucket", "constructor", "bucket"),
+  fnInfo("[static]bucket.find", "static", "bucket"),
+  fnInfo("[method]bucket.get", "method", "bucket"),
+  fnInfo("[method]bucket.set", "method", "bucket"),
+  fnInfo("drops", "freestanding"),
 ]);
 
 describe("invoke sessions", () => {
@@ -46,10 +32,10 @@ describe("invoke sessions", () => {
       "bucket.find(",
       "drops(",
     ]);
-    const other = port("example:other/api@0.1.0", [fn("drops", "freestanding")]);
+    const other = port("example:other/api@0.1.0", [fnInfo("drops", "freestanding")]);
     expect(sessionStarts([store, other]).map((s) => s.line)).toContain(`${KV}#drops(`);
-    expect(shortName(fn("[method]bucket.get", "method", "bucket"))).toBe("get");
-    expect(shortName(fn("[constructor]bucket", "constructor", "bucket"))).toBe("bucket");
+    expect(shortName(fnInfo("[method]bucket.get", "method", "bucket"))).toBe("get");
+    expect(shortName(fnInfo("[constructor]bucket", "constructor", "bucket"))).toBe("bucket");
   });
 
   it("offers a handle the methods of its resource, none for an imported one", () => {

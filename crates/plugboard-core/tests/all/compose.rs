@@ -471,10 +471,10 @@ fn recomposing_after_rewires_hashes_each_composition_right() {
 }
 
 mod refusals_explained {
-    use plugboard_core::compose::{Composer, Difference, WireCheck, load_components};
-    use plugboard_core::project::{Node, NodeId, Project, WireEnd};
+    use plugboard_core::compose::{Composer, Difference, WireCheck};
+    use plugboard_core::project::{NodeId, WireEnd};
 
-    use crate::support::{component_from_wit, write_file};
+    use crate::support::wit_project;
 
     /// The first difference found when `export_body` (at `export_version`) is wired to an
     /// import of `import_body` (at `import_version`), and the refusal's reason.
@@ -483,33 +483,26 @@ mod refusals_explained {
         (export_version, export_body): (&str, &str),
     ) -> (Difference, String) {
         let dir = tempfile::TempDir::new().expect("temp dir");
-        let mut project = Project::default();
-        for (id, version, body, world) in [
-            (
-                "provider",
-                export_version,
-                export_body,
-                "world provider { export api; }",
-            ),
-            (
-                "consumer",
-                import_version,
-                import_body,
-                "world consumer { import api; }",
-            ),
-        ] {
-            let wit =
-                format!("package example:things@{version};\ninterface api {{\n{body}\n}}\n{world}");
-            let bytes = component_from_wit(&wit, id);
-            project.nodes.push(Node {
-                id: NodeId::new(id),
-                component: write_file(dir.path(), &format!("{id}.wasm"), &bytes),
-                sha256: None,
-                position: Default::default(),
-                capabilities: None,
-            });
-        }
-        let components = load_components(&project, dir.path()).expect("components");
+        let wit = |version: &str, body: &str, world: &str| {
+            format!("package example:things@{version};\ninterface api {{\n{body}\n}}\n{world}")
+        };
+        let provider = wit(
+            export_version,
+            export_body,
+            "world provider { export api; }",
+        );
+        let consumer = wit(
+            import_version,
+            import_body,
+            "world consumer { import api; }",
+        );
+        let (project, components) = wit_project(
+            dir.path(),
+            &[
+                ("provider", &provider, "provider"),
+                ("consumer", &consumer, "consumer"),
+            ],
+        );
         let end = |node: &str, version: &str| WireEnd {
             node: NodeId::new(node),
             port: format!("example:things/api@{version}"),

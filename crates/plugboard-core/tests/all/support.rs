@@ -157,17 +157,10 @@ pub fn finish(
 /// `wit`, written into `dir`), the consumer's `example:counter/counter@0.1.0` import wired to the
 /// provider's export: a wire that carries a resource.
 pub fn counter_pair(dir: &Path, wit: &str) -> (Project, NodeComponents) {
-    let mut project = Project::default();
-    for id in ["provider", "consumer"] {
-        let path = write_file(dir, &format!("{id}.wasm"), &component_from_wit(wit, id));
-        project.nodes.push(plugboard_core::project::Node {
-            id: NodeId::new(id),
-            component: path,
-            sha256: None,
-            position: Default::default(),
-            capabilities: None,
-        });
-    }
+    let (mut project, _) = wit_project(
+        dir,
+        &[("provider", wit, "provider"), ("consumer", wit, "consumer")],
+    );
     let end = |node: &str| plugboard_core::project::WireEnd {
         node: NodeId::new(node),
         port: "example:counter/counter@0.1.0".to_string(),
@@ -176,6 +169,24 @@ pub fn counter_pair(dir: &Path, wit: &str) -> (Project, NodeComponents) {
         from: end("provider"),
         to: end("consumer"),
     });
+    let components = load_components(&project, dir).expect("components");
+    (project, components)
+}
+
+/// A project of components made from WIT text (their functions trap if called): one node per
+/// `(id, wit, world)`, its file written into `dir`, no wires; with the components loaded.
+pub fn wit_project(dir: &Path, nodes: &[(&str, &str, &str)]) -> (Project, NodeComponents) {
+    let mut project = Project::default();
+    for (id, wit, world) in nodes {
+        let path = write_file(dir, &format!("{id}.wasm"), &component_from_wit(wit, world));
+        project.nodes.push(plugboard_core::project::Node {
+            id: NodeId::new(*id),
+            component: path,
+            sha256: None,
+            position: Default::default(),
+            capabilities: None,
+        });
+    }
     let components = load_components(&project, dir).expect("components");
     (project, components)
 }

@@ -374,10 +374,10 @@ fn run_invoke(runtime: &plugboard_core::run::Runtime, call: &str) -> Vec<String>
 
 #[test]
 fn a_wire_whose_async_ness_differs_is_refused_saying_so() {
-    use plugboard_core::compose::{Composer, WireCheck, load_components};
-    use plugboard_core::project::{Node, NodeId, Project, WireEnd};
+    use plugboard_core::compose::{Composer, WireCheck};
+    use plugboard_core::project::{NodeId, WireEnd};
 
-    use crate::support::{component_from_wit, write_file};
+    use crate::support::wit_project;
 
     let dir = tempfile::TempDir::new().expect("temp dir");
     let interface = |function: &str| {
@@ -386,21 +386,15 @@ fn a_wire_whose_async_ness_differs_is_refused_saying_so() {
              world provider {{ export counter; }}\nworld consumer {{ import counter; }}"
         )
     };
-    let mut project = Project::default();
-    for (id, function) in [
-        ("provider", "next: func() -> u32;"),
-        ("consumer", "next: async func() -> u32;"),
-    ] {
-        let bytes = component_from_wit(&interface(function), id);
-        project.nodes.push(Node {
-            id: NodeId::new(id),
-            component: write_file(dir.path(), &format!("{id}.wasm"), &bytes),
-            sha256: None,
-            position: Default::default(),
-            capabilities: None,
-        });
-    }
-    let components = load_components(&project, dir.path()).expect("components");
+    let provider = interface("next: func() -> u32;");
+    let consumer = interface("next: async func() -> u32;");
+    let (project, components) = wit_project(
+        dir.path(),
+        &[
+            ("provider", &provider, "provider"),
+            ("consumer", &consumer, "consumer"),
+        ],
+    );
     let end = |node: &str| WireEnd {
         node: NodeId::new(node),
         port: "example:counter/counter@0.1.0".to_string(),

@@ -89,6 +89,35 @@ fn log_directories(preopens: &mut LinkerInstance<'_, HostState>) -> wasmtime::Re
     )
 }
 
+/// Logs an open of `full` (the path as the guest sees it), for writing or not, allowed unless
+/// `denied`, and names the descriptor it `opened` after that path (WASI 0.2 and 0.3).
+pub(super) fn note_open(
+    state: &mut HostState,
+    full: String,
+    writing: bool,
+    denied: bool,
+    opened: Option<u32>,
+) {
+    let verb = if writing { "open for writing" } else { "open" };
+    state.log_capability(
+        "wasi:filesystem/types",
+        format!("{verb} {full}"),
+        !denied,
+        "dirs",
+    );
+    if let Some(rep) = opened {
+        state.audit().paths.insert(rep, full);
+    }
+}
+
+/// Whether a filesystem call was refused by the grants (not, say, a missing file).
+fn is_denial<T>(result: &Result<T, ErrorCode>) -> bool {
+    matches!(
+        result,
+        Err(ErrorCode::Access | ErrorCode::NotPermitted | ErrorCode::ReadOnly)
+    )
+}
+
 /// `[method]descriptor.open-at`: every file or directory opened, for reading or writing.
 fn log_open(types: &mut LinkerInstance<'_, HostState>) -> wasmtime::Result<()> {
     type Open = (Result<Resource<Descriptor>, ErrorCode>,);
@@ -111,11 +140,12 @@ fn log_open(types: &mut LinkerInstance<'_, HostState>) -> wasmtime::Result<()> {
                     .filesystem()
                     .open_at(fd, path_flags, path, open_flags, flags)
                     .await;
-                let verb = if writing { "open for writing" } else { "open" };
-                let result = state.log_fs(format!("{verb} {full}"), result)?;
-                if let Ok(opened) = &result {
-                    state.audit().paths.insert(opened.rep(), full);
-                }
+                let result = match result {
+                    Ok(opened) => Ok(opened),
+                    Err(error) => Err(error.downcast()?),
+                };
+                let opened = result.as_ref().ok().map(Resource::rep);
+                note_open(state, full, writing, is_denial(&result), opened);
                 Ok((result,)) as wasmtime::Result<Open>
             })
         },
@@ -233,11 +263,7 @@ impl HostState {
             Ok(value) => Ok(value),
             Err(error) => Err(error.downcast()?),
         };
-        let denied = matches!(
-            result,
-            Err(ErrorCode::Access | ErrorCode::NotPermitted | ErrorCode::ReadOnly)
-        );
-        self.log_capability("wasi:filesystem/types", target, !denied, "dirs");
+        self.log_capability("wasi:filesystem/types", target, !is_denial(&result), "dirs");
         Ok(result)
     }
 }

@@ -21,7 +21,8 @@ use wasmtime_wasi::p3::bindings::sockets::types::IpAddress;
 use wasmtime_wasi::sockets::{WasiSockets, WasiSocketsCtxView, WasiSocketsView};
 
 use super::cli::{note_arguments, note_environment};
-use super::filesystem::note_directories;
+use super::filesystem::{note_directories, note_open};
+use super::sockets::note_lookup;
 use crate::run::host::HostState;
 use crate::wasi::HOST_WASI_03_VERSION;
 
@@ -106,22 +107,14 @@ fn log_open(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
                         Ok(opened) => Ok(opened),
                         Err(error) => Err(error.downcast()?),
                     };
+                    // 0.3's error codes are their own type: the same three mean a denial.
                     let denied = matches!(
                         result,
                         Err(ErrorCode::Access | ErrorCode::NotPermitted | ErrorCode::ReadOnly)
                     );
-                    let verb = if writing { "open for writing" } else { "open" };
+                    let opened = result.as_ref().ok().map(Resource::rep);
                     accessor.with(|mut access| {
-                        let state = access.get();
-                        state.log_capability(
-                            "wasi:filesystem/types",
-                            format!("{verb} {full}"),
-                            !denied,
-                            "dirs",
-                        );
-                        if let Ok(opened) = &result {
-                            state.audit().paths.insert(opened.rep(), full);
-                        }
+                        note_open(access.get(), full, writing, denied, opened);
                     });
                     Ok((result,)) as wasmtime::Result<Open>
                 })
@@ -141,16 +134,7 @@ fn log_lookup(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
             "resolve-addresses",
             |accessor: &Accessor<HostState>, (name,): (String,)| {
                 Box::pin(async move {
-                    accessor.with(|mut access| {
-                        let state = access.get();
-                        let allowed = state.audit().allow_ip_name_lookup;
-                        state.log_capability(
-                            "wasi:sockets/ip-name-lookup",
-                            name.clone(),
-                            allowed,
-                            "allow-ip-name-lookup",
-                        );
-                    });
+                    accessor.with(|mut access| note_lookup(access.get(), &name));
                     let sockets = accessor.with_getter::<WasiSockets>(sockets_of);
                     let result = WasiSockets::resolve_addresses(&sockets, name).await?;
                     Ok((result,)) as wasmtime::Result<Lookup>

@@ -21,13 +21,7 @@ pub(super) fn add_to_linker(linker: &mut Linker<HostState>) -> wasmtime::Result<
              (network, name): (Resource<Network>, String)|
              -> wasmtime::Result<Lookup> {
                 let state = store.data_mut();
-                let allowed = state.audit().allow_ip_name_lookup;
-                state.log_capability(
-                    "wasi:sockets/ip-name-lookup",
-                    name.clone(),
-                    allowed,
-                    "allow-ip-name-lookup",
-                );
+                note_lookup(state, &name);
                 match Host::resolve_addresses(&mut state.sockets(), network, name) {
                     Ok(stream) => Ok((Ok(stream),)),
                     Err(error) => Ok((Err(error.downcast()?),)),
@@ -35,4 +29,15 @@ pub(super) fn add_to_linker(linker: &mut Linker<HostState>) -> wasmtime::Result<
             },
         )?;
     Ok(())
+}
+
+/// Logs a lookup of `name`, allowed or denied as the grants decide (for WASI 0.2 and 0.3).
+pub(super) fn note_lookup(state: &mut HostState, name: &str) {
+    let allowed = state.audit().allow_ip_name_lookup;
+    state.log_capability(
+        "wasi:sockets/ip-name-lookup",
+        name.to_string(),
+        allowed,
+        "allow-ip-name-lookup",
+    );
 }
