@@ -392,6 +392,27 @@ fn invoke_session_keeps_one_instance_and_names_handles() {
         text(&out.stderr)
     );
     assert_eq!(out.status.code(), Some(1));
+
+    // A session has the grants the command line gives, no more: the listener sees no one.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    listener.set_nonblocking(true).expect("nonblocking");
+    let address = listener.local_addr().expect("address");
+    let out = session(
+        &cache,
+        &sample("net-probe"),
+        &format!("connect(\"{address}\")\n"),
+    );
+    assert!(
+        text(&out.stdout).starts_with("err("),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(
+        text(&out.stderr).contains(&format!("denied wasi:sockets/tcp connect {address}")),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(listener.accept().is_err(), "no connection reached the host");
 }
 
 #[test]

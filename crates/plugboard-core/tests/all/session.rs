@@ -1,10 +1,17 @@
 //! Invoke sessions: one instance kept between calls, handles named and used by later lines.
 
+use std::sync::atomic::Ordering;
+
+use plugboard_core::compose::Composer;
+use plugboard_core::project::NodeId;
 use plugboard_core::run::{
-    ComponentSource, RunEvent, RunHandle, RunRequest, Runtime, SessionCalls,
+    ComponentSource, EnvVar, Operation, OutputPolicy, ProjectRun, RunEvent, RunHandle, RunMode,
+    RunRequest, Runtime, SessionCalls,
 };
 
-use crate::support::{component_from_wit, request, runtime};
+use crate::support::{
+    accepted, component_from_wit, counting_listener, load_project, request, runtime,
+};
 
 /// A session on `request`, and the end that sends its lines.
 fn open(runtime: &Runtime, request: RunRequest) -> (RunHandle, SessionCalls) {
@@ -180,5 +187,112 @@ fn a_session_reads_a_returned_stream_and_goes_on() {
         answered(ask(&mut handle, &calls, r#"count("a b c")"#)).0,
         ["3"]
     );
+    assert_eq!(close(handle, calls), RunEvent::Closed { dropped: 0 });
+}
+
+#[test]
+fn a_session_has_its_own_grants_and_the_host_sees_only_what_they_allow() {
+    let (runtime, _cache) = runtime();
+    let (address, connections) = counting_listener();
+    let connect = format!("connect(\"{address}\")");
+
+    // Nothing granted: the connect is refused, the variable unseen, no one reached the host.
+    let (mut handle, calls) = open(&runtime, request("net-probe"));
+    let (denied, _) = answered(ask(&mut handle, &calls, &connect));
+    assert!(denied[0].starts_with("err("), "{denied:?}");
+    assert_eq!(
+        answered(ask(&mut handle, &calls, r#"env("PROBE")"#)).0,
+        ["none"]
+    );
+    assert_eq!(close(handle, calls), RunEvent::Closed { dropped: 0 });
+    assert_eq!(
+        connections.load(Ordering::SeqCst),
+        0,
+        "no connection reached"
+    );
+
+    // The network and the variable granted: both reach.
+    let mut granted = request("net-probe");
+    granted.capabilities.inherit_network = true;
+    granted.capabilities.env = vec![EnvVar {
+        key: "PROBE".into(),
+        value: "granted".into(),
+    }];
+    let (mut handle, calls) = open(&runtime, granted);
+    assert_eq!(answered(ask(&mut handle, &calls, &connect)).0, ["ok"]);
+    assert_eq!(
+        answered(ask(&mut handle, &calls, r#"env("PROBE")"#)).0,
+        [r#"some("granted")"#]
+    );
+    assert_eq!(close(handle, calls), RunEvent::Closed { dropped: 0 });
+    assert_eq!(accepted(&connections, 1), 1);
+}
+
+#[test]
+fn a_session_on_a_linked_node_gets_that_nodes_grants_not_its_neighbours() {
+    let (runtime, _cache) = runtime();
+    let (address, connections) = counting_listener();
+    // probe-app is granted the network; net-probe, the session's node, inherits nothing.
+    let (project, components) = load_project("per-node-grants.plugboard.json");
+    let start = |mode| {
+        let (calls, lines) = SessionCalls::channel();
+        let started = runtime.start_project(
+            &mut Composer::new(),
+            ProjectRun {
+                project: &project,
+                components: &components,
+                mode,
+                operation: Operation::Session { lines },
+                root: Some(NodeId::new("net-probe")),
+                output: OutputPolicy::default(),
+                trace_calls: false,
+            },
+        );
+        started.map(|handle| (handle, calls))
+    };
+    let (mut handle, calls) = start(RunMode::Linked).expect("starts linked");
+    let (denied, _) = answered(ask(&mut handle, &calls, &format!("connect(\"{address}\")")));
+    assert!(denied[0].starts_with("err("), "{denied:?}");
+    assert_eq!(close(handle, calls), RunEvent::Closed { dropped: 0 });
+    // Fused, the nodes would share one set of grants: refused, as any fused run is.
+    assert!(
+        start(RunMode::Fused).is_err(),
+        "a fused session would widen a grant"
+    );
+    assert_eq!(
+        connections.load(Ordering::SeqCst),
+        0,
+        "no connection reached"
+    );
+}
+
+#[test]
+fn limits_hold_for_each_call_of_a_session() {
+    let (runtime, _cache) = runtime();
+    // A call that loops forever ends the session at the timeout.
+    let mut looping = request("hostile-loop");
+    looping.limits.timeout_ms = Some(300);
+    let (mut handle, calls) = open(&runtime, looping);
+    assert_eq!(
+        ask(&mut handle, &calls, "run()"),
+        RunEvent::TimedOut { after_ms: 300 }
+    );
+
+    // A call that allocates without end is stopped at the memory limit.
+    let mut bomb = request("hostile-memory-bomb");
+    bomb.limits.max_memory_bytes = Some(64 << 20);
+    let (mut handle, calls) = open(&runtime, bomb);
+    let end = ask(&mut handle, &calls, "run()");
+    assert!(
+        matches!(end, RunEvent::OutOfMemory { limit_bytes, .. } if limit_bytes == 64 << 20),
+        "{end:?}"
+    );
+
+    // An idle session is not timed out: the timeout is each call's.
+    let mut idle = request("kv-store");
+    idle.limits.timeout_ms = Some(1);
+    let (mut handle, calls) = open(&runtime, idle);
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    assert_eq!(answered(ask(&mut handle, &calls, "drops()")).0, ["0"]);
     assert_eq!(close(handle, calls), RunEvent::Closed { dropped: 0 });
 }

@@ -1,8 +1,11 @@
 //! Shared helpers: where the samples are, and running a request to its end.
 
 use std::io::{Read, Write};
-use std::net::TcpStream;
+use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
 use plugboard_core::compose::{Composer, NodeComponents, load_components};
 use plugboard_core::project::{NodeId, Project, parent_dir};
@@ -366,4 +369,37 @@ pub fn quick_first_runtime() -> (Runtime, TempDir) {
     })
     .expect("runtime");
     (runtime, cache)
+}
+
+/// A loopback listener counting the connections it accepts (answering each with a small HTTP
+/// response, so it serves as an HTTP server too).
+pub fn counting_listener() -> (String, Arc<AtomicUsize>) {
+    let socket = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let address = socket.local_addr().expect("address").to_string();
+    let count = Arc::new(AtomicUsize::new(0));
+    let seen = count.clone();
+    std::thread::spawn(move || {
+        for stream in socket.incoming() {
+            seen.fetch_add(1, Ordering::SeqCst);
+            if let Ok(mut stream) = stream {
+                let mut head = [0u8; 2048];
+                let _ = stream.set_read_timeout(Some(Duration::from_millis(500)));
+                let _ = stream.read(&mut head);
+                let _ = stream.write_all(
+                    b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok",
+                );
+            }
+        }
+    });
+    (address, count)
+}
+
+/// The listener's count once it reached `expected` (its thread accepts after the guest's
+/// connect returned, so it may lag a moment), or what it was after 10 s.
+pub fn accepted(count: &AtomicUsize, expected: usize) -> usize {
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while count.load(Ordering::SeqCst) < expected && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    count.load(Ordering::SeqCst)
 }

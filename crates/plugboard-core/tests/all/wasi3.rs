@@ -3,10 +3,7 @@
 //! service served beside a 0.2 proxy; each 0.3 capability denied by default and granted by the
 //! same toggles as 0.2, proven on the host's side (a file not created, a listener not reached).
 
-use std::io::{Read, Write};
-use std::net::TcpListener;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use plugboard_core::run::{
@@ -15,8 +12,8 @@ use plugboard_core::run::{
 };
 
 use crate::support::{
-    Outcome, begin, finish, http_get, load_project, request, run, runtime, serving_address,
-    stop_after_first_output, traced, try_begin,
+    Outcome, accepted, begin, counting_listener, finish, http_get, load_project, request, run,
+    runtime, serving_address, stop_after_first_output, traced, try_begin,
 };
 
 #[test]
@@ -186,29 +183,6 @@ fn a_wasi_0_3_service_is_served_beside_a_wasi_0_2_proxy_and_stops() {
     }
 }
 
-/// A loopback listener counting the connections it accepts (answering each with a small HTTP
-/// response, so it serves as an HTTP server too).
-fn counting_listener() -> (String, Arc<AtomicUsize>) {
-    let socket = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let address = socket.local_addr().expect("address").to_string();
-    let count = Arc::new(AtomicUsize::new(0));
-    let seen = count.clone();
-    std::thread::spawn(move || {
-        for stream in socket.incoming() {
-            seen.fetch_add(1, Ordering::SeqCst);
-            if let Ok(mut stream) = stream {
-                let mut head = [0u8; 2048];
-                let _ = stream.set_read_timeout(Some(Duration::from_millis(500)));
-                let _ = stream.read(&mut head);
-                let _ = stream.write_all(
-                    b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok",
-                );
-            }
-        }
-    });
-    (address, count)
-}
-
 #[test]
 fn wasi_0_3_capabilities_are_denied_by_default_and_granted_by_the_same_toggles() {
     let (runtime, _cache) = runtime();
@@ -327,16 +301,6 @@ fn wasi_0_3_capabilities_are_denied_by_default_and_granted_by_the_same_toggles()
     );
     assert_eq!(accepted(&connections, 1), 1);
     assert_eq!(accepted(&requests, 1), 1);
-}
-
-/// The listener's count once it reached `expected` (its thread accepts after the guest's
-/// connect returned, so it may lag a moment), or what it was after 10 s.
-fn accepted(count: &AtomicUsize, expected: usize) -> usize {
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while count.load(Ordering::SeqCst) < expected && std::time::Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    count.load(Ordering::SeqCst)
 }
 
 #[test]
