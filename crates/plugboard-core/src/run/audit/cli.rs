@@ -3,7 +3,7 @@
 //! granted. The variables are named, never their values.
 
 use wasmtime::StoreContextMut;
-use wasmtime::component::{Linker, Resource};
+use wasmtime::component::{Linker, LinkerInstance, Resource};
 use wasmtime_wasi::cli::WasiCliView;
 use wasmtime_wasi::p2::DynInputStream;
 use wasmtime_wasi::p2::bindings::cli::{environment, stdin};
@@ -11,27 +11,45 @@ use wasmtime_wasi::p2::bindings::cli::{environment, stdin};
 use super::instance;
 use crate::run::host::HostState;
 
-pub(super) fn add_to_linker(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
-    let mut env = linker.instance(&instance("wasi:cli/environment"))?;
+/// Reads what a node is granted of one kind (its variables, its arguments).
+type Granted<T> = fn(&mut HostState) -> wasmtime::Result<Vec<T>>;
+
+/// Shadows `get-environment` and `get-arguments` in `env` (WASI 0.2's or 0.3's: their
+/// functions have one shape, behind different traits), logging what the guest read.
+pub(super) fn log_environment(
+    env: &mut LinkerInstance<'_, HostState>,
+    vars: Granted<(String, String)>,
+    args: Granted<String>,
+) -> wasmtime::Result<()> {
     env.func_wrap(
         "get-environment",
-        |mut store: StoreContextMut<'_, HostState>,
-         (): ()|
-         -> wasmtime::Result<(Vec<(String, String)>,)> {
+        move |mut store: StoreContextMut<'_, HostState>,
+              (): ()|
+              -> wasmtime::Result<(Vec<(String, String)>,)> {
             let state = store.data_mut();
-            let vars = environment::Host::get_environment(&mut state.cli())?;
-            note_environment(state, &vars);
-            Ok((vars,))
+            let read = vars(state)?;
+            note_environment(state, &read);
+            Ok((read,))
         },
     )?;
     env.func_wrap(
         "get-arguments",
-        |mut store: StoreContextMut<'_, HostState>, (): ()| -> wasmtime::Result<(Vec<String>,)> {
+        move |mut store: StoreContextMut<'_, HostState>,
+              (): ()|
+              -> wasmtime::Result<(Vec<String>,)> {
             let state = store.data_mut();
-            let args = environment::Host::get_arguments(&mut state.cli())?;
-            note_arguments(state, &args);
-            Ok((args,))
+            let read = args(state)?;
+            note_arguments(state, &read);
+            Ok((read,))
         },
+    )
+}
+
+pub(super) fn add_to_linker(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
+    log_environment(
+        &mut linker.instance(&instance("wasi:cli/environment"))?,
+        |state| environment::Host::get_environment(&mut state.cli()),
+        |state| environment::Host::get_arguments(&mut state.cli()),
     )?;
     linker.instance(&instance("wasi:cli/stdin"))?.func_wrap(
         "get-stdin",

@@ -20,7 +20,7 @@ use wasmtime_wasi::p3::bindings::sockets::ip_name_lookup::{
 use wasmtime_wasi::p3::bindings::sockets::types::IpAddress;
 use wasmtime_wasi::sockets::{WasiSockets, WasiSocketsCtxView, WasiSocketsView};
 
-use super::cli::{note_arguments, note_environment};
+use super::cli::log_environment;
 use super::filesystem::{note_directories, note_open};
 use super::sockets::note_lookup;
 use crate::run::host::HostState;
@@ -28,26 +28,10 @@ use crate::wasi::HOST_WASI_03_VERSION;
 
 /// Shadows the logged WASI 0.3 functions in `linker` (which already holds wasmtime-wasi's).
 pub(super) fn add_to_linker(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
-    let mut env = linker.instance(&format!("wasi:cli/environment@{HOST_WASI_03_VERSION}"))?;
-    env.func_wrap(
-        "get-environment",
-        |mut store: StoreContextMut<'_, HostState>,
-         (): ()|
-         -> wasmtime::Result<(Vec<(String, String)>,)> {
-            let state = store.data_mut();
-            let vars = environment::Host::get_environment(&mut state.cli())?;
-            note_environment(state, &vars);
-            Ok((vars,))
-        },
-    )?;
-    env.func_wrap(
-        "get-arguments",
-        |mut store: StoreContextMut<'_, HostState>, (): ()| -> wasmtime::Result<(Vec<String>,)> {
-            let state = store.data_mut();
-            let args = environment::Host::get_arguments(&mut state.cli())?;
-            note_arguments(state, &args);
-            Ok((args,))
-        },
+    log_environment(
+        &mut linker.instance(&format!("wasi:cli/environment@{HOST_WASI_03_VERSION}"))?,
+        |state| environment::Host::get_environment(&mut state.cli()),
+        |state| environment::Host::get_arguments(&mut state.cli()),
     )?;
     type Directories = (Vec<(Resource<Descriptor>, String)>,);
     linker
