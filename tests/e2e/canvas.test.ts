@@ -335,7 +335,7 @@ describe("the canvas", () => {
     expect(after.dirty).toBe(false);
     // Its own ports (once its component is read again), and its WASI imports in one bundle.
     await waitForCount(browser, `${nodeSel("greeter")} [data-testid="port"]`, 3);
-    expect(await count(browser, `${nodeSel("greeter")} [data-testid="wasi-bundle"]`)).toBe(1);
+    await waitForCount(browser, `${nodeSel("greeter")} [data-testid="wasi-bundle"]`, 1);
     expect(await browser.$(portSel("greeter", GREET, "export")).getText()).toContain("★");
 
     // Ctrl+S saves to the same file, without a dialog. (Aim once the view has fitted the
