@@ -193,6 +193,13 @@ impl From<StartError> for AppError {
                     None => error,
                 }
             }
+            StartError::StubsDiffer { import, nodes, .. } => {
+                let error = Self::new(ErrorKind::ConflictingImport, message);
+                match nodes.first() {
+                    Some(node) => error.at(node, Some(&import)),
+                    None => error,
+                }
+            }
         }
     }
 }

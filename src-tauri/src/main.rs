@@ -64,6 +64,7 @@ fn main() {
             commands::run::open_session,
             commands::grants::wasmtime_command,
             commands::wire::suggest_wires,
+            commands::stub::stub_value,
             commands::run::session_call,
             commands::run::close_session,
             commands::run::stop_run,

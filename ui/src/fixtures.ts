@@ -128,9 +128,10 @@ export const LOGGER = details([STDOUT], [LOG]);
 
 export function emptyProject(): Project {
   return {
-    format: 1,
+    format: 3,
     nodes: [],
     wires: [],
+    stubs: [],
     exports: [],
     capabilities: {
       env: [],

@@ -7,6 +7,7 @@ mod inspect;
 mod optimize;
 mod output;
 mod run;
+mod stubs;
 mod trace;
 
 use std::ffi::OsString;

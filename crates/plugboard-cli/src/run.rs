@@ -6,12 +6,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use crate::stubs::StubOption;
 use crate::trace::CallSink;
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use plugboard_core::compose::{Composer, NodeComponents, load_components};
 use plugboard_core::grants::{self, GrantScope};
-use plugboard_core::project::{Project, parent_dir};
+use plugboard_core::project::{Node, NodeId, Position, Project, parent_dir};
 use plugboard_core::run::{
     CapabilityProfile, ComponentSource, DirGrant, EnvVar, HttpGrant, Limits, Operation,
     OutputPolicy, ProjectRun, RunEvent, RunHandle, RunMode, RunRequest, Runtime, RuntimeOptions,
@@ -51,6 +52,11 @@ pub struct Grants {
     /// Also show the capability attempts that were allowed (denied ones are always shown).
     #[arg(short, long)]
     verbose: bool,
+    /// Answer an import nobody provides with the values in a JSON file, such as
+    /// `{"word-count": {"returns": "7"}, "reverse": {"traps": "not yet"}}` (repeatable; IMPORT
+    /// in full or without its version). The run is then linked, and the stub's calls traced.
+    #[arg(long = "stub", value_name = "IMPORT=FILE.json")]
+    stubs: Vec<String>,
     /// Run a project whose own grants read the host's environment or a host file as stdin, or
     /// may change a folder outside the project's own (refused without this).
     #[arg(long)]
@@ -140,6 +146,14 @@ enum Target {
 /// Loads a component file or a project, with `grants` added to what the project grants (to
 /// its default profile and to every node's own) and `args` appended.
 fn load(path: &Path, grants: &Grants, args: &[String], fused: bool) -> Result<Target> {
+    let stubs = grants
+        .stubs
+        .iter()
+        .map(|text| StubOption::parse(text))
+        .collect::<Result<Vec<_>>>()?;
+    if !is_project(path) && !stubs.is_empty() {
+        return load_stubbed_component(path, grants, args, fused, &stubs);
+    }
     if !is_project(path) {
         let mut request = RunRequest::new(ComponentSource::from_file(path)?);
         grants.apply(&mut request.capabilities, &mut request.limits)?;
@@ -151,6 +165,7 @@ fn load(path: &Path, grants: &Grants, args: &[String], fused: bool) -> Result<Ta
     let mut project = Project::load(path)?.with_absolute_paths(&project_dir);
     check_project_grants(&project, &project_dir, grants.allow_project_grants)?;
     let components = load_components(&project, &project_dir)?;
+    crate::stubs::add_to(&mut project, &components, &stubs)?;
     grants.apply(&mut project.capabilities, &mut project.limits)?;
     project.capabilities.args.extend(args.iter().cloned());
     for node in &mut project.nodes {
@@ -159,15 +174,52 @@ fn load(path: &Path, grants: &Grants, args: &[String], fused: bool) -> Result<Ta
             profile.args.extend(args.iter().cloned());
         }
     }
-    let mode = if fused {
-        RunMode::Fused
-    } else {
-        RunMode::Linked
-    };
     Ok(Target::Project {
         project,
         components,
-        mode,
+        mode: mode_of(fused),
+    })
+}
+
+fn mode_of(fused: bool) -> RunMode {
+    if fused {
+        RunMode::Fused
+    } else {
+        RunMode::Linked
+    }
+}
+
+/// A component whose imports `stubs` answer, as a project of one node (so it runs linked,
+/// its stubs' calls traced like a wire's).
+fn load_stubbed_component(
+    path: &Path,
+    grants: &Grants,
+    args: &[String],
+    fused: bool,
+    stubs: &[StubOption],
+) -> Result<Target> {
+    let absolute = std::path::absolute(path)
+        .with_context(|| format!("cannot resolve `{}`", path.display()))?;
+    let id = absolute
+        .file_stem()
+        .map(|stem| stem.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "component".to_string());
+    let mut project = Project::default();
+    project.nodes.push(Node {
+        id: NodeId::new(id),
+        component: absolute.clone(),
+        sha256: None,
+        position: Position::default(),
+        capabilities: None,
+    });
+    let components = load_components(&project, &parent_dir(&absolute))?;
+    crate::stubs::add_to(&mut project, &components, stubs)?;
+    grants.apply(&mut project.capabilities, &mut project.limits)?;
+    project.capabilities.args.extend(args.iter().cloned());
+    Ok(Target::Project {
+        project,
+        components,
+        mode: mode_of(fused),
     })
 }
 

@@ -781,3 +781,60 @@ fn a_wasi_0_3_command_runs_and_an_async_export_is_invoked() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn a_stub_answers_an_import_from_a_file_and_its_calls_are_traced() {
+    let cache = TempDir::new().expect("temp");
+    let dir = TempDir::new().expect("temp");
+    let answers = dir.path().join("operations.json");
+    std::fs::write(
+        &answers,
+        r#"{"reverse": {"returns": "\"stubbed\""}, "word-count": {"returns": "7"}}"#,
+    )
+    .expect("written");
+    let stub = format!("example:stringoperations/operations={}", answers.display());
+    let out = run(plugboard(&cache)
+        .args(["run", "--trace-calls", "--stub", &stub])
+        .arg(sample("consumer-app")));
+    assert_eq!(
+        text(&out.stdout),
+        "Original: Hello WebAssembly Component Model\nReversed: stubbed\nWords: 7\n"
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains(
+            r#"#1 consumer-app → stub-consumer-app: reverse("Hello WebAssembly Component Model") → "stubbed""#
+        ),
+        "{stderr}"
+    );
+
+    // Without it, the import is missing; with a value that does not fit, the stub says so.
+    let out = run(plugboard(&cache).arg("run").arg(sample("consumer-app")));
+    assert_eq!(out.status.code(), Some(2), "the run failed");
+    assert!(text(&out.stderr).contains("answer it with a stub"));
+    std::fs::write(&answers, r#"{"word-count": {"returns": "-1"}}"#).expect("written");
+    let out = run(plugboard(&cache)
+        .args(["run", "--stub", &stub])
+        .arg(sample("consumer-app")));
+    assert_eq!(out.status.code(), Some(2), "the run failed");
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("the stub `stub-consumer-app` cannot answer")
+            && stderr.contains("`-1` is not a value `word-count` can return (a `u32`)"),
+        "{stderr}"
+    );
+    assert!(text(&out.stdout).is_empty());
+
+    // A stub no import takes, and a file that is not answers, are refused before anything runs.
+    let out = run(plugboard(&cache)
+        .args(["run", "--stub"])
+        .arg(format!("example:nothing/here={}", answers.display()))
+        .arg(sample("consumer-app")));
+    assert!(text(&out.stderr).contains("no node has this import without a provider"));
+    std::fs::write(&answers, "[1, 2]").expect("written");
+    let out = run(plugboard(&cache)
+        .args(["run", "--stub", &stub])
+        .arg(sample("consumer-app")));
+    assert!(text(&out.stderr).contains("must be a JSON object of answers"));
+}

@@ -9,6 +9,7 @@ pub mod library;
 pub mod project;
 pub mod reload;
 pub mod run;
+pub mod stub;
 pub mod wire;
 
 use std::path::{Path, PathBuf};

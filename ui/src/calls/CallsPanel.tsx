@@ -46,6 +46,7 @@ export function CallsPanel() {
       tap: s.tapCalls,
       setTap: s.setTapCalls,
       wires: s.project.wires,
+      stubs: s.project.stubs,
       nodes: s.project.nodes,
       counts: s.wireCalls,
     })),
@@ -65,17 +66,25 @@ export function CallsPanel() {
             }}
           >
             <option value="all">every wire</option>
-            {s.wires.map((w) => {
-              const key = wireKey(w.to.node, w.to.port);
+            {[
+              ...s.wires.map((w) => ({ to: w.to, from: w.from.node })),
+              ...s.stubs.map((stub) => ({ to: stub.answers, from: stub.id })),
+            ].map(({ to, from }) => {
+              const key = wireKey(to.node, to.port);
               return (
                 <option key={key} value={`wire:${key}`}>
-                  {wireLabel(w.to.node, w.from.node, w.to.port)} · {count(key)}
+                  {wireLabel(to.node, from, to.port)} · {count(key)}
                 </option>
               );
             })}
             {s.nodes.map((n) => (
               <option key={n.id} value={`node:${n.id}`}>
                 node {n.id}
+              </option>
+            ))}
+            {s.stubs.map((stub) => (
+              <option key={stub.id} value={`node:${stub.id}`}>
+                stub {stub.id}
               </option>
             ))}
           </select>

@@ -24,11 +24,12 @@ import type { WireEnd } from "../ipc/bindings/WireEnd";
 import { cachedVerdict, canvasFault, getAppStore, useApp } from "../store";
 import { ComponentNode } from "./ComponentNode";
 import { HostNode } from "./HostNode";
-import { BundleEdge, HostEdge, WireEdge } from "./edges";
+import { StubNode } from "./StubNode";
+import { BundleEdge, HostEdge, StubEdge, WireEdge } from "./edges";
 
 // Module-level: a new object on each render would remount every node and edge.
-const nodeTypes = { component: ComponentNode, host: HostNode };
-const edgeTypes = { wire: WireEdge, host: HostEdge, bundle: BundleEdge };
+const nodeTypes = { component: ComponentNode, host: HostNode, stub: StubNode };
+const edgeTypes = { wire: WireEdge, host: HostEdge, bundle: BundleEdge, stub: StubEdge };
 const proOptions = { hideAttribution: true };
 
 /**
@@ -55,6 +56,7 @@ function wireEnds(c: {
 
 function minimapColor(node: AppNode): string {
   if (node.type === "host") return "#243b53";
+  if (node.type === "stub") return "#a61e4d";
   if (node.data.state === "missing" || node.data.state === "error" || node.data.error)
     return "#e03131";
   return node.data.state === "changed" ? "#f08c00" : "#d9480f";
@@ -159,9 +161,9 @@ export function Canvas() {
     void getAppStore().getState().startWireDrag({ node: params.nodeId, port }, direction);
   }, []);
 
-  // Clicking a wire that carried calls also shows its traffic.
+  // Clicking a wire (or a stub's edge) that carried calls also shows its traffic.
   const onEdgeClick = useCallback((_: unknown, edge: AppEdge) => {
-    if (edge.type !== "wire" || !edge.data) return;
+    if ((edge.type !== "wire" && edge.type !== "stub") || !edge.data) return;
     const store = getAppStore().getState();
     const { from, to } = edge.data;
     if ((store.wireCalls[wireKey(to.node, to.port)] ?? 0) > 0) store.showWireCalls(from, to);

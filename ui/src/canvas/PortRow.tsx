@@ -88,6 +88,7 @@ export const PortRow = memo(function PortRow(props: {
     `port--${port.kind}`,
     port.wasi ? "port--wasi" : "port--custom",
     port.open ? (port.hostProvided ? "port--host" : "port--unprovided") : "",
+    port.stub ? "port--stubbed" : "",
     port.off ? "port--off" : "",
     port.missing ? "port--missing" : "",
     port.error ? "port--error" : "",
@@ -106,6 +107,7 @@ export const PortRow = memo(function PortRow(props: {
         data-port-kind={port.kind}
         data-wasi={port.wasi}
         data-open={port.open}
+        data-stub={port.stub ?? undefined}
         data-off={port.off || undefined}
         data-drag={look}
         data-error={port.error || undefined}
@@ -156,7 +158,9 @@ export const PortRow = memo(function PortRow(props: {
                   ? " · from the host, but its capability is OFF"
                   : " · from the host"
                 : " · NOT provided by the host"
-              : ""}
+              : port.stub
+                ? ` · answered by the stub ${port.stub}`
+                : ""}
           </div>
           {port.functions.length > 0 ? (
             <ul className="port-card-functions">

@@ -2,17 +2,67 @@ import { BaseEdge, EdgeLabelRenderer, getBezierPath, type EdgeProps } from "@xyf
 import { memo } from "react";
 
 import { wireKey } from "../calls/model";
-import type { BundleFlowEdge, HostFlowEdge, WireFlowEdge } from "../graph/model";
+import type { BundleFlowEdge, HostFlowEdge, StubFlowEdge, WireFlowEdge } from "../graph/model";
+import type { WireEnd } from "../ipc/bindings/WireEnd";
 import { getAppStore, useApp } from "../store";
+
+/** The run's traffic into import `to` (a wire's or a stub's: the tap keys both by the calling
+ * node and its import). Each edge follows its own: a call elsewhere does not redraw it. */
+function useTraffic(to: WireEnd | undefined) {
+  const key = to ? wireKey(to.node, to.port) : "";
+  const calls = useApp((s) => s.wireCalls[key] ?? 0);
+  const items = useApp((s) => s.wireItems[key] ?? 0);
+  const pulse = useApp((s) => s.wirePulses[key] ?? 0);
+  return { calls, items, pulse };
+}
+
+/** A dash running along `path` each time a pulse starts (remounted by its key): from the
+ * caller's import to the callee's export, the way the call goes. */
+function Pulse(props: { path: string; pulse: number }) {
+  return props.pulse > 0 ? (
+    <path key={props.pulse} d={props.path} pathLength={100} className="wire-pulse" />
+  ) : null;
+}
+
+/** How many calls crossed an edge, above its middle; clicking shows them in the Calls tab. */
+function CallsLabel(props: {
+  from: WireEnd;
+  to: WireEnd;
+  calls: number;
+  items: number;
+  x: number;
+  y: number;
+}) {
+  const { from, to, calls, items } = props;
+  if (calls === 0) return null;
+  return (
+    <EdgeLabelRenderer>
+      <button
+        type="button"
+        className="wire-calls nodrag nopan"
+        data-testid="wire-calls"
+        data-calls={calls}
+        data-items={items}
+        title="Calls across this wire: show them"
+        // Above the wire's middle, where a problem or the delete button may show.
+        style={{
+          transform: `translate(-50%, -100%) translate(${props.x}px, ${props.y - 20}px)`,
+        }}
+        onClick={() => {
+          getAppStore().getState().showWireCalls(from, to);
+        }}
+      >
+        {calls.toLocaleString("en")} {calls === 1 ? "call" : "calls"}
+        {items > 0 && ` · ${items.toLocaleString("en")} stream ${items === 1 ? "item" : "items"}`}
+      </button>
+    </EdgeLabelRenderer>
+  );
+}
 
 export const WireEdge = memo(function WireEdge(props: EdgeProps<WireFlowEdge>) {
   const [path, labelX, labelY] = getBezierPath(props);
   const { data, selected } = props;
-  const key = data ? wireKey(data.to.node, data.to.port) : "";
-  // Each wire follows its own count: a call elsewhere does not redraw it.
-  const calls = useApp((s) => s.wireCalls[key] ?? 0);
-  const items = useApp((s) => s.wireItems[key] ?? 0);
-  const pulse = useApp((s) => s.wirePulses[key] ?? 0);
+  const { calls, items, pulse } = useTraffic(data?.to);
   return (
     <>
       <g
@@ -28,34 +78,17 @@ export const WireEdge = memo(function WireEdge(props: EdgeProps<WireFlowEdge>) {
       >
         {data?.problem && <title>{`No longer fits: ${data.problem}`}</title>}
         <BaseEdge id={props.id} path={path} interactionWidth={24} />
-        {pulse > 0 && (
-          // Remounted (by its key) each time a pulse starts: a dash runs from the caller's
-          // import to the callee's export, the way the call goes.
-          <path key={pulse} d={path} pathLength={100} className="wire-pulse" />
-        )}
+        <Pulse path={path} pulse={pulse} />
       </g>
-      {calls > 0 && data && (
-        <EdgeLabelRenderer>
-          <button
-            type="button"
-            className="wire-calls nodrag nopan"
-            data-testid="wire-calls"
-            data-calls={calls}
-            data-items={items}
-            title="Calls across this wire: show them"
-            // Above the wire's middle, where a problem or the delete button may show.
-            style={{
-              transform: `translate(-50%, -100%) translate(${labelX}px, ${labelY - 20}px)`,
-            }}
-            onClick={() => {
-              getAppStore().getState().showWireCalls(data.from, data.to);
-            }}
-          >
-            {calls.toLocaleString("en")} {calls === 1 ? "call" : "calls"}
-            {items > 0 &&
-              ` · ${items.toLocaleString("en")} stream ${items === 1 ? "item" : "items"}`}
-          </button>
-        </EdgeLabelRenderer>
+      {data && (
+        <CallsLabel
+          from={data.from}
+          to={data.to}
+          calls={calls}
+          items={items}
+          x={labelX}
+          y={labelY}
+        />
       )}
       {data?.problem && !selected && (
         <EdgeLabelRenderer>
@@ -84,6 +117,38 @@ export const WireEdge = memo(function WireEdge(props: EdgeProps<WireFlowEdge>) {
             ✕
           </button>
         </EdgeLabelRenderer>
+      )}
+    </>
+  );
+});
+
+/** A stub's edge to the import it answers: dashed in the stub colour, its calls counted and
+ * pulsed like a wire's. Removed with its stub, so never selected. */
+export const StubEdge = memo(function StubEdge(props: EdgeProps<StubFlowEdge>) {
+  const [path, labelX, labelY] = getBezierPath(props);
+  const { data } = props;
+  const { calls, items, pulse } = useTraffic(data?.to);
+  return (
+    <>
+      <g
+        data-testid="stub-wire"
+        data-stub={data?.from.node}
+        data-to-node={data?.to.node}
+        data-to-port={data?.to.port}
+        className="stub-wire"
+      >
+        <BaseEdge id={props.id} path={path} interactionWidth={24} />
+        <Pulse path={path} pulse={pulse} />
+      </g>
+      {data && (
+        <CallsLabel
+          from={data.from}
+          to={data.to}
+          calls={calls}
+          items={items}
+          x={labelX}
+          y={labelY}
+        />
       )}
     </>
   );

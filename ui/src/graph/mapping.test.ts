@@ -11,6 +11,7 @@ import {
   RUN,
   STDOUT,
   details,
+  fnInfo,
   port,
   seedProject,
 } from "../fixtures";
@@ -35,6 +36,7 @@ import {
   portOfHandle,
   unprovidedHandleId,
 } from "./model";
+import { stubLines, stubRefusal, whyNoStub } from "./stubs";
 import { highlightWit } from "./wit";
 import type { Node as ProjectNode } from "../ipc/bindings/Node";
 import type { Project } from "../ipc/bindings/Project";
@@ -459,5 +461,103 @@ describe("world badges", () => {
       extra: ["wasi:filesystem/preopens@0.2.6"],
     });
     expect(extra.title).toContain("also imports wasi:filesystem/preopens@0.2.6");
+  });
+});
+
+describe("stubs", () => {
+  const TO = { node: "consumer-app", port: OPS };
+  /** The seed without its wire, its consumer's import answered by a stub. */
+  function stubbedInput(): CanvasInput {
+    const project: Project = {
+      ...seedProject(),
+      wires: [],
+      stubs: [
+        {
+          id: "operations-stub",
+          answers: TO,
+          functions: { f: { returns: '"x"' } },
+          position: { x: 100, y: 40 },
+        },
+      ],
+    };
+    return seedInput({ project });
+  }
+
+  it("draws a stub as its own node, with an edge into the import it answers", () => {
+    const input = stubbedInput();
+    const stub = syncFlowNodes([], input, { x: -400, y: 0 }).find(
+      (n) => n.id === "operations-stub",
+    );
+    expect(stub).toMatchObject({
+      type: "stub",
+      position: { x: 100, y: 40 },
+      data: {
+        answers: TO,
+        label: "operations",
+        functions: [{ name: "f", text: '"x"', tone: "value" }],
+      },
+    });
+    const edges = buildEdges(input, new Set());
+    expect(edges.filter((e) => e.type === "stub")).toMatchObject([
+      {
+        source: "operations-stub",
+        sourceHandle: handleId("export", OPS),
+        target: "consumer-app",
+        targetHandle: handleId("import", OPS),
+        data: { from: { node: "operations-stub", port: OPS }, to: TO },
+      },
+    ]);
+  });
+
+  it("no longer counts a stubbed import as open", () => {
+    const input = stubbedInput();
+    const ops = componentData(nodeAt(input.project, 1), input)
+      .imports.flatMap((g) => g.ports)
+      .find((p) => p.name === OPS);
+    expect(ops).toMatchObject({ open: false, stub: "operations-stub" });
+    expect(hostData(input).unprovided).toEqual([]);
+    const hostWires = buildEdges(input, new Set()).filter(
+      (e) => e.type === "host" && e.data?.to.port === OPS,
+    );
+    expect(hostWires).toEqual([]);
+    expect(stubRefusal(input.project, TO)?.verdict).toBe("refused");
+    expect(stubRefusal(input.project, { node: "string-operations", port: OPS })).toBeNull();
+  });
+
+  it("says what each function answers, and what the import lacks", () => {
+    const withResult = (name: string) => ({
+      ...fnInfo(name),
+      result: { wit: "string", shape: { kind: "string" as const } },
+    });
+    const ops = port(OPS, {
+      functions: [withResult("reverse"), withResult("upper"), withResult("lower"), fnInfo("log")],
+    });
+    const stub = {
+      id: "s",
+      answers: TO,
+      functions: {
+        reverse: { returns: '"x"' },
+        upper: { traps: "not yet" },
+        gone: { returns: "1" },
+      },
+      position: { x: 0, y: 0 },
+    };
+    expect(stubLines(stub, ops).map((l) => [l.name, l.text, l.tone])).toEqual([
+      ["reverse", '"x"', "value"],
+      ["upper", "traps: not yet", "trap"],
+      ["lower", "— no answer", "unanswered"],
+      ["log", "nothing", "nothing"],
+      ["gone", "not in the import", "unknown"],
+    ]);
+    // The import unknown (its component not loaded): the saved answers alone.
+    expect(stubLines(stub, undefined).map((l) => l.name)).toEqual(["reverse", "upper", "gone"]);
+  });
+
+  it("is not offered for an interface that defines resources", () => {
+    expect(whyNoStub(port(OPS))).toBeNull();
+    const kv = port("example:kv/store@0.1.0", {
+      types: [{ name: "bucket", kind: "resource", definition: "resource bucket;", docs: null }],
+    });
+    expect(whyNoStub(kv)).toContain("resources");
   });
 });

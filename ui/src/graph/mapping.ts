@@ -14,12 +14,14 @@ import type { HostInterface } from "../ipc/bindings/HostInterface";
 import type { Node as ProjectNode } from "../ipc/bindings/Node";
 import type { Port } from "../ipc/bindings/Port";
 import type { Project } from "../ipc/bindings/Project";
+import type { Stub } from "../ipc/bindings/Stub";
 import type { WorldFit } from "../ipc/bindings/WorldFit";
 import {
   HOST_ID,
   WASI_BUNDLE_HANDLE,
   handleId,
   hostHandleId,
+  stubEdgeId,
   unprovidedHandleId,
   wireEdgeId,
   wireKey,
@@ -34,9 +36,12 @@ import {
   type NodeState,
   type PortGroup,
   type PortView,
+  type StubFlowNode,
+  type StubNodeData,
   type WorldBadge,
   type WasiBundle,
 } from "./model";
+import { answeredPort, stubLines, stubbedImports } from "./stubs";
 
 /** What the window knows about one node's component. */
 export type NodeEntry = {
@@ -113,10 +118,19 @@ function isWireable(port: Port): boolean {
   return port.kind !== "type";
 }
 
-/** Imports of `nodeId` that no wire feeds (type imports are never wired, so never open). */
+/** The imports of `nodeId` that wires feed. */
+function wiredImports(project: Project, nodeId: string): Set<string> {
+  return new Set(project.wires.filter((w) => w.to.node === nodeId).map((w) => w.to.port));
+}
+
+/** Imports of `nodeId` that no wire or stub feeds (type imports are never wired, so never
+ * open). */
 export function openImports(project: Project, nodeId: string, details: ComponentDetails): Port[] {
-  const wired = new Set(project.wires.filter((w) => w.to.node === nodeId).map((w) => w.to.port));
-  return details.info.imports.filter((p) => isWireable(p) && !wired.has(p.name));
+  const wired = wiredImports(project, nodeId);
+  const stubbed = stubbedImports(project, nodeId);
+  return details.info.imports.filter(
+    (p) => isWireable(p) && !wired.has(p.name) && !stubbed.has(p.name),
+  );
 }
 
 /**
@@ -185,7 +199,8 @@ function groupPorts(ports: PortView[], wasiOf: (p: PortView) => boolean): PortGr
 function portView(
   port: Port,
   direction: Direction,
-  extra: Partial<PortView> & Pick<PortView, "open" | "hostProvided" | "exported" | "error" | "off">,
+  extra: Partial<PortView> &
+    Pick<PortView, "open" | "stub" | "hostProvided" | "exported" | "error" | "off">,
 ): PortView {
   return {
     name: port.name,
@@ -201,11 +216,11 @@ function portView(
     expandable: port.kind !== "function" && port.functions.length > 0,
     missing: false,
     ...extra,
-    ...(direction === "export" ? { open: false, hostProvided: null, off: false } : {}),
+    ...(direction === "export" ? { open: false, stub: null, hostProvided: null, off: false } : {}),
   };
 }
 
-function missingPort(name: string, error: boolean): PortView {
+function missingPort(name: string, error: boolean, stub: string | null = null): PortView {
   return {
     name,
     label: portLabel(name),
@@ -215,6 +230,7 @@ function missingPort(name: string, error: boolean): PortView {
     functions: [],
     expandable: false,
     open: false,
+    stub,
     hostProvided: null,
     off: false,
     missing: true,
@@ -230,7 +246,8 @@ export function componentData(node: ProjectNode, input: CanvasInput): ComponentN
   const details = entry?.details ?? null;
   const errorHere = fault?.node === node.id;
   const errorPort = errorHere ? (fault.port ?? null) : null;
-  const wiredIn = new Set(project.wires.filter((w) => w.to.node === node.id).map((w) => w.to.port));
+  const wiredIn = wiredImports(project, node.id);
+  const stubbedIn = stubbedImports(project, node.id);
   const wiredOut = new Set(
     project.wires.filter((w) => w.from.node === node.id).map((w) => w.from.port),
   );
@@ -238,10 +255,12 @@ export function componentData(node: ProjectNode, input: CanvasInput): ComponentN
   const profile = effectiveProfile(project, node);
 
   const imports: PortView[] = (details?.info.imports ?? []).map((port) => {
-    const open = isWireable(port) && !wiredIn.has(port.name);
+    const stub = stubbedIn.get(port.name) ?? null;
+    const open = isWireable(port) && !wiredIn.has(port.name) && stub === null;
     const hostProvided = details?.hostImports[port.name] ?? null;
     return portView(port, "import", {
       open,
+      stub,
       hostProvided,
       off: open && deniedBy(input.hostInterfaces, hostProvided, profile) !== null,
       exported: false,
@@ -251,15 +270,19 @@ export function componentData(node: ProjectNode, input: CanvasInput): ComponentN
   const exports: PortView[] = (details?.info.exports ?? []).map((port) =>
     portView(port, "export", {
       open: false,
+      stub: null,
       hostProvided: null,
       off: false,
       exported: exported.has(port.name),
       error: errorPort === port.name,
     }),
   );
-  // Wires and exports the component no longer has (or whose file is missing) stay visible.
-  for (const name of wiredIn) {
-    if (!imports.some((p) => p.name === name)) imports.push(missingPort(name, errorPort === name));
+  // Wires, stubs and exports the component no longer has (or whose file is missing) stay
+  // visible.
+  for (const name of new Set([...wiredIn, ...stubbedIn.keys()])) {
+    if (!imports.some((p) => p.name === name)) {
+      imports.push(missingPort(name, errorPort === name, stubbedIn.get(name) ?? null));
+    }
   }
   for (const name of new Set([...wiredOut, ...exported])) {
     if (!exports.some((p) => p.name === name)) exports.push(missingPort(name, errorPort === name));
@@ -344,8 +367,20 @@ export function hostData(input: CanvasInput): HostNodeData {
   return { groups, unprovided: [...unprovided.values()] };
 }
 
-/** Every wire of the project, and a dashed wire from the host to every open import, but one
- * edge for all those in a collapsed WASI bundle. */
+/** The data of one stub node: what each function of the import it answers returns. */
+export function stubData(stub: Stub, input: CanvasInput): StubNodeData {
+  const port = answeredPort(stub, input.entries[stub.answers.node]?.details);
+  return {
+    id: stub.id,
+    answers: stub.answers,
+    label: portLabel(stub.answers.port),
+    functions: stubLines(stub, port),
+  };
+}
+
+/** Every wire of the project, an edge from every stub to the import it answers, and a dashed
+ * wire from the host to every open import, but one edge for all those in a collapsed WASI
+ * bundle. */
 export function buildEdges(input: CanvasInput, selectedWires: ReadonlySet<string>): AppEdge[] {
   const edges: AppEdge[] = input.project.wires.map((wire) => {
     const id = wireEdgeId(wire.from, wire.to);
@@ -364,6 +399,22 @@ export function buildEdges(input: CanvasInput, selectedWires: ReadonlySet<string
       },
     };
   });
+  for (const stub of input.project.stubs) {
+    const to = stub.answers;
+    edges.push({
+      id: stubEdgeId(stub.id),
+      type: "stub",
+      source: stub.id,
+      sourceHandle: handleId("export", to.port),
+      target: to.node,
+      targetHandle: handleId("import", to.port),
+      // Removed with its stub: only clicked, to show its calls.
+      selectable: false,
+      deletable: false,
+      focusable: false,
+      data: { from: { node: stub.id, port: to.port }, to },
+    });
+  }
   for (const node of input.project.nodes) {
     const details = input.entries[node.id]?.details;
     if (!details) continue;
@@ -451,6 +502,19 @@ export function syncFlowNodes(
       id: node.id,
       type: "component",
       position: { x: node.position.x, y: node.position.y },
+      data: prev && sameJson(prev.data, data) ? prev.data : data,
+    };
+    nodes.push(flowNode);
+  }
+  for (const stub of input.project.stubs) {
+    const old = before.get(stub.id);
+    const prev = old?.type === "stub" ? old : undefined;
+    const data = stubData(stub, input);
+    const flowNode: StubFlowNode = {
+      ...prev,
+      id: stub.id,
+      type: "stub",
+      position: { x: stub.position.x, y: stub.position.y },
       data: prev && sameJson(prev.data, data) ? prev.data : data,
     };
     nodes.push(flowNode);

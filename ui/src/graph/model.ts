@@ -34,8 +34,10 @@ export type PortView = {
   /** An interface (or instance) with functions: its caret unfolds them beneath the port. A
    * function port is its own function, so it has none. */
   expandable: boolean;
-  /** An import no wire feeds: the host must provide it. */
+  /** An import no wire or stub feeds: the host must provide it. */
   open: boolean;
+  /** The stub that answers this import, if one does. */
+  stub: string | null;
   /** The host interface that provides this import, if any. */
   hostProvided: string | null;
   /** Provided by the host, but the capability that governs it is off for this node. */
@@ -138,9 +140,29 @@ export type HostNodeData = {
   unprovided: { name: string; label: string }[];
 };
 
+/** One function of a stub, as its card lists it. */
+export type StubLine = {
+  name: string;
+  /** What a call gets: the WAVE value, `traps: message`, `nothing`, or why there is no answer. */
+  text: string;
+  /** `unanswered`: it has a result but no answer (so it traps); `unknown`: answered, but the
+   * import has no such function (the run refuses the stub). */
+  tone: "value" | "nothing" | "trap" | "unanswered" | "unknown";
+};
+
+export type StubNodeData = {
+  id: string;
+  /** The node and the import it answers. */
+  answers: WireEnd;
+  /** The import's short label (its interface). */
+  label: string;
+  functions: StubLine[];
+};
+
 export type ComponentFlowNode = Node<ComponentNodeData, "component">;
 export type HostFlowNode = Node<HostNodeData, "host">;
-export type AppNode = ComponentFlowNode | HostFlowNode;
+export type StubFlowNode = Node<StubNodeData, "stub">;
+export type AppNode = ComponentFlowNode | HostFlowNode | StubFlowNode;
 
 export type WireEdgeData = {
   from: WireEnd;
@@ -156,10 +178,14 @@ export type HostEdgeData = {
 };
 /** The one edge from the Host to a node's collapsed WASI bundle. */
 export type BundleEdgeData = { node: string; bundle: WasiBundle };
+/** The edge from a stub to the import it answers: `from` is the stub (with that import's name),
+ * so its calls are shown like a wire's. */
+export type StubEdgeData = { from: WireEnd; to: WireEnd };
 export type WireFlowEdge = Edge<WireEdgeData, "wire">;
 export type HostFlowEdge = Edge<HostEdgeData, "host">;
 export type BundleFlowEdge = Edge<BundleEdgeData, "bundle">;
-export type AppEdge = WireFlowEdge | HostFlowEdge | BundleFlowEdge;
+export type StubFlowEdge = Edge<StubEdgeData, "stub">;
+export type AppEdge = WireFlowEdge | HostFlowEdge | BundleFlowEdge | StubFlowEdge;
 
 export const HOST_ID = "host";
 
@@ -197,4 +223,8 @@ export function wireKey(from: WireEnd, to: WireEnd): string {
 
 export function wireEdgeId(from: WireEnd, to: WireEnd): string {
   return `wire:${wireKey(from, to)}`;
+}
+
+export function stubEdgeId(stub: string): string {
+  return `stub:${JSON.stringify(stub)}`;
 }

@@ -1,9 +1,12 @@
 import { AutoWire } from "./AutoWire";
 import { useShallow } from "zustand/react/shallow";
 
+import { stubFor } from "../graph/stubs";
 import type { ComponentInfo } from "../ipc/bindings/ComponentInfo";
 import type { Port } from "../ipc/bindings/Port";
 import { useApp } from "../store";
+import { StubEditor } from "./StubEditor";
+import { StubOffer } from "./StubOffer";
 import { Wit } from "./Wit";
 
 export function formatSize(bytes: number): string {
@@ -31,6 +34,7 @@ function PortDetails(props: { node: string; port: Port; direction: "import" | "e
       wires: s.project.wires,
       toggleExport: s.toggleExport,
       host: s.entries[node]?.details?.hostImports[port.name] ?? null,
+      stub: direction === "import" ? (stubFor(s.project, node, port.name)?.id ?? null) : null,
     })),
   );
   const exported = s.exports.some((e) => e.node === node && e.export === port.name);
@@ -49,10 +53,15 @@ function PortDetails(props: { node: string; port: Port; direction: "import" | "e
         <p className="inspector-note">
           {wiredFrom
             ? `Wired from ${wiredFrom.from.node} (${wiredFrom.from.port}).`
-            : s.host
-              ? `Open: the host provides it (${s.host}).`
-              : "Open, and the host does not provide it: wire an export to it."}
+            : s.stub
+              ? `Answered by the stub ${s.stub}: select it to change what it answers.`
+              : s.host
+                ? `Open: the host provides it (${s.host}).`
+                : "Open, and the host does not provide it: wire an export to it, or answer it with a stub."}
         </p>
+      )}
+      {direction === "import" && !wiredFrom && !s.stub && !s.host && (
+        <StubOffer node={node} port={port} />
       )}
       {direction === "export" && (
         <>
@@ -172,9 +181,8 @@ function NodeDetails(props: { node: string; info: ComponentInfo | null }) {
 
 export function Inspector() {
   const selection = useApp((s) => s.selection);
-  const info = useApp((s) =>
-    selection.kind === "none" ? null : (s.entries[selection.node]?.details?.info ?? null),
-  );
+  const node = selection.kind === "node" || selection.kind === "port" ? selection.node : null;
+  const info = useApp((s) => (node === null ? null : (s.entries[node]?.details?.info ?? null)));
   const port =
     selection.kind === "port" && info
       ? (selection.direction === "import" ? info.imports : info.exports).find(
@@ -186,13 +194,14 @@ export function Inspector() {
       {selection.kind === "none" && (
         <p className="muted hint">
           Select a node to see its WIT, size and hash; click a port to see its functions, types and
-          docs.
+          docs; select a stub to set what it answers.
         </p>
       )}
+      {selection.kind === "stub" && <StubEditor key={selection.stub} stub={selection.stub} />}
       {selection.kind === "port" && port && (
         <PortDetails node={selection.node} port={port} direction={selection.direction} />
       )}
-      {selection.kind !== "none" && <NodeDetails node={selection.node} info={info} />}
+      {node !== null && <NodeDetails node={node} info={info} />}
       {selection.kind === "node" && <AutoWire node={selection.node} />}
     </div>
   );

@@ -1,11 +1,15 @@
 // The store's canvas and wiring: React Flow's nodes, the selection, deleting, dragging a wire
-// and the engine's verdicts on wires, connecting, auto-layout and fitting the view.
+// and the engine's verdicts on wires, connecting, auto-layout and fitting the view. Stubs are
+// nodes here too: selected, dragged, laid out and deleted like them.
 import type { Mismatch } from "../ipc/bindings/Mismatch";
 import { applyNodeChanges, type EdgeChange, type NodeChange } from "@xyflow/react";
 
 import type { Link, Point } from "../graph/layout";
+import { openImports } from "../graph/mapping";
 import { HOST_ID, wireEdgeId, wireKey, type AppNode, type Direction } from "../graph/model";
+import { stubRefusal } from "../graph/stubs";
 import { toAppError } from "../ipc/errors";
+import type { Project } from "../ipc/bindings/Project";
 import type { WireCheck } from "../ipc/bindings/WireCheck";
 import type { WireEnd } from "../ipc/bindings/WireEnd";
 import type { Deps } from "./index";
@@ -14,6 +18,7 @@ import { storeHelpers, type Get, type Set } from "./shared";
 export type Selection =
   | { kind: "none" }
   | { kind: "node"; node: string }
+  | { kind: "stub"; stub: string }
   | { kind: "port"; node: string; port: string; direction: Direction };
 
 /** A wire being dragged from one port. */
@@ -64,13 +69,46 @@ function sameEnd(a: WireEnd, b: WireEnd): boolean {
   return a.node === b.node && a.port === b.port;
 }
 
+/** `project` without the nodes and stubs `doomed` names, and without what named those nodes:
+ * their wires, exports and the stubs answering them. */
+function withoutNodes(project: Project, doomed: ReadonlySet<string>): Project {
+  return {
+    ...project,
+    nodes: project.nodes.filter((n) => !doomed.has(n.id)),
+    wires: project.wires.filter((w) => !doomed.has(w.from.node) && !doomed.has(w.to.node)),
+    stubs: project.stubs.filter((s) => !doomed.has(s.id) && !doomed.has(s.answers.node)),
+    exports: project.exports.filter((e) => !doomed.has(e.node)),
+  };
+}
+
+/** `items` (nodes or stubs) at the places `moved` gives them, each unmoved one kept as is. */
+function placed<T extends { id: string; position: Point }>(
+  items: T[],
+  moved: ReadonlyMap<string, Point>,
+): T[] {
+  return items.map((item) => {
+    const p = moved.get(item.id);
+    return p && (p.x !== item.position.x || p.y !== item.position.y)
+      ? { ...item, position: rounded(p) }
+      : item;
+  });
+}
+
 export function createCanvasSlice(set: Set, get: Get, deps: Deps): CanvasState & CanvasActions {
   const { commit, fail } = storeHelpers(set, get);
 
-  /** Asks the engine about `proposals` not answered yet for the current project. */
+  /** Asks the engine about `proposals` not answered yet for the current project (those into a
+   * stubbed import are refused here, as the engine would refuse to run them). */
   async function checkWires(proposals: { from: WireEnd; to: WireEnd }[]) {
     const { project, projectPath, wireChecks } = get();
-    const unknown = proposals.filter((p) => !wireChecks[wireKey(p.from, p.to)]);
+    const fresh = proposals.filter((p) => !wireChecks[wireKey(p.from, p.to)]);
+    const stubbed: typeof wireChecks = {};
+    for (const p of fresh) {
+      const refusal = stubRefusal(project, p.to);
+      if (refusal) stubbed[wireKey(p.from, p.to)] = refusal;
+    }
+    if (Object.keys(stubbed).length > 0) set({ wireChecks: { ...wireChecks, ...stubbed } });
+    const unknown = fresh.filter((p) => !stubbed[wireKey(p.from, p.to)]);
     if (unknown.length === 0) return;
     const verdicts = await deps.engine.checkWires(project, projectPath, unknown);
     // Answers for a project that changed meanwhile are stale: drop them.
@@ -101,7 +139,8 @@ export function createCanvasSlice(set: Set, get: Get, deps: Deps): CanvasState &
       let selection = get().selection;
       for (const change of changes) {
         if (change.type === "select" && change.selected && change.id !== HOST_ID) {
-          selection = { kind: "node", node: change.id };
+          const stub = nodes.some((n) => n.id === change.id && n.type === "stub");
+          selection = stub ? { kind: "stub", stub: change.id } : { kind: "node", node: change.id };
         }
       }
       const ended = changes.filter(
@@ -115,20 +154,20 @@ export function createCanvasSlice(set: Set, get: Get, deps: Deps): CanvasState &
       // A drag ended: record the new positions in the project, as one undo step.
       const moved = new Map(nodes.map((n) => [n.id, n.position]));
       const { project } = get();
-      const positions = project.nodes.map((n) => {
-        const p = moved.get(n.id);
-        return p && (p.x !== n.position.x || p.y !== n.position.y)
-          ? { ...n, position: rounded(p) }
-          : n;
-      });
+      const positions = placed(project.nodes, moved);
+      const stubs = placed(project.stubs, moved);
       // The Host node's place is saved with the project too, once it was moved.
       const host = ended.some((c) => c.id === HOST_ID) ? moved.get(HOST_ID) : undefined;
       set({ nodes, selection });
-      if (host || positions.some((n, i) => n !== project.nodes[i])) {
+      const changed =
+        positions.some((n, i) => n !== project.nodes[i]) ||
+        stubs.some((s, i) => s !== project.stubs[i]);
+      if (host || changed) {
         commit(
           {
             ...project,
             nodes: positions,
+            stubs,
             ...(host ? { "host-position": rounded(host) } : {}),
           },
           { compile: get().compile },
@@ -165,23 +204,12 @@ export function createCanvasSlice(set: Set, get: Get, deps: Deps): CanvasState &
 
     deleteSelection() {
       const { project, nodes, selectedWires } = get();
-      const doomed = new Set(
-        nodes.filter((n) => n.selected && n.type === "component").map((n) => n.id),
-      );
+      const doomed = new Set(nodes.filter((n) => n.selected && n.type !== "host").map((n) => n.id));
       const wires = new Set(selectedWires);
       if (doomed.size === 0 && wires.size === 0) return;
+      const rest = withoutNodes(project, doomed);
       commit(
-        {
-          ...project,
-          nodes: project.nodes.filter((n) => !doomed.has(n.id)),
-          wires: project.wires.filter(
-            (w) =>
-              !doomed.has(w.from.node) &&
-              !doomed.has(w.to.node) &&
-              !wires.has(wireEdgeId(w.from, w.to)),
-          ),
-          exports: project.exports.filter((e) => !doomed.has(e.node)),
-        },
+        { ...rest, wires: rest.wires.filter((w) => !wires.has(wireEdgeId(w.from, w.to))) },
         { selectedWires: [], selection: { kind: "none" } },
       );
     },
@@ -195,16 +223,7 @@ export function createCanvasSlice(set: Set, get: Get, deps: Deps): CanvasState &
     },
 
     deleteNode(node) {
-      const { project } = get();
-      commit(
-        {
-          ...project,
-          nodes: project.nodes.filter((n) => n.id !== node),
-          wires: project.wires.filter((w) => w.from.node !== node && w.to.node !== node),
-          exports: project.exports.filter((e) => e.node !== node),
-        },
-        { selection: { kind: "none" } },
-      );
+      commit(withoutNodes(get().project, new Set([node])), { selection: { kind: "none" } });
     },
 
     toggleExport(node, port) {
@@ -276,16 +295,13 @@ export function createCanvasSlice(set: Set, get: Get, deps: Deps): CanvasState &
         width: n.measured?.width ?? 360,
         height: n.measured?.height ?? 300,
       }));
-      const links: Link[] = project.wires.map((w) => ({
-        source: w.from.node,
-        target: w.to.node,
-      }));
+      const links: Link[] = [
+        ...project.wires.map((w) => ({ source: w.from.node, target: w.to.node })),
+        ...project.stubs.map((s) => ({ source: s.id, target: s.answers.node })),
+      ];
       for (const node of project.nodes) {
         const details = get().entries[node.id]?.details;
-        const wired = new Set(
-          project.wires.filter((w) => w.to.node === node.id).map((w) => w.to.port),
-        );
-        if (details?.info.imports.some((p) => p.kind !== "type" && !wired.has(p.name))) {
+        if (details && openImports(project, node.id, details).length > 0) {
           links.push({ source: HOST_ID, target: node.id });
         }
       }
@@ -301,10 +317,8 @@ export function createCanvasSlice(set: Set, get: Get, deps: Deps): CanvasState &
       commit(
         {
           ...project,
-          nodes: project.nodes.map((n) => {
-            const p = positions.get(n.id);
-            return p ? { ...n, position: rounded(p) } : n;
-          }),
+          nodes: placed(project.nodes, positions),
+          stubs: placed(project.stubs, positions),
           ...(host ? { "host-position": rounded(host) } : {}),
         },
         { compile: get().compile, fitRequest: get().fitRequest + 1 },

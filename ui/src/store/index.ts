@@ -18,6 +18,7 @@ import { createExpansionSlice, type ExpansionActions, type ExpansionState } from
 import { createGrantsSlice, type GrantsActions, type GrantsState } from "./grants";
 import { createPanelsSlice, type PanelsActions, type PanelsState } from "./panels";
 import { createProjectSlice, type ProjectActions, type ProjectState } from "./project";
+import { createStubsSlice, type StubsActions } from "./stubs";
 
 export { cachedVerdict, type Selection, type WireDrag } from "./canvas";
 export type { CompileState } from "./compile";
@@ -52,7 +53,8 @@ export type AppActions = ProjectActions &
   ConsentActions &
   ReloadActions &
   ExpansionActions &
-  AutoWireActions;
+  AutoWireActions &
+  StubsActions;
 
 export type AppStore = AppState &
   AppActions &
@@ -74,6 +76,7 @@ export function createAppStore(deps: Deps): StoreApi<AppStore> {
     ...createReloadSlice(set, get, deps),
     ...createExpansionSlice(set, get),
     ...createAutoWireSlice(set, get, deps),
+    ...createStubsSlice(set, get, deps),
   }));
 }
 

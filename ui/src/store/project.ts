@@ -4,6 +4,7 @@ import { NO_CALLS } from "../calls/model";
 import { PROJECT_SCOPE } from "../capabilities/profile";
 import type { Point } from "../graph/layout";
 import { componentName, defaultHostPosition, freshNodeId, type NodeEntry } from "../graph/mapping";
+import { takenIds } from "../graph/stubs";
 import type { FileDrop } from "../ipc";
 import { toAppError } from "../ipc/errors";
 import type { ComponentDetails } from "../ipc/bindings/ComponentDetails";
@@ -71,7 +72,7 @@ export function windowTitle(state: Pick<ProjectState, "project" | "savedJson" | 
 
 function emptyProject(): Project {
   // Replaced by the engine's own default as soon as the window starts (see `init`).
-  return { format: 2, nodes: [], wires: [], exports: [], capabilities: {}, limits: {} };
+  return { format: 3, nodes: [], wires: [], stubs: [], exports: [], capabilities: {}, limits: {} };
 }
 
 function entryOf(load: NodeLoad): NodeEntry {
@@ -275,10 +276,7 @@ export function createProjectSlice(set: Set, get: Get, deps: Deps): ProjectState
     async addComponents(paths, at) {
       for (const [index, path] of paths.entries()) {
         const name = componentName(path);
-        const id = freshNodeId(
-          name,
-          Object.keys(get().entries).concat(get().project.nodes.map((n) => n.id)),
-        );
+        const id = freshNodeId(name, Object.keys(get().entries).concat(takenIds(get().project)));
         let details: ComponentDetails;
         try {
           details = await tracked(`Loading ${name}.wasm`, () =>
@@ -289,10 +287,7 @@ export function createProjectSlice(set: Set, get: Get, deps: Deps): ProjectState
           continue;
         }
         const { project, entries } = get();
-        const nodeId = freshNodeId(
-          name,
-          project.nodes.map((n) => n.id),
-        );
+        const nodeId = freshNodeId(name, takenIds(project));
         const position = at
           ? { x: at.x + index * 40, y: at.y + index * 40 }
           : nextFreePosition(project);

@@ -17,6 +17,7 @@ import { HOST_ID, wireEdgeId } from "../graph/model";
 import type { AppError } from "../ipc";
 import { EngineError } from "../ipc/errors";
 import type { Project } from "../ipc/bindings/Project";
+import type { StubValue } from "../ipc/bindings/StubValue";
 import type { Wire } from "../ipc/bindings/Wire";
 import type { WireCheck } from "../ipc/bindings/WireCheck";
 import type { RunEvent } from "../ipc/bindings/RunEvent";
@@ -106,6 +107,19 @@ function fakeDeps() {
     sendRequest: vi.fn(() => Promise.reject(new Error("not serving"))),
     watchComponents: vi.fn(() => Promise.resolve(null)),
     reloadComponent: vi.fn(() => Promise.reject(new Error("no reload"))),
+    // Strings and numbers only, as WAVE writes them.
+    stubValue: vi.fn(({ shape, value }: StubValue) =>
+      shape.kind === "string" && typeof value === "string"
+        ? Promise.resolve(JSON.stringify(value))
+        : shape.kind === "u32" && typeof value === "number"
+          ? Promise.resolve(String(value))
+          : Promise.reject(
+              new EngineError({
+                kind: "invalid-arguments",
+                message: `expected a ${shape.kind}, got ${JSON.stringify(value)}`,
+              }),
+            ),
+    ),
   };
   const dialogs: Deps["dialogs"] = {
     pickComponents: () => Promise.resolve([]),
@@ -674,5 +688,112 @@ describe("running", () => {
     store.getState().requestFit();
     store.getState().onNodesChange([]);
     expect(deps.engine.acceptGrantEdit).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe("stubs", () => {
+  const TO = { node: "consumer-app", port: OPS };
+  const STRING = { kind: "string" } as const;
+
+  /** The seed with its wire deleted and the open import answered by a stub. */
+  async function stubbedSeed() {
+    const opened = await openedSeed();
+    const { store } = opened;
+    store.getState().deleteWire({ node: "string-operations", port: OPS }, TO);
+    store.getState().addStub(TO.node, TO.port);
+    return opened;
+  }
+  const stubs = (store: Awaited<ReturnType<typeof openedSeed>>["store"]) =>
+    store.getState().project.stubs;
+
+  it("answers an open import with a stub left of its node, selected, in one undo step", async () => {
+    const { store } = await stubbedSeed();
+    expect(stubs(store)).toEqual([
+      { id: "operations-stub", answers: TO, functions: {}, position: { x: 60, y: 0 } },
+    ]);
+    const s = store.getState();
+    expect(s.selection).toEqual({ kind: "stub", stub: "operations-stub" });
+    expect(s.nodes.filter((n) => n.selected).map((n) => n.id)).toEqual(["operations-stub"]);
+    expect(s.nodes.find((n) => n.id === "operations-stub")?.type).toBe("stub");
+    expect(isDirty(s)).toBe(true);
+    store.getState().undo();
+    expect(stubs(store)).toEqual([]);
+  });
+
+  it("gives each stub an id no node or stub has", async () => {
+    const { store } = await stubbedSeed();
+    await store.getState().addComponents(["/s/consumer-app.wasm"]);
+    store.getState().addStub("consumer-app-2", OPS);
+    expect(stubs(store).map((s) => s.id)).toEqual(["operations-stub", "operations-stub-2"]);
+  });
+
+  it("saves answers the engine writes as WAVE, and none that does not fit", async () => {
+    const { store, deps } = await stubbedSeed();
+    const id = "operations-stub";
+    expect(await store.getState().setStubReturn(id, "reverse", STRING, "stubbed")).toBeNull();
+    expect(deps.engine.stubValue).toHaveBeenCalledWith({ shape: STRING, value: "stubbed" });
+    const message = await store.getState().setStubReturn(id, "word-count", { kind: "u32" }, "7x");
+    expect(message).toBe('expected a u32, got "7x"');
+    expect(stubs(store)[0]?.functions).toEqual({ reverse: { returns: '"stubbed"' } });
+
+    store.getState().setStubAnswer(id, "word-count", { traps: "not yet" });
+    expect(stubs(store)[0]?.functions["word-count"]).toEqual({ traps: "not yet" });
+    // The same answer again is no new undo step.
+    const steps = store.getState().past.length;
+    store.getState().setStubAnswer(id, "word-count", { traps: "not yet" });
+    expect(store.getState().past).toHaveLength(steps);
+    store.getState().setStubAnswer(id, "reverse", null);
+    expect(stubs(store)[0]?.functions).toEqual({ "word-count": { traps: "not yet" } });
+    store.getState().undo();
+    expect(stubs(store)[0]?.functions.reverse).toEqual({ returns: '"stubbed"' });
+  });
+
+  it("records a stub's drag as its position, in one undo step", async () => {
+    const { store } = await stubbedSeed();
+    store.getState().onNodesChange([
+      {
+        type: "position",
+        id: "operations-stub",
+        position: { x: -40.6, y: 210 },
+        dragging: false,
+      },
+    ]);
+    expect(stubs(store)[0]?.position).toEqual({ x: -41, y: 210 });
+    store.getState().undo();
+    expect(stubs(store)[0]?.position).toEqual({ x: 60, y: 0 });
+  });
+
+  it("removes a stub by its button, with Delete, and with the node it answers", async () => {
+    const { store } = await stubbedSeed();
+    store.getState().removeStub("operations-stub");
+    expect(stubs(store)).toEqual([]);
+    expect(store.getState().selection).toEqual({ kind: "none" });
+
+    store.getState().undo();
+    store.getState().clearSelection();
+    store.getState().onNodesChange([{ type: "select", id: "operations-stub", selected: true }]);
+    expect(store.getState().selection).toEqual({ kind: "stub", stub: "operations-stub" });
+    store.getState().deleteSelection();
+    expect(stubs(store)).toEqual([]);
+    expect(store.getState().project.nodes).toHaveLength(2);
+
+    store.getState().undo();
+    store.getState().deleteNode("consumer-app");
+    expect(stubs(store)).toEqual([]);
+  });
+
+  it("refuses a wire into a stubbed import, and a second provider for it", async () => {
+    const { store, deps } = await stubbedSeed();
+    const from = { node: "string-operations", port: OPS };
+    deps.checkWires.mockClear();
+    expect(await store.getState().connect(from, TO)).toBe(false);
+    expect(deps.checkWires).not.toHaveBeenCalled();
+    expect(store.getState().project.wires).toEqual([]);
+    expect(store.getState().message?.text).toContain("remove the stub first");
+    expect(dragLook(store.getState(), "consumer-app", OPS, "import")).toBe("rejected");
+
+    store.getState().addStub(TO.node, TO.port);
+    expect(stubs(store)).toHaveLength(1);
+    expect(store.getState().message).toMatchObject({ kind: "refusal" });
   });
 });

@@ -100,6 +100,7 @@ impl Composer {
                     .wires
                     .iter()
                     .any(|w| w.to.node == *node && w.to.port == port.name)
+                    && project.stub_for(node, &port.name).is_none()
             })
             .collect();
         open.into_iter()

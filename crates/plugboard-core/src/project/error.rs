@@ -55,8 +55,10 @@ pub enum ProjectError {
         /// The missing node id.
         node: NodeId,
     },
-    /// Two wires feed the same import.
-    #[error("import `{import}` of node `{node}` has two wires: an import takes exactly one")]
+    /// Two wires (or a wire and a stub, or two stubs) feed the same import.
+    #[error(
+        "import `{import}` of node `{node}` has two providers (wires or stubs): an import takes exactly one"
+    )]
     ImportWiredTwice {
         /// The node.
         node: NodeId,

@@ -6,6 +6,9 @@
 //!   paths always were. Format 1 resolved them against the working directory of whoever ran the
 //!   project; relative ones now resolve against the project file, which is what the bundled
 //!   projects and any hand-written ones meant.
+//! - **Format 2 → 3**: projects may hold stubs (see [`super::Stub`]), a list a format-2 file
+//!   does not have; nothing else changed, so a format-2 project reads as one without stubs.
+//!   Earlier versions refuse format 3 as unknown rather than drop the stubs.
 
 use serde_json::Value;
 
@@ -61,9 +64,18 @@ mod tests {
     }
 
     #[test]
+    fn a_format_2_project_reads_as_format_3_without_stubs() {
+        let v2 = r#"{"format": 2, "nodes": [{"id": "a", "component": "a.wasm"}]}"#;
+        let project = crate::project::Project::from_json(v2).expect("migrates");
+        assert_eq!(project.format, 3);
+        assert!(project.stubs.is_empty());
+        assert!(project.to_json().contains("\"format\": 3"));
+    }
+
+    #[test]
     fn unknown_formats_are_refused_as_such() {
         for (text, found) in [
-            (r#"{"format": 3}"#, "3"),
+            (r#"{"format": 4}"#, "4"),
             (r#"{"format": 0}"#, "0"),
             (r#"{"format": "2"}"#, "\"2\""),
             (r#"{"nodes": []}"#, "nothing"),

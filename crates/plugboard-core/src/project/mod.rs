@@ -15,7 +15,9 @@ mod status;
 use std::path::{Path, PathBuf};
 
 pub use error::ProjectError;
-pub use model::{ExportChoice, FORMAT_VERSION, Node, NodeId, Position, Project, Wire, WireEnd};
+pub use model::{
+    ExportChoice, FORMAT_VERSION, Node, NodeId, Position, Project, Stub, StubAnswer, Wire, WireEnd,
+};
 pub use status::{ComponentStatus, NodeStatus};
 
 pub use crate::files::parent_dir;
@@ -122,13 +124,20 @@ impl Project {
             .chain(project_grants)
     }
 
+    /// The stub answering `import` of `node`, if one does.
+    pub fn stub_for(&self, node: &NodeId, import: &str) -> Option<&Stub> {
+        self.stubs
+            .iter()
+            .find(|s| &s.answers.node == node && s.answers.port == import)
+    }
+
     /// The node with this id.
     pub fn node(&self, id: &NodeId) -> Option<&Node> {
         self.nodes.iter().find(|n| &n.id == id)
     }
 
-    /// Checks the structure: unique node ids, wires and exports that name existing nodes, at most
-    /// one wire into each import.
+    /// Checks the structure: unique node and stub ids, wires, stubs and exports that name existing
+    /// nodes, at most one wire or stub into each import.
     ///
     /// # Errors
     /// The first problem found, naming the node, wire or export.
@@ -155,6 +164,25 @@ impl Project {
                 return Err(ProjectError::ImportWiredTwice {
                     node: wire.to.node.clone(),
                     import: wire.to.port.clone(),
+                });
+            }
+        }
+        for stub in &self.stubs {
+            if !seen.insert(&stub.id) {
+                return Err(ProjectError::DuplicateNode {
+                    node: stub.id.clone(),
+                });
+            }
+            if self.node(&stub.answers.node).is_none() {
+                return Err(ProjectError::UnknownNode {
+                    context: format!("stub `{}`", stub.id),
+                    node: stub.answers.node.clone(),
+                });
+            }
+            if !wired_imports.insert((&stub.answers.node, &stub.answers.port)) {
+                return Err(ProjectError::ImportWiredTwice {
+                    node: stub.answers.node.clone(),
+                    import: stub.answers.port.clone(),
                 });
             }
         }

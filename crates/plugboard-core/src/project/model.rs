@@ -1,3 +1,4 @@
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
 
@@ -7,7 +8,7 @@ use ts_rs::TS;
 use crate::run::{CapabilityProfile, Limits};
 
 /// The project file format this version reads and writes.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// A composition as the user drew it. Serialised as `*.plugboard.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -28,6 +29,9 @@ pub struct Project {
     /// Export → import connections.
     #[serde(default)]
     pub wires: Vec<Wire>,
+    /// Stand-ins for missing providers: each answers one import of one node (format 3).
+    #[serde(default)]
+    pub stubs: Vec<Stub>,
     /// What the composition exports; empty means the default (see [`crate::compose`]).
     #[serde(default)]
     pub exports: Vec<ExportChoice>,
@@ -54,6 +58,7 @@ impl Default for Project {
             description: None,
             nodes: Vec::new(),
             wires: Vec::new(),
+            stubs: Vec::new(),
             exports: Vec::new(),
             capabilities: CapabilityProfile::default(),
             limits: Limits::default(),
@@ -150,6 +155,38 @@ impl fmt::Display for Wire {
             self.from.node, self.from.port, self.to.node, self.to.port
         )
     }
+}
+
+/// A stub: a stand-in for the provider of one import of one node. Each function of the import
+/// answers with a value typed in advance (or traps with a message), so the node runs alone —
+/// to try a consumer before its provider exists, or to pin what a dependency returns in a demo.
+/// The host answers the calls (in linked runs, through the wire tap like any wire).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[ts(export)]
+pub struct Stub {
+    /// Unique among the project's nodes and stubs; the callee the wire tap names.
+    pub id: NodeId,
+    /// The node and the import it answers.
+    pub answers: WireEnd,
+    /// Each function's answer, by name (a top-level function import: the import's name). A
+    /// function left out returns nothing if it has no result, and traps if it has one.
+    #[serde(default)]
+    pub functions: BTreeMap<String, StubAnswer>,
+    /// Where the stub sits on the canvas.
+    #[serde(default)]
+    pub position: Position,
+}
+
+/// How a stubbed function answers every call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[ts(export)]
+pub enum StubAnswer {
+    /// Returns this value: WAVE text of the function's result type (empty when it has none).
+    Returns(String),
+    /// Traps with this message.
+    Traps(String),
 }
 
 /// An export of the composition: one node's export, optionally renamed.

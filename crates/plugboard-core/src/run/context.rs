@@ -16,6 +16,7 @@ use super::events::RunEvent;
 use super::host::{HostState, NodeGrant};
 use super::linked::{LinkPlan, LinkedPrepared};
 use super::queue::EventQueue;
+use super::stub::PlannedStub;
 use super::tap::Tap;
 use super::{CapabilityProfile, Limits, RunError};
 
@@ -31,15 +32,23 @@ pub(crate) enum Job {
         component: ComponentSource,
         // Boxed: a run holds one job, and the enum's variants stay alike in size.
         capabilities: Box<CapabilityProfile>,
+        /// Stubs answering its imports (a fused project's).
+        stubs: Vec<PlannedStub>,
     },
     Linked(Arc<LinkPlan>),
 }
 
 impl Job {
     pub(crate) fn single(request: &super::RunRequest) -> Self {
+        Self::single_stubbed(request, Vec::new())
+    }
+
+    /// One component whose imports `stubs` answer (a fused project's stubs).
+    pub(crate) fn single_stubbed(request: &super::RunRequest, stubs: Vec<PlannedStub>) -> Self {
         Self::Single {
             component: request.component.clone(),
             capabilities: Box::new(request.capabilities.clone()),
+            stubs,
         }
     }
 
@@ -183,18 +192,37 @@ impl RunContext {
 
     async fn prepare_on(&self, tier: Tier, job: &Arc<Job>) -> Result<Prepared, RunError> {
         let code = match job.as_ref() {
-            Job::Single { component, .. } => {
+            Job::Single {
+                component, stubs, ..
+            } if stubs.is_empty() => {
                 PreparedCode::Single(self.engines.prepare(tier, component, &self.queue).await?)
             }
+            Job::Single {
+                component, stubs, ..
+            } => {
+                let compiled = self
+                    .engines
+                    .component(tier, component, Some(&self.queue))
+                    .await?;
+                let mut linker = self.engines.linker(tier)?;
+                for planned in stubs {
+                    super::stub::define(&mut linker, &compiled, planned)?;
+                }
+                let stubbed: Vec<&str> = stubs.iter().map(|s| s.import.as_str()).collect();
+                PreparedCode::Single(super::linker::instantiate_pre(
+                    &linker, &compiled, &stubbed,
+                )?)
+            }
             Job::Linked(plan) => {
-                let linkers = plan.linkers(&self.engines.linker(tier)?)?;
+                let mut linkers = plan.linkers(&self.engines.linker(tier)?)?;
                 let mut pres = Vec::with_capacity(plan.nodes.len());
-                for (index, (node, linker)) in plan.nodes.iter().zip(&linkers).enumerate() {
+                for (index, (node, linker)) in plan.nodes.iter().zip(&mut linkers).enumerate() {
                     let component = self
                         .engines
                         .component(tier, &node.source, Some(&self.queue))
                         .await
                         .map_err(|e| e.of_node(&node.id))?;
+                    plan.define_stubs(index, linker, &component)?;
                     let wired = plan.wired_imports(index);
                     let pre = super::linker::instantiate_pre(linker, &component, &wired)
                         .map_err(|e| e.of_node(&node.id))?;
@@ -219,6 +247,7 @@ impl RunContext {
             Job::Single {
                 component,
                 capabilities,
+                ..
             } => vec![NodeGrant {
                 node: None,
                 program: &component.name,

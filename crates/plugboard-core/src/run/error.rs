@@ -61,6 +61,17 @@ pub enum RunError {
         /// What the OS said.
         message: String,
     },
+    /// A stub cannot answer its import: a value that does not fit the function's result, a
+    /// function the import lacks, or an import it cannot stand in for (one with resources).
+    #[error("the stub `{stub}` cannot answer `{import}`: {message}")]
+    Stub {
+        /// The stub.
+        stub: NodeId,
+        /// The import it answers.
+        import: String,
+        /// What is wrong.
+        message: String,
+    },
     /// An internal failure of the host (should not happen).
     #[error("host error: {message}")]
     Host {
@@ -88,6 +99,8 @@ pub enum FailureKind {
     Invoke,
     /// The address to serve on.
     Bind,
+    /// A stub that cannot answer its import.
+    Stub,
     /// A failure of the host itself.
     Host,
 }
@@ -109,6 +122,7 @@ impl RunError {
             Self::Capability { .. } => FailureKind::Capability,
             Self::Invoke { .. } => FailureKind::Invoke,
             Self::Bind { .. } => FailureKind::Bind,
+            Self::Stub { .. } => FailureKind::Stub,
             Self::Host { .. } => FailureKind::Host,
         }
     }
@@ -127,7 +141,7 @@ impl RunError {
     /// The import at fault, if one is.
     pub fn port(&self) -> Option<&str> {
         match self {
-            Self::MissingImport { import, .. } => Some(import),
+            Self::MissingImport { import, .. } | Self::Stub { import, .. } => Some(import),
             _ => None,
         }
     }
@@ -164,6 +178,6 @@ fn hint(import: &str) -> &'static str {
         "this host provides WASI 0.2 (cli, clocks, filesystem, io, random, sockets, http); this \
          interface or version is not among them"
     } else {
-        "wire an export to it in a composition, or run a composition that provides it"
+        "wire an export to it, answer it with a stub, or run a composition that provides it"
     }
 }

@@ -24,6 +24,7 @@ use super::host::HostState;
 use super::proxy;
 use super::queue::EventQueue;
 use super::relay::relay_results;
+use super::stub::{self, PlannedStub};
 use super::tap::{SlotLabel, Tap};
 use crate::compose::NodeComponents;
 use crate::inspect::{FunctionInfo, Port, PortKind, TypeShape};
@@ -36,6 +37,8 @@ use crate::run::CapabilityProfile;
 pub struct LinkPlan {
     pub(crate) nodes: Vec<LinkedNode>,
     forwards: Vec<Forward>,
+    /// The stubs, each with the index of the node whose import it answers.
+    stubs: Vec<(usize, PlannedStub)>,
     pub(crate) root: usize,
     /// The wire tap, when the run records its calls.
     pub(crate) tap: Option<Arc<Tap>>,
@@ -266,12 +269,25 @@ impl LinkPlan {
                 });
             }
         }
+        let stubs = project
+            .stubs
+            .iter()
+            .map(|stub| {
+                let consumer = index.get(&stub.answers.node).copied().ok_or_else(|| {
+                    LinkError::UnknownNode {
+                        node: stub.answers.node.clone(),
+                    }
+                })?;
+                Ok((consumer, PlannedStub::of(stub)))
+            })
+            .collect::<Result<Vec<_>, LinkError>>()?;
         let root = *index
             .get(root)
             .ok_or_else(|| LinkError::UnknownNode { node: root.clone() })?;
         Ok(Self {
             nodes,
             forwards,
+            stubs,
             root,
             tap: None,
             asynchronous: false,
@@ -327,14 +343,15 @@ impl LinkPlan {
 
     /// This plan with its wires tapped: every call across them is recorded (see
     /// [`super::tap`]).
+    /// A stub's calls are recorded as calls across a wire of their own, after the project's.
     #[must_use]
-    pub fn tapped(mut self, project: &Project) -> Self {
-        let wires = project
+    pub fn tapped(mut self, project: &Project, components: &NodeComponents) -> Self {
+        let mut wires: Vec<(NodeId, String)> = project
             .wires
             .iter()
             .map(|w| (w.to.node.clone(), w.to.port.clone()))
             .collect();
-        let slots = self
+        let mut slots: Vec<SlotLabel> = self
             .forwards
             .iter()
             .map(|f| SlotLabel {
@@ -343,17 +360,57 @@ impl LinkPlan {
                 function: f.function.clone().unwrap_or_else(|| f.import.clone()),
             })
             .collect();
+        for (consumer, stub) in &mut self.stubs {
+            let node = &self.nodes[*consumer].id;
+            let functions: Vec<String> = match components
+                .get(node)
+                .and_then(|c| c.info.import(&stub.import))
+            {
+                Some(port) if port.kind == PortKind::Function => vec![stub.import.clone()],
+                Some(port) => port.functions.iter().map(|f| f.name.clone()).collect(),
+                None => Vec::new(),
+            };
+            for function in functions {
+                stub.slots.insert(function.clone(), slots.len());
+                slots.push(SlotLabel {
+                    wire: wires.len(),
+                    callee: stub.id.clone(),
+                    function,
+                });
+            }
+            wires.push((node.clone(), stub.import.clone()));
+        }
         self.tap = Some(Arc::new(Tap::new(wires, slots)));
         self
     }
 
-    /// The imports of the node at `index` (in plan order) that wires provide.
+    /// The imports of the node at `index` (in plan order) that wires or stubs provide.
     pub(crate) fn wired_imports(&self, index: usize) -> Vec<&str> {
         self.forwards
             .iter()
             .filter(|f| f.consumer == index)
             .map(|f| f.import.as_str())
+            .chain(
+                self.stubs
+                    .iter()
+                    .filter(|(consumer, _)| *consumer == index)
+                    .map(|(_, stub)| stub.import.as_str()),
+            )
             .collect()
+    }
+
+    /// Adds the stubs answering imports of the node at `index` to its linker, checked against
+    /// its compiled `component`.
+    pub(crate) fn define_stubs(
+        &self,
+        index: usize,
+        linker: &mut Linker<HostState>,
+        component: &wasmtime::component::Component,
+    ) -> Result<(), RunError> {
+        self.stubs
+            .iter()
+            .filter(|(consumer, _)| *consumer == index)
+            .try_for_each(|(_, planned)| stub::define(linker, component, planned))
     }
 
     /// Each node's linker: the standard one plus a forwarder for every function wired into it.
@@ -615,7 +672,7 @@ fn consumer_results(
 }
 
 /// The tap's record of a call, with the queue to hand it to.
-fn tap_record(
+pub(super) fn tap_record(
     state: &HostState,
     slot: usize,
     params: &[Val],

@@ -38,6 +38,7 @@ mod runtime;
 mod serve;
 mod session;
 mod stdio;
+mod stub;
 mod tap;
 mod values;
 

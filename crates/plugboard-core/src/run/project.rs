@@ -12,6 +12,7 @@ use super::events::RunEvent;
 use super::linked::LinkPlan;
 use super::queue::OutputPolicy;
 use super::runtime::{Operation, RunHandle, RunRequest, Runtime, Swapper};
+use super::stub::PlannedStub;
 use crate::compose::{ComposeError, Composer, NodeComponents};
 use crate::grants::{GrantsDiffer, fused_profile};
 use crate::inspect::ComponentRole;
@@ -45,6 +46,21 @@ pub enum StartError {
         fallback: Option<String>,
         /// Which nodes differ, and how (said in this error's own message).
         differ: GrantsDiffer,
+    },
+    /// A fused run has one import where nodes had one each, and stubs answer it for some of
+    /// them and not others, or answer differently.
+    #[error(
+        "{}the nodes {} share the import `{import}`, which a composition has only once, and are not answered alike by stubs: give them the same stub, or run linked",
+        fallback_text(.fallback),
+        crate::compose::path_text(.nodes)
+    )]
+    StubsDiffer {
+        /// Why it could not run linked, when a linked run was asked for.
+        fallback: Option<String>,
+        /// The import.
+        import: String,
+        /// The nodes importing it.
+        nodes: Vec<NodeId>,
     },
 }
 
@@ -144,7 +160,7 @@ fn project_job(
         match planned {
             Ok(plan) => {
                 let plan = if run.trace_calls {
-                    plan.tapped(project)
+                    plan.tapped(project, run.components)
                 } else {
                     plan
                 };
@@ -159,6 +175,13 @@ fn project_job(
             fallback: fallback.clone(),
             differ,
         })?;
+    let stubs = fused_stubs(project, run.components).map_err(|(import, nodes)| {
+        StartError::StubsDiffer {
+            fallback: fallback.clone(),
+            import,
+            nodes,
+        }
+    })?;
     if let Some(reason) = fallback {
         notices.push(RunEvent::LinkFallback {
             reason,
@@ -191,7 +214,46 @@ fn project_job(
         limits: project.limits,
         output: run.output,
     };
-    Ok((Job::single(&request), notices))
+    Ok((Job::single_stubbed(&request, stubs), notices))
+}
+
+/// The stubs of a fused run, one per import (a composition imports each name once): refused,
+/// with the import and the nodes importing it, when stubs answer some of those nodes and not
+/// others, or answer differently.
+fn fused_stubs(
+    project: &Project,
+    components: &NodeComponents,
+) -> Result<Vec<PlannedStub>, (String, Vec<NodeId>)> {
+    let mut stubs: Vec<PlannedStub> = Vec::new();
+    for stub in &project.stubs {
+        let import = &stub.answers.port;
+        let importing: Vec<NodeId> = project
+            .nodes
+            .iter()
+            .filter(|node| {
+                components
+                    .get(&node.id)
+                    .is_some_and(|c| c.info.import(import).is_some())
+                    && !project
+                        .wires
+                        .iter()
+                        .any(|w| w.to.node == node.id && &w.to.port == import)
+            })
+            .map(|node| node.id.clone())
+            .collect();
+        let alike = importing.iter().all(|node| {
+            project
+                .stub_for(node, import)
+                .is_some_and(|other| other.functions == stub.functions)
+        });
+        if !alike {
+            return Err((import.clone(), importing));
+        }
+        if !stubs.iter().any(|s| &s.import == import) {
+            stubs.push(PlannedStub::of(stub));
+        }
+    }
+    Ok(stubs)
 }
 
 /// The one node that exports what the operation needs, among the nodes the composition would

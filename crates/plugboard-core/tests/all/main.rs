@@ -14,6 +14,7 @@ mod run_command;
 mod run_limits;
 mod serve;
 mod session;
+mod stubs;
 mod support;
 mod wac;
 mod wasi3;

@@ -3,4 +3,4 @@
 /**
  * What kind of failure ended a run before it could start, for a window to branch on.
  */
-export type FailureKind = "compile" | "missing-import" | "link" | "wrong-kind" | "capability" | "invoke" | "bind" | "host";
+export type FailureKind = "compile" | "missing-import" | "link" | "wrong-kind" | "capability" | "invoke" | "bind" | "stub" | "host";

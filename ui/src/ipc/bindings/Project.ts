@@ -4,6 +4,7 @@ import type { ExportChoice } from "./ExportChoice";
 import type { Limits } from "./Limits";
 import type { Node } from "./Node";
 import type { Position } from "./Position";
+import type { Stub } from "./Stub";
 import type { Wire } from "./Wire";
 
 /**
@@ -30,6 +31,10 @@ nodes: Array<Node>,
  * Export → import connections.
  */
 wires: Array<Wire>, 
+/**
+ * Stand-ins for missing providers: each answers one import of one node (format 3).
+ */
+stubs: Array<Stub>, 
 /**
  * What the composition exports; empty means the default (see [`crate::compose`]).
  */

@@ -21,6 +21,7 @@ import type { RunMode } from "./RunMode";
 import type { SampleLibrary } from "./SampleLibrary";
 import type { SavedProject } from "./SavedProject";
 import type { Startup } from "./Startup";
+import type { StubValue } from "./StubValue";
 import type { TestRequest } from "./TestRequest";
 import type { TestResponse } from "./TestResponse";
 import type { WasmtimeLine } from "./WasmtimeLine";
@@ -89,6 +90,8 @@ export function commands(invoke: Invoke) {
     stopRun: (id: RunId) => invoke<null>("stop_run", { id }),
     /** Compiles node `node`'s component at `path` in the background (or finds it in the cache), so Run rarely waits; the events say when it compiles and when it is ready. */
     precompile: (node: NodeId, path: string, events: Channel<RunEvent>) => invoke<RunId>("precompile", { node, path, events }),
+    /** The WAVE text a stub saves for `value`, or why the value does not fit its type. */
+    stubValue: (value: StubValue) => invoke<string>("stub_value", { value }),
     /** Checks each proposed wire against `project` as it stands, in order. The window asks for every candidate when a drag starts, so it can dim the ports that would refuse. */
     checkWires: (project: Project, projectPath: string | null, proposals: Array<Wire>) => invoke<Array<WireCheck>>("check_wires", { project, projectPath, proposals }),
     /** What could feed each open import of `node`: exports of the other nodes, then of the sample library's built components, each one a wire the engine accepts (auto-wire). */
