@@ -1,7 +1,7 @@
 //! The one error every command returns: `{ kind, message, node?, port? }`. The window branches on
 //! `kind` and marks `node` / `port`; `message` is the engine's sentence, shown as is.
 
-use plugboard_core::compose::ComposeError;
+use plugboard_core::compose::{ComposeError, WacImportError};
 use plugboard_core::inspect::InspectError;
 use plugboard_core::project::{NodeId, ProjectError};
 use plugboard_core::run::StartError;
@@ -177,6 +177,18 @@ impl From<ComposeError> for AppError {
             ComposeError::Encode { .. } | ComposeError::Invalid { .. } => {
                 Self::new(ErrorKind::Encode, message)
             }
+        }
+    }
+}
+
+impl From<WacImportError> for AppError {
+    fn from(error: WacImportError) -> Self {
+        match error {
+            WacImportError::Component(error) => Self::from(error),
+            WacImportError::Unreadable(error) => {
+                Self::new(ErrorKind::Unreadable, error.to_string())
+            }
+            other => Self::new(ErrorKind::InvalidProject, other.to_string()),
         }
     }
 }

@@ -1,11 +1,12 @@
-//! `plugboard compose`, `plugboard plug` and `plugboard wac`.
+//! `plugboard compose`, `plugboard plug`, `plugboard wac` and `plugboard from-wac`.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 use plugboard_core::compose::{
-    Candidate, Composer, Composition, LoadedComponent, NodeComponents, load_components, to_wac,
+    Candidate, Composer, Composition, LoadedComponent, NodeComponents, WacPackages,
+    load_components, read_wac, to_wac,
 };
 use plugboard_core::project::{ComponentStatus, Node, NodeId, Project, parent_dir};
 
@@ -126,6 +127,31 @@ pub fn wac(project_path: &Path, output: Option<&Path>) -> Result<u8> {
             .with_context(|| format!("cannot write `{}`", path.display()))?,
         None => print!("{}", document.text),
     }
+    Ok(0)
+}
+
+pub fn from_wac(document: &Path, deps_dir: PathBuf, deps: &[String], output: &Path) -> Result<u8> {
+    let mut packages = WacPackages {
+        deps_dir: Some(deps_dir),
+        ..WacPackages::default()
+    };
+    for dep in deps {
+        let (package, file) = dep
+            .split_once('=')
+            .with_context(|| format!("--dep `{dep}` must be PACKAGE=FILE"))?;
+        packages
+            .files
+            .insert(package.to_string(), PathBuf::from(file));
+    }
+    let (project, _) = read_wac(document, &packages)?;
+    let cwd = std::env::current_dir().context("cannot read the working directory")?;
+    project.save(output, &cwd)?;
+    eprintln!(
+        "wrote {} ({} nodes, {} wires)",
+        output.display(),
+        project.nodes.len(),
+        project.wires.len()
+    );
     Ok(0)
 }
 

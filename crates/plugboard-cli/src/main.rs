@@ -149,6 +149,21 @@ enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// Read a WAC document as a project: one node per `let … = new …`, its wires and exports.
+    /// Packages are found as `wac compose` finds them.
+    FromWac {
+        /// The WAC document.
+        document: PathBuf,
+        /// The folder holding each package as NAMESPACE/NAME.wasm.
+        #[arg(long, value_name = "DIR", default_value = "deps")]
+        deps_dir: PathBuf,
+        /// A package's component file (repeatable).
+        #[arg(long = "dep", value_name = "PACKAGE=FILE")]
+        deps: Vec<String>,
+        /// The project file to write.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
 }
 
 fn main() {
@@ -163,6 +178,12 @@ fn main() {
             output,
         } => compose::plug(&socket, &plugs, auto_from.as_deref(), &output),
         Command::Wac { project, output } => compose::wac(&project, output.as_deref()),
+        Command::FromWac {
+            document,
+            deps_dir,
+            deps,
+            output,
+        } => compose::from_wac(&document, deps_dir, &deps, &output),
         Command::Run {
             grants,
             fused,

@@ -838,3 +838,37 @@ fn a_stub_answers_an_import_from_a_file_and_its_calls_are_traced() {
         .arg(sample("consumer-app")));
     assert!(text(&out.stderr).contains("must be a JSON object of answers"));
 }
+
+#[test]
+fn a_wac_document_reads_back_as_a_project_that_runs() {
+    let cache = TempDir::new().expect("temp");
+    let dir = TempDir::new().expect("temp");
+    let document = dir.path().join("seed.wac");
+    let out = run(plugboard(&cache)
+        .arg("wac")
+        .arg(project("seed.plugboard.json"))
+        .arg("-o")
+        .arg(&document));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let read = dir.path().join("seed.plugboard.json");
+    let out = run(plugboard(&cache)
+        .current_dir(dir.path())
+        .arg("from-wac")
+        .arg(&document)
+        .arg("-o")
+        .arg(&read));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("(2 nodes, 1 wires)"));
+    let out = run(plugboard(&cache).arg("run").arg(&read));
+    assert_eq!(text(&out.stdout), SEED_LINES);
+
+    std::fs::write(&document, "package a:b;\nlet x = new a:missing {};\n").expect("written");
+    let out = run(plugboard(&cache)
+        .current_dir(dir.path())
+        .arg("from-wac")
+        .arg(&document)
+        .arg("-o")
+        .arg(&read));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("cannot find the package `a:missing`"));
+}

@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use plugboard_core::compose::{WacPackages, read_wac};
 use plugboard_core::grants::review;
 use plugboard_core::project::{ComponentStatus, NodeId, Project, parent_dir};
 use serde::Serialize;
@@ -17,6 +18,7 @@ use crate::state::Engine;
 /// A project as read from disk, with what was found for each node. Component paths are absolute,
 /// so the window's copy stays valid whatever the file is saved as.
 #[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct OpenedProject {
     /// The project file.
@@ -26,6 +28,8 @@ pub struct OpenedProject {
     pub project: Project,
     /// One entry per node, in the project's order.
     pub nodes: Vec<NodeLoad>,
+    /// Whether the file is a WAC document read as a new project (to be saved as one).
+    pub from_wac: bool,
 }
 
 /// What was found for one node's component: flagged, never dropped.
@@ -63,7 +67,8 @@ pub fn new_project() -> Project {
     Project::default()
 }
 
-/// Reads the project at `path` and loads every node's component, reporting per node.
+/// Reads the project at `path` (or the WAC document, with its packages in `deps/` beside it)
+/// and loads every node's component, reporting per node.
 #[tauri::command]
 pub async fn open_project(
     engine: State<'_, Arc<Engine>>,
@@ -71,12 +76,23 @@ pub async fn open_project(
 ) -> Result<OpenedProject, AppError> {
     blocking(&engine, move |engine| {
         let path = std::path::absolute(&path).unwrap_or(path);
-        let project = Project::load(&path)?.with_absolute_paths(&parent_dir(&path));
+        let from_wac = path.extension().is_some_and(|e| e == "wac");
+        let project = if from_wac {
+            // Packages as `wac compose --deps-dir deps` beside the document finds them.
+            let packages = WacPackages {
+                deps_dir: Some(parent_dir(&path).join("deps")),
+                ..WacPackages::default()
+            };
+            read_wac(&path, &packages)?.0
+        } else {
+            Project::load(&path)?.with_absolute_paths(&parent_dir(&path))
+        };
         let nodes = load_nodes(engine, &project, &parent_dir(&path));
         Ok(OpenedProject {
             path,
             project,
             nodes,
+            from_wac,
         })
     })
     .await

@@ -83,7 +83,12 @@ export const dialogs = {
     });
     return picked ?? [];
   },
-  pickProject: () => open({ title: "Open project", multiple: false, filters: [PROJECT_FILTER] }),
+  pickProject: () =>
+    open({
+      title: "Open project",
+      multiple: false,
+      filters: [PROJECT_FILTER, { name: "WAC document (packages in deps/)", extensions: ["wac"] }],
+    }),
   pickProjectDestination: (defaultPath?: string) =>
     save({ title: "Save project as", defaultPath, filters: [PROJECT_FILTER] }),
   pickComponentDestination: () =>

@@ -201,13 +201,13 @@ export function createProjectSlice(set: Set, get: Get, deps: Deps): ProjectState
     },
 
     async openProjectFile(path) {
+      const file = path.split(/[\\/]/).pop() ?? path;
       try {
-        const opened = await tracked(`Opening ${path.split(/[\\/]/).pop() ?? path}`, () =>
-          deps.engine.openProject(path),
-        );
+        const opened = await tracked(`Opening ${file}`, () => deps.engine.openProject(path));
         const entries: Record<string, NodeEntry> = {};
         for (const load of opened.nodes) entries[load.node] = entryOf(load);
-        replaceProject(opened.project, opened.path, entries);
+        // A WAC document becomes a new project: Save asks where to keep it.
+        replaceProject(opened.project, opened.fromWac ? null : opened.path, entries);
         set({ background: {} });
         get().precompileNodes(
           opened.nodes
@@ -221,6 +221,11 @@ export function createProjectSlice(set: Set, get: Get, deps: Deps): ProjectState
             `${problems.length} component${problems.length > 1 ? "s" : ""} of this project could not be used as recorded: ${problems
               .map((p) => p.node)
               .join(", ")}. They are flagged on the canvas.`,
+          );
+        } else if (opened.fromWac) {
+          get().showMessage(
+            "info",
+            `Read ${file} as a new project: ${opened.project.nodes.length} nodes, ${opened.project.wires.length} wires. Save it to keep it.`,
           );
         } else {
           set({ message: null });

@@ -54,6 +54,7 @@ function fakeDeps() {
     openProject: (path) =>
       Promise.resolve({
         path,
+        fromWac: path.endsWith(".wac"),
         project: seedProject(),
         nodes: [
           {
@@ -153,6 +154,18 @@ describe("opening and saving", () => {
     expect(isDirty(s)).toBe(false);
     expect(windowTitle(s)).toBe("seed.plugboard.json — Plugboard");
     expect(s.message).toBeNull();
+  });
+
+  it("reads a WAC document as a new project that Save asks a place for", async () => {
+    const deps = fakeDeps();
+    const store = createAppStore(deps);
+    await store.getState().init();
+    await store.getState().openProjectFile("/p/app.wac");
+    const s = store.getState();
+    expect(s.nodes.map((n) => n.id)).toEqual([HOST_ID, "string-operations", "consumer-app"]);
+    expect(s.projectPath).toBeNull();
+    expect(s.message?.kind).toBe("info");
+    expect(s.message?.text).toContain("Read app.wac as a new project: 2 nodes, 1 wires.");
   });
 
   it("marks changes dirty and saving clean again", async () => {

@@ -27,6 +27,7 @@ mod mismatch;
 mod output;
 mod plug;
 mod wac;
+mod wac_import;
 mod wire;
 
 use std::collections::HashMap;
@@ -43,6 +44,7 @@ pub use error::ComposeError;
 pub(crate) use error::path_text;
 pub use mismatch::{Difference, Mismatch, mismatch};
 pub use wac::to_wac;
+pub use wac_import::{WacImportError, WacPackages, from_wac, read_wac};
 pub use wire::WireCheck;
 
 use crate::files::Durability;

@@ -18,4 +18,8 @@ project: Project,
 /**
  * One entry per node, in the project's order.
  */
-nodes: Array<NodeLoad>, };
+nodes: Array<NodeLoad>, 
+/**
+ * Whether the file is a WAC document read as a new project (to be saved as one).
+ */
+fromWac: boolean, };

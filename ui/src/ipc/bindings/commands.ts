@@ -60,7 +60,7 @@ export function commands(invoke: Invoke) {
     library: () => invoke<SampleLibrary>("library"),
     /** A new, empty project with the engine's defaults (capabilities denied, default limits). */
     newProject: () => invoke<Project>("new_project"),
-    /** Reads the project at `path` and loads every node's component, reporting per node. */
+    /** Reads the project at `path` (or the WAC document, with its packages in `deps/` beside it) and loads every node's component, reporting per node. */
     openProject: (path: string) => invoke<OpenedProject>("open_project", { path }),
     /** Checks every node's component again (after files changed on disk). */
     checkProject: (project: Project, projectPath: string | null) => invoke<Array<NodeLoad>>("check_project", { project, projectPath }),
