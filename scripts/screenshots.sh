@@ -5,7 +5,8 @@
 # the HTTP proxy with the request tester, hot reload, a project from elsewhere asking for its
 # grants, a run out of memory, and the calls across a wire (counted, pulsing, listed in the
 # Calls tab), an interface unfolded into its functions, an invoke session and the wasmtime line
-# with the world badge, and auto-wire suggestions. Look at them before committing.
+# with the world badge, auto-wire suggestions, a stub answering a consumer and a WAC document
+# opened as a project. Look at them before committing.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/app-lib.sh"

@@ -1,7 +1,7 @@
 // Not a test: scripts/screenshots.sh runs this to put the app into the states the README shows
 // and photograph the whole Xvfb screen (`import -window root`) into docs/.
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -275,7 +275,7 @@ it("photographs a project from elsewhere asking first, and a run out of memory",
   writeFileSync(
     path,
     JSON.stringify({
-      format: 2,
+      format: 3,
       nodes: [
         { id: "net-probe", component: join(SAMPLES, "net-probe.wasm"), position: { x: 0, y: 0 } },
         {
@@ -405,7 +405,7 @@ it("photographs an interface unfolded into its functions, and an invoke session"
   writeFileSync(
     alone,
     JSON.stringify({
-      format: 2,
+      format: 3,
       nodes: [
         { id: "greeter", component: join(SAMPLES, "greeter.wasm"), position: { x: 0, y: 0 } },
       ],
@@ -423,4 +423,43 @@ it("photographs an interface unfolded into its functions, and an invoke session"
   await mouseAway();
   await settle();
   shoot("autowire");
+});
+
+it("photographs a stub answering a consumer, and a WAC document opened as a project", async () => {
+  // The bundled stub project, run: the stub's card and edge with its calls, its editor open.
+  await openProject("stubbed-consumer");
+  await browser.$('[data-testid="project-description"] .panel-close').click();
+  await runWith("btn-run");
+  await browser.$('[data-testid="tab-calls"]').click();
+  const stub = browser.$('[data-testid="stub-node"]');
+  await waitUntilStill(stub);
+  await stub.click();
+  await browser.$('[data-testid="tab-inspector"]').click();
+  await browser.$('[data-testid="stub-editor"]').waitForExist({ timeout: WAIT });
+  await mouseAway();
+  await settle();
+  shoot("stub");
+
+  // A WAC document with its packages in deps/, opened: one node per instance, a wire per
+  // argument.
+  const dir = mkdtempSync(join(tmpdir(), "plugboard-shots-"));
+  mkdirSync(join(dir, "deps", "example"), { recursive: true });
+  for (const name of ["string-operations", "consumer-app"]) {
+    copyFileSync(join(SAMPLES, `${name}.wasm`), join(dir, "deps", "example", `${name}.wasm`));
+  }
+  writeFileSync(
+    join(dir, "calculator.wac"),
+    [
+      "package demo:app;",
+      "let ops = new example:string-operations {};",
+      "let app = new example:consumer-app { operations: ops.operations, ... };",
+      "export app...;",
+      "",
+    ].join("\n"),
+  );
+  await hook(browser, "openProject", join(dir, "calculator.wac"));
+  await browser.$(nodeSel("app")).waitForExist({ timeout: WAIT });
+  await mouseAway();
+  await settle();
+  shoot("wac-import");
 });

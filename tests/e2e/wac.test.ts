@@ -61,7 +61,7 @@ describe("WAC documents", () => {
     await waitForCount(browser, nodeSel("ops"), 1);
     await waitForCount(browser, nodeSel("app"), 1);
     expect(await waitForMessage(browser, "info")).toContain(
-      "Read app.wac as a new project: 2 nodes, 1 wires.",
+      "Read app.wac as a new project: 2 nodes, 1 wire.",
     );
     const opened = await snapshot(browser);
     expect(opened.projectPath).toBeNull();

@@ -459,11 +459,12 @@ export function buildEdges(input: CanvasInput, selectedWires: ReadonlySet<string
   return edges;
 }
 
-/** Where the host sits by default: left of the leftmost node. */
+/** Where the host sits by default: left of the leftmost node or stub. */
 export function defaultHostPosition(project: Project): { x: number; y: number } {
-  if (project.nodes.length === 0) return { x: -430, y: 0 };
-  const xs = project.nodes.map((n) => n.position.x);
-  const ys = project.nodes.map((n) => n.position.y);
+  const positions = [...project.nodes, ...project.stubs].map((n) => n.position);
+  if (positions.length === 0) return { x: -430, y: 0 };
+  const xs = positions.map((p) => p.x);
+  const ys = positions.map((p) => p.y);
   return { x: Math.min(...xs) - 430, y: Math.min(...ys) };
 }
 

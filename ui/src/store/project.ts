@@ -4,6 +4,7 @@ import { NO_CALLS } from "../calls/model";
 import { PROJECT_SCOPE } from "../capabilities/profile";
 import type { Point } from "../graph/layout";
 import { componentName, defaultHostPosition, freshNodeId, type NodeEntry } from "../graph/mapping";
+import { counted } from "../text";
 import { takenIds } from "../graph/stubs";
 import type { FileDrop } from "../ipc";
 import { toAppError } from "../ipc/errors";
@@ -218,14 +219,14 @@ export function createProjectSlice(set: Set, get: Get, deps: Deps): ProjectState
         if (problems.length > 0) {
           get().showMessage(
             "error",
-            `${problems.length} component${problems.length > 1 ? "s" : ""} of this project could not be used as recorded: ${problems
+            `${counted(problems.length, "component")} of this project could not be used as recorded: ${problems
               .map((p) => p.node)
               .join(", ")}. They are flagged on the canvas.`,
           );
         } else if (opened.fromWac) {
           get().showMessage(
             "info",
-            `Read ${file} as a new project: ${opened.project.nodes.length} nodes, ${opened.project.wires.length} wires. Save it to keep it.`,
+            `Read ${file} as a new project: ${counted(opened.project.nodes.length, "node")}, ${counted(opened.project.wires.length, "wire")}. Save it to keep it.`,
           );
         } else {
           set({ message: null });

@@ -165,7 +165,7 @@ describe("opening and saving", () => {
     expect(s.nodes.map((n) => n.id)).toEqual([HOST_ID, "string-operations", "consumer-app"]);
     expect(s.projectPath).toBeNull();
     expect(s.message?.kind).toBe("info");
-    expect(s.message?.text).toContain("Read app.wac as a new project: 2 nodes, 1 wires.");
+    expect(s.message?.text).toContain("Read app.wac as a new project: 2 nodes, 1 wire.");
   });
 
   it("marks changes dirty and saving clean again", async () => {
