@@ -1,7 +1,7 @@
 //! The one error every command returns: `{ kind, message, node?, port? }`. The window branches on
 //! `kind` and marks `node` / `port`; `message` is the engine's sentence, shown as is.
 
-use plugboard_core::compose::{ComposeError, WacImportError};
+use plugboard_core::compose::{ComposeError, DecomposeError, WacImportError};
 use plugboard_core::inspect::InspectError;
 use plugboard_core::project::{NodeId, ProjectError};
 use plugboard_core::run::StartError;
@@ -176,6 +176,20 @@ impl From<ComposeError> for AppError {
             }
             ComposeError::Encode { .. } | ComposeError::Invalid { .. } => {
                 Self::new(ErrorKind::Encode, message)
+            }
+        }
+    }
+}
+
+impl From<DecomposeError> for AppError {
+    fn from(error: DecomposeError) -> Self {
+        match error {
+            DecomposeError::Inspect(error) => Self::from(error),
+            DecomposeError::NotAComposition => {
+                Self::new(ErrorKind::InvalidComponent, error.to_string())
+            }
+            DecomposeError::Unwritable { .. } => {
+                Self::new(ErrorKind::Unwritable, error.to_string())
             }
         }
     }

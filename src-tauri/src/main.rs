@@ -65,6 +65,8 @@ fn main() {
             commands::grants::wasmtime_command,
             commands::wire::suggest_wires,
             commands::stub::stub_value,
+            commands::inside::inside_component,
+            commands::inside::decompose_component,
             commands::run::session_call,
             commands::run::close_session,
             commands::run::stop_run,

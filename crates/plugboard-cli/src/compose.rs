@@ -1,4 +1,5 @@
-//! `plugboard compose`, `plugboard plug`, `plugboard wac` and `plugboard from-wac`.
+//! `plugboard compose`, `plugboard plug`, `plugboard decompose`, `plugboard wac` and
+//! `plugboard from-wac`.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -10,7 +11,7 @@ use plugboard_core::compose::{
 };
 use plugboard_core::project::{ComponentStatus, Node, NodeId, Project, parent_dir};
 
-use crate::output::human_size;
+use crate::output::{counted, human_size};
 
 pub fn compose(project_path: &Path, output: &Path) -> Result<u8> {
     let project = Project::load(project_path)?;
@@ -130,6 +131,24 @@ pub fn wac(project_path: &Path, output: Option<&Path>) -> Result<u8> {
     Ok(0)
 }
 
+pub fn decompose(file: &Path, dir: &Path) -> Result<u8> {
+    let (bytes, _) = plugboard_core::inspect::read_component(file)?;
+    let project = plugboard_core::compose::decompose(&bytes, dir)?;
+    let name = file.file_stem().map_or_else(
+        || "composition".into(),
+        |s| s.to_string_lossy().into_owned(),
+    );
+    let path = dir.join(format!("{name}.plugboard.json"));
+    project.save(&path, dir)?;
+    eprintln!(
+        "wrote {} ({}, {}) and its components beside it",
+        path.display(),
+        counted(project.nodes.len(), "node"),
+        counted(project.wires.len(), "wire")
+    );
+    Ok(0)
+}
+
 pub fn from_wac(document: &Path, deps_dir: PathBuf, deps: &[String], output: &Path) -> Result<u8> {
     let mut packages = WacPackages {
         deps_dir: Some(deps_dir),
@@ -147,10 +166,10 @@ pub fn from_wac(document: &Path, deps_dir: PathBuf, deps: &[String], output: &Pa
     let cwd = std::env::current_dir().context("cannot read the working directory")?;
     project.save(output, &cwd)?;
     eprintln!(
-        "wrote {} ({} nodes, {} wires)",
+        "wrote {} ({}, {})",
         output.display(),
-        project.nodes.len(),
-        project.wires.len()
+        counted(project.nodes.len(), "node"),
+        counted(project.wires.len(), "wire")
     );
     Ok(0)
 }

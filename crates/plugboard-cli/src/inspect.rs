@@ -2,12 +2,30 @@
 
 use std::path::Path;
 
-use anyhow::Result;
-use plugboard_core::inspect::{ComponentInfo, ComponentRole, Port, PortKind, inspect_file};
+use anyhow::{Result, bail};
+use plugboard_core::inspect::{
+    ComponentInfo, ComponentRole, InnerGraph, Port, PortKind, inner_graph, inspect_file,
+    read_component,
+};
 
-use crate::output::human_size;
+use crate::output::{counted, human_size};
 
-pub fn run(file: &Path, json: bool, wit: bool) -> Result<u8> {
+pub fn run(file: &Path, json: bool, wit: bool, graph: bool) -> Result<u8> {
+    if graph {
+        let (bytes, _) = read_component(file)?;
+        let Some(graph) = inner_graph(&bytes)? else {
+            bail!(
+                "`{}` is not a composition: it instantiates no component inside it",
+                file.display()
+            );
+        };
+        if json {
+            println!("{}", serde_json::to_string_pretty(&graph)?);
+        } else {
+            print!("{}", graph_text(&graph, &bytes));
+        }
+        return Ok(0);
+    }
     let info = inspect_file(file)?;
     if json {
         println!("{}", serde_json::to_string_pretty(&info)?);
@@ -17,6 +35,43 @@ pub fn run(file: &Path, json: bool, wit: bool) -> Result<u8> {
         print!("{}", summary(file, &info));
     }
     Ok(0)
+}
+
+/// A composition's inside, one instance at a time: what each import is given.
+fn graph_text(graph: &InnerGraph, bytes: &[u8]) -> String {
+    let source = |from: &Option<(usize, String)>| match from {
+        Some((instance, export)) => graph
+            .instances
+            .get(*instance)
+            .map_or_else(String::new, |i| format!("{}: {export}", i.name)),
+        None => "the host (an import of the composition)".to_string(),
+    };
+    let mut out = format!("{} instances inside:\n", graph.instances.len());
+    for instance in &graph.instances {
+        let size = bytes.get(instance.range.clone()).map_or(0, <[u8]>::len) as u64;
+        out.push_str(&format!(
+            "\n{} (inner component {}, {})\n",
+            instance.name,
+            instance.component + 1,
+            human_size(size)
+        ));
+        let (wired, hosted): (Vec<_>, Vec<_>) =
+            instance.args.iter().partition(|a| a.from.is_some());
+        for arg in wired {
+            out.push_str(&format!("  {} ← {}\n", arg.import, source(&arg.from)));
+        }
+        if !hosted.is_empty() {
+            out.push_str(&format!(
+                "  + {} from the host (imports of the composition)\n",
+                counted(hosted.len(), "import")
+            ));
+        }
+    }
+    out.push_str("\nexports:\n");
+    for export in &graph.exports {
+        out.push_str(&format!("  {} ← {}\n", export.name, source(&export.from)));
+    }
+    out
 }
 
 /// A readable summary: what the file is, then each port with its functions.

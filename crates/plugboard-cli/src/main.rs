@@ -37,6 +37,19 @@ enum Command {
         /// Print the component's WIT.
         #[arg(long)]
         wit: bool,
+        /// Print what a composition is made of: its inner components' instances, what each
+        /// import is given, and what it exports (with --json, as JSON).
+        #[arg(long, conflicts_with = "wit")]
+        graph: bool,
+    },
+    /// Take a composition apart: write the components inside it to DIR and a project that
+    /// instantiates and wires them as it did (DIR/NAME.plugboard.json).
+    Decompose {
+        /// The composed component.
+        file: PathBuf,
+        /// The folder to write into.
+        #[arg(short, long, value_name = "DIR")]
+        output: PathBuf,
     },
     /// Compose a project (`*.plugboard.json`) into one component.
     Compose {
@@ -169,7 +182,13 @@ enum Command {
 fn main() {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Inspect { file, json, wit } => inspect::run(&file, json, wit),
+        Command::Inspect {
+            file,
+            json,
+            wit,
+            graph,
+        } => inspect::run(&file, json, wit, graph),
+        Command::Decompose { file, output } => compose::decompose(&file, &output),
         Command::Compose { project, output } => compose::compose(&project, &output),
         Command::Plug {
             socket,

@@ -858,7 +858,7 @@ fn a_wac_document_reads_back_as_a_project_that_runs() {
         .arg("-o")
         .arg(&read));
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    assert!(text(&out.stderr).contains("(2 nodes, 1 wires)"));
+    assert!(text(&out.stderr).contains("(2 nodes, 1 wire)"));
     let out = run(plugboard(&cache).arg("run").arg(&read));
     assert_eq!(text(&out.stdout), SEED_LINES);
 
@@ -871,4 +871,49 @@ fn a_wac_document_reads_back_as_a_project_that_runs() {
         .arg(&read));
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("cannot find the package `a:missing`"));
+}
+
+#[test]
+fn a_composition_is_shown_inside_and_decomposed_into_a_project_that_runs() {
+    let cache = TempDir::new().expect("temp");
+    let dir = TempDir::new().expect("temp");
+    let composed = dir.path().join("seed.wasm");
+    let out = run(plugboard(&cache)
+        .arg("compose")
+        .arg(project("seed.plugboard.json"))
+        .arg("-o")
+        .arg(&composed));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+
+    let out = run(plugboard(&cache)
+        .args(["inspect", "--graph"])
+        .arg(&composed));
+    let shown = text(&out.stdout);
+    assert!(shown.starts_with("2 instances inside:"), "{shown}");
+    assert!(
+        shown.contains("  example:stringoperations/operations@0.1.0 ← "),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("the host (an import of the composition)"),
+        "{shown}"
+    );
+    let out = run(plugboard(&cache)
+        .args(["inspect", "--graph"])
+        .arg(sample("consumer-app")));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("is not a composition"));
+
+    let parts = dir.path().join("parts");
+    let out = run(plugboard(&cache)
+        .arg("decompose")
+        .arg(&composed)
+        .arg("-o")
+        .arg(&parts));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("(2 nodes, 1 wire)"));
+    let out = run(plugboard(&cache)
+        .arg("run")
+        .arg(parts.join("seed.plugboard.json")));
+    assert_eq!(text(&out.stdout), SEED_LINES);
 }

@@ -5,6 +5,7 @@ pub mod component;
 pub mod compose;
 pub mod grants;
 pub mod http;
+pub mod inside;
 pub mod library;
 pub mod project;
 pub mod reload;

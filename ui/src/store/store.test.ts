@@ -108,6 +108,9 @@ function fakeDeps() {
     sendRequest: vi.fn(() => Promise.reject(new Error("not serving"))),
     watchComponents: vi.fn(() => Promise.resolve(null)),
     reloadComponent: vi.fn(() => Promise.reject(new Error("no reload"))),
+    // No composition among the fixtures.
+    insideComponent: vi.fn(() => Promise.resolve(null)),
+    decomposeComponent: vi.fn(() => Promise.reject(new Error("not a composition"))),
     // Strings and numbers only, as WAVE writes them.
     stubValue: vi.fn(({ shape, value }: StubValue) =>
       shape.kind === "string" && typeof value === "string"

@@ -21,6 +21,7 @@
 mod auto;
 mod cache;
 mod components;
+mod decompose;
 mod error;
 mod graph;
 mod mismatch;
@@ -40,6 +41,7 @@ use wac_graph::{CompositionGraph, EncodeError, EncodeOptions, PackageId, Process
 pub use auto::{Candidate, ImportSuggestion};
 pub use cache::ComponentCache;
 pub use components::{LoadedComponent, NodeComponents, load_components};
+pub use decompose::{DecomposeError, decompose};
 pub use error::ComposeError;
 pub(crate) use error::path_text;
 pub use mismatch::{Difference, Mismatch, mismatch};

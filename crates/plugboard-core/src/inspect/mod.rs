@@ -7,6 +7,7 @@
 mod diff;
 mod docs;
 mod error;
+mod inner;
 mod model;
 pub mod names;
 mod packages;
@@ -23,6 +24,7 @@ use wit_parser::{Resolve, WorldId};
 pub use diff::{ChangeKind, ComponentDiff, PortChange, diff};
 pub use docs::WitDocs;
 pub use error::InspectError;
+pub use inner::{InnerArg, InnerExport, InnerGraph, InnerInstance, inner_graph};
 pub use model::{
     ArtifactKind, ComponentInfo, ComponentRole, FunctionInfo, FunctionKind, ParamInfo, Port,
     PortKind, TypeInfo, ValueType,

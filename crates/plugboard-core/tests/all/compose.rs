@@ -671,3 +671,64 @@ fn auto_wire_suggests_only_exports_that_fit_nodes_first() {
         Some(Candidate::Node { node, .. }) if node.as_str() == "string-operations"
     ));
 }
+
+#[test]
+fn a_composition_decomposes_into_a_project_with_the_same_wit_and_output() {
+    let (runtime, _cache) = crate::support::runtime();
+    for name in ["seed.plugboard.json", "greeter-chain.plugboard.json"] {
+        let (project, components) = crate::support::load_project(name);
+        let composed = Composer::new()
+            .compose(&project, &components)
+            .expect("composes");
+
+        let graph = plugboard_core::inspect::inner_graph(&composed.bytes)
+            .expect("parses")
+            .expect("a composition");
+        assert_eq!(graph.instances.len(), project.nodes.len(), "{name}");
+        let wired: usize = graph
+            .instances
+            .iter()
+            .map(|i| i.args.iter().filter(|a| a.from.is_some()).count())
+            .sum();
+        assert_eq!(wired, project.wires.len(), "{name}: {graph:?}");
+
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let decomposed = plugboard_core::compose::decompose(&composed.bytes, dir.path())
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let parts = load_components(&decomposed, dir.path()).expect("the parts load");
+        let again = Composer::new()
+            .compose(&decomposed, &parts)
+            .expect("composes again");
+        assert_eq!(again.info.wit, composed.info.wit, "{name}");
+
+        let original = crate::support::run(
+            &runtime,
+            plugboard_core::run::RunRequest::new(plugboard_core::run::ComponentSource::new(
+                "composed.wasm",
+                composed.bytes.clone(),
+            )),
+        );
+        let linked = crate::support::finish(
+            &runtime,
+            (&decomposed, &parts),
+            plugboard_core::run::RunMode::Linked,
+            plugboard_core::run::Operation::Run,
+        );
+        assert!(!original.stdout.is_empty());
+        assert_eq!(linked.stdout, original.stdout, "{name}");
+        assert_eq!(linked.terminal(), original.terminal(), "{name}");
+    }
+
+    // A plain component is no composition.
+    let plain = std::fs::read(crate::support::sample("consumer-app")).expect("read");
+    assert!(
+        plugboard_core::inspect::inner_graph(&plain)
+            .expect("parses")
+            .is_none()
+    );
+    let dir = tempfile::tempdir().expect("a temp dir");
+    assert!(matches!(
+        plugboard_core::compose::decompose(&plain, dir.path()),
+        Err(plugboard_core::compose::DecomposeError::NotAComposition)
+    ));
+}

@@ -9,6 +9,7 @@ import type { ComponentReload } from "./ComponentReload";
 import type { FilesChanged } from "./FilesChanged";
 import type { GrantReview } from "./GrantReview";
 import type { ImportSuggestion } from "./ImportSuggestion";
+import type { InnerGraph } from "./InnerGraph";
 import type { InvokeRequest } from "./InvokeRequest";
 import type { InvokeStarted } from "./InvokeStarted";
 import type { NodeId } from "./NodeId";
@@ -54,6 +55,10 @@ export function commands(invoke: Invoke) {
     checkHttpHost: (entry: string) => invoke<null>("check_http_host", { entry }),
     /** Sends `request` and waits for the whole response. */
     sendRequest: (request: TestRequest) => invoke<TestResponse>("send_request", { request }),
+    /** What the composition at `path` is made of (its inner instances, what each import is given, what it exports), or `None` for a component that instantiates no component inside it. */
+    insideComponent: (path: string) => invoke<InnerGraph | null>("inside_component", { path }),
+    /** Takes the composition at `path` apart into `dir`: writes the components inside it and a project (`NAME.plugboard.json`) that instantiates and wires them as the composition did; returns the project file, for the window to open. */
+    decomposeComponent: (path: string, dir: string) => invoke<string>("decompose_component", { path, dir }),
     /** The startup facts. */
     startup: () => invoke<Startup>("startup"),
     /** The sample components by group and the ready projects. */
