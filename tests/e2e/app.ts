@@ -1,6 +1,7 @@
 // Starts the real Plugboard app through tauri-driver (which scripts/test-app.sh runs under Xvfb)
 // and gives the tests a few helpers. The app binary comes from PLUGBOARD_APP.
-import { copyFileSync, existsSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -174,4 +175,29 @@ export function writeRebuildableProject(
     }),
   );
   return copy;
+}
+
+/** Writes a WAC document named `name` into a new folder, with its two packages (the seed's
+ * components) under `deps/example/` as `wac compose` finds them; returns the document's path. */
+export function writeWacDocument(name: string): string {
+  const dir = mkdtempSync(join(tmpdir(), "plugboard-e2e-wac-"));
+  mkdirSync(join(dir, "deps", "example"), { recursive: true });
+  for (const component of ["string-operations", "consumer-app"]) {
+    copyFileSync(
+      join(SAMPLES, `${component}.wasm`),
+      join(dir, "deps", "example", `${component}.wasm`),
+    );
+  }
+  const document = join(dir, name);
+  writeFileSync(
+    document,
+    [
+      "package demo:app;",
+      "let ops = new example:string-operations {};",
+      "let app = new example:consumer-app { operations: ops.operations, ... };",
+      "export app...;",
+      "",
+    ].join("\n"),
+  );
+  return document;
 }

@@ -1,7 +1,7 @@
 // Not a test: scripts/screenshots.sh runs this to put the app into the states the README shows
 // and photograph the whole Xvfb screen (`import -window root`) into docs/.
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -23,6 +23,7 @@ import {
   waitForView,
   waitUntilStill,
   writeRebuildableProject,
+  writeWacDocument,
 } from "./app";
 
 let browser: Browser;
@@ -442,22 +443,7 @@ it("photographs a stub answering a consumer, and a WAC document opened as a proj
 
   // A WAC document with its packages in deps/, opened: one node per instance, a wire per
   // argument.
-  const dir = mkdtempSync(join(tmpdir(), "plugboard-shots-"));
-  mkdirSync(join(dir, "deps", "example"), { recursive: true });
-  for (const name of ["string-operations", "consumer-app"]) {
-    copyFileSync(join(SAMPLES, `${name}.wasm`), join(dir, "deps", "example", `${name}.wasm`));
-  }
-  writeFileSync(
-    join(dir, "calculator.wac"),
-    [
-      "package demo:app;",
-      "let ops = new example:string-operations {};",
-      "let app = new example:consumer-app { operations: ops.operations, ... };",
-      "export app...;",
-      "",
-    ].join("\n"),
-  );
-  await hook(browser, "openProject", join(dir, "calculator.wac"));
+  await hook(browser, "openProject", writeWacDocument("app.wac"));
   await browser.$(nodeSel("app")).waitForExist({ timeout: WAIT });
   await mouseAway();
   await settle();

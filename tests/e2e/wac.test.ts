@@ -1,16 +1,11 @@
 // A WAC document through the real app: opened like a project, with its packages in `deps/`
 // beside it as `wac compose` finds them, it becomes a new, unsaved project with one node per
 // instance and a wire per argument, and runs.
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-
 import type { Browser } from "webdriverio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import {
   OPS,
-  SAMPLES,
   SEED,
   WAIT,
   hook,
@@ -19,31 +14,12 @@ import {
   startApp,
   waitForCount,
   waitForMessage,
+  writeWacDocument,
 } from "./app";
 import { runHelpers } from "./runs";
 
 let browser: Browser;
 const { output, run } = runHelpers(() => browser);
-
-/** A folder holding `app.wac` and its two packages under `deps/example/`. */
-function wacFolder(): string {
-  const dir = mkdtempSync(join(tmpdir(), "plugboard-e2e-wac-"));
-  mkdirSync(join(dir, "deps", "example"), { recursive: true });
-  for (const name of ["string-operations", "consumer-app"]) {
-    copyFileSync(join(SAMPLES, `${name}.wasm`), join(dir, "deps", "example", `${name}.wasm`));
-  }
-  writeFileSync(
-    join(dir, "app.wac"),
-    [
-      "package demo:app;",
-      "let ops = new example:string-operations {};",
-      "let app = new example:consumer-app { operations: ops.operations, ... };",
-      "export app...;",
-      "",
-    ].join("\n"),
-  );
-  return dir;
-}
 
 beforeAll(async () => {
   browser = await startApp([SEED]);
@@ -56,8 +32,8 @@ afterAll(async () => {
 
 describe("WAC documents", () => {
   it("opens a WAC document as a new project with its instances and wires, and runs it", async () => {
-    const dir = wacFolder();
-    await hook(browser, "openProject", join(dir, "app.wac"));
+    const document = writeWacDocument("app.wac");
+    await hook(browser, "openProject", document);
     await waitForCount(browser, nodeSel("ops"), 1);
     await waitForCount(browser, nodeSel("app"), 1);
     expect(await waitForMessage(browser, "info")).toContain(
