@@ -284,6 +284,7 @@ pub fn inner_graph(bytes: &[u8]) -> Result<Option<InnerGraph>, InspectError> {
                     .find(|(i, _)| *i as usize == index)
                     .map(|(_, n)| n.clone())
             })
+            .or_else(|| bytes.get(range.clone()).and_then(name_from_exports))
             .unwrap_or_else(|| format!("component-{}", position + 1));
         graph.instances.push(InnerInstance {
             name,
@@ -306,6 +307,30 @@ pub fn inner_graph(bytes: &[u8]) -> Result<Option<InnerGraph>, InspectError> {
         })
         .collect();
     Ok(Some(graph))
+}
+
+/// A name for an unnamed inner component from what it exports: its first interface's own name
+/// (`operations` for `example:stringoperations/operations@0.1.0`), or `app` for a command.
+fn name_from_exports(component: &[u8]) -> Option<String> {
+    let mut depth = 0usize;
+    for payload in Parser::new(0).parse_all(component) {
+        match payload.ok()? {
+            Payload::ModuleSection { .. } | Payload::ComponentSection { .. } => depth += 1,
+            Payload::End(_) => depth = depth.saturating_sub(1),
+            Payload::ComponentExportSection(reader) if depth == 0 => {
+                let first = reader.into_iter().flatten().next()?;
+                let name = first.name.name;
+                if name.starts_with("wasi:cli/run@") {
+                    return Some("app".to_string());
+                }
+                let interface = name.rsplit_once('/').map_or(name, |(_, rest)| rest);
+                let interface = interface.split_once('@').map_or(interface, |(i, _)| i);
+                return Some(interface.to_string());
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Adds an item of `kind` to the index space it belongs to.
