@@ -1,5 +1,6 @@
 // Starts the real Plugboard app through tauri-driver (which scripts/test-app.sh runs under Xvfb)
 // and gives the tests a few helpers. The app binary comes from PLUGBOARD_APP.
+import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -200,4 +201,27 @@ export function writeWacDocument(name: string): string {
     ].join("\n"),
   );
   return document;
+}
+
+/** The node id of the project [`writeComposedSeedProject`] writes. */
+export const COMPOSED_SEED_NODE = "seed";
+
+/** Composes the seed with the CLI that sits beside the app into `dir/seed.wasm`, and writes a
+ * project of that one component there; returns the project's path. */
+export function writeComposedSeedProject(dir: string): string {
+  const cli = join(dirname(appBinary()), "plugboard");
+  if (!existsSync(cli)) {
+    throw new Error(`the plugboard CLI is not built beside the app (looked for ${cli})`);
+  }
+  const composed = join(dir, "seed.wasm");
+  execFileSync(cli, ["compose", SEED, "-o", composed]);
+  const path = join(dir, "composed.plugboard.json");
+  writeFileSync(
+    path,
+    JSON.stringify({
+      format: 3,
+      nodes: [{ id: COMPOSED_SEED_NODE, component: composed, position: { x: 0, y: 0 } }],
+    }),
+  );
+  return path;
 }

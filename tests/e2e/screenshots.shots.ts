@@ -9,6 +9,7 @@ import type { Browser } from "webdriverio";
 import { afterAll, beforeAll, it } from "vitest";
 
 import {
+  COMPOSED_SEED_NODE,
   LOG,
   OPS,
   ROOT,
@@ -22,6 +23,7 @@ import {
   startApp,
   waitForView,
   waitUntilStill,
+  writeComposedSeedProject,
   writeRebuildableProject,
   writeWacDocument,
 } from "./app";
@@ -448,4 +450,25 @@ it("photographs a stub answering a consumer, and a WAC document opened as a proj
   await mouseAway();
   await settle();
   shoot("wac-import");
+});
+
+it("photographs a composition unfolded in place, with what it is made of", async () => {
+  const path = writeComposedSeedProject(mkdtempSync(join(tmpdir(), "plugboard-shots-")));
+  await hook(browser, "openProject", path);
+  await browser.waitUntil(async () => (await snapshot(browser)).projectPath === path, {
+    timeout: WAIT,
+  });
+  const toggle = browser.$(`${nodeSel(COMPOSED_SEED_NODE)} [data-testid="inside-toggle"]`);
+  await waitUntilStill(toggle);
+  await toggle.click();
+  await browser.$('[data-testid="inside-group"]').waitForExist({ timeout: WAIT });
+  await browser.$(`${nodeSel(COMPOSED_SEED_NODE)} .cnode-header`).click();
+  await browser.$('[data-testid="tab-inspector"]').click();
+  await browser.$('[data-testid="inside-panel"]').waitForExist({ timeout: WAIT });
+  await browser.execute(() => {
+    document.querySelector('[data-testid="inside-panel"]')?.scrollIntoView();
+  });
+  await mouseAway();
+  await settle();
+  shoot("inside");
 });

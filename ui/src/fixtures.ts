@@ -4,6 +4,7 @@ import type { ComponentDetails } from "./ipc/bindings/ComponentDetails";
 import type { FunctionInfo } from "./ipc/bindings/FunctionInfo";
 import type { FunctionKind } from "./ipc/bindings/FunctionKind";
 import type { HostInterface } from "./ipc/bindings/HostInterface";
+import type { InnerGraph } from "./ipc/bindings/InnerGraph";
 import type { Port } from "./ipc/bindings/Port";
 import type { Project } from "./ipc/bindings/Project";
 
@@ -163,3 +164,20 @@ export function seedProject(): Project {
     ],
   };
 }
+
+/** The seed composed into one component, as the engine sees inside it: the provider, and the
+ * consumer its operations are wired into; stdout comes from the host. */
+export const SEED_INSIDE: InnerGraph = {
+  instances: [
+    { name: "string-operations", component: 0, args: [{ import: STDOUT, from: null }] },
+    {
+      name: "consumer-app",
+      component: 1,
+      args: [
+        { import: OPS, from: [0, OPS] },
+        { import: STDOUT, from: null },
+      ],
+    },
+  ],
+  exports: [{ name: RUN, from: [1, RUN] }],
+};

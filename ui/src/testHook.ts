@@ -32,6 +32,8 @@ export type PlugboardTestHook = {
   addDir: (path: string) => void;
   /** The stdin file picker of the capabilities panel answering `path`. */
   setStdinFile: (path: string) => void;
+  /** Decompose in the inspector, with its folder picker answering `dir`. */
+  decompose: (node: string, dir: string) => void;
   snapshot: () => TestSnapshot;
 };
 
@@ -60,6 +62,7 @@ export function installTestHook(store: StoreApi<AppStore>): void {
     setStdinFile: (path) => {
       actions().setStdinFile(actions().grantScope, path);
     },
+    decompose: (node, dir) => void actions().decomposeNode(node, dir),
     snapshot: () => {
       const state = store.getState();
       return {

@@ -3,6 +3,7 @@ import { memo } from "react";
 
 import type { ComponentFlowNode, Direction, PortGroup, WasiBundle } from "../graph/model";
 import { getAppStore } from "../store";
+import { InsideGroup } from "./InsideGroup";
 import { PortRow } from "./PortRow";
 import { WasiBundleRow } from "./WasiBundleRow";
 
@@ -107,6 +108,7 @@ export const ComponentNode = memo(function ComponentNode({
       )}
 
       {data.component !== data.id && <div className="cnode-sub">{data.component}.wasm</div>}
+      <InsideGroup node={data.id} path={data.path} />
       <button
         type="button"
         className={data.grants.own ? "grants nodrag grants--own" : "grants nodrag"}

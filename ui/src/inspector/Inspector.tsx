@@ -5,6 +5,7 @@ import { stubFor } from "../graph/stubs";
 import type { ComponentInfo } from "../ipc/bindings/ComponentInfo";
 import type { Port } from "../ipc/bindings/Port";
 import { useApp } from "../store";
+import { InsidePanel } from "./InsidePanel";
 import { StubEditor } from "./StubEditor";
 import { StubOffer } from "./StubOffer";
 import { Wit } from "./Wit";
@@ -202,6 +203,7 @@ export function Inspector() {
         <PortDetails node={selection.node} port={port} direction={selection.direction} />
       )}
       {node !== null && <NodeDetails node={node} info={info} />}
+      {selection.kind === "node" && <InsidePanel node={selection.node} />}
       {selection.kind === "node" && <AutoWire node={selection.node} />}
     </div>
   );

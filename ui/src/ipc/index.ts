@@ -73,6 +73,12 @@ export const engine = {
 
 const PROJECT_FILTER = { name: "Plugboard project", extensions: ["json"] };
 
+/** A folder picked in the native dialog titled `title`, or null when cancelled. */
+async function pickDirectory(title: string): Promise<string | null> {
+  const picked = await open({ title, directory: true, multiple: false });
+  return picked ?? null;
+}
+
 /** Native dialogs: they only pick paths; the store's actions do the work. */
 export const dialogs = {
   async pickComponents(): Promise<string[]> {
@@ -107,10 +113,8 @@ export const dialogs = {
     const picked = await open({ title: "Feed a file to stdin", directory: false, multiple: false });
     return picked ?? null;
   },
-  async pickFolder(): Promise<string | null> {
-    const picked = await open({ title: "Grant a folder", directory: true, multiple: false });
-    return picked ?? null;
-  },
+  pickFolder: () => pickDirectory("Grant a folder"),
+  pickDecomposeFolder: () => pickDirectory("Decompose into a folder"),
   confirmDiscard: (what: string) =>
     ask(`${what}\n\nYour unsaved changes will be lost.`, {
       title: "Unsaved changes",

@@ -16,12 +16,14 @@ import { createCanvasSlice, type CanvasActions, type CanvasState } from "./canva
 import { createCompileSlice, type CompileActions, type CompileSliceState } from "./compile";
 import { createExpansionSlice, type ExpansionActions, type ExpansionState } from "./expansion";
 import { createGrantsSlice, type GrantsActions, type GrantsState } from "./grants";
+import { createInsideSlice, type InsideActions, type InsideState } from "./inside";
 import { createPanelsSlice, type PanelsActions, type PanelsState } from "./panels";
 import { createProjectSlice, type ProjectActions, type ProjectState } from "./project";
 import { createStubsSlice, type StubsActions } from "./stubs";
 
 export { cachedVerdict, type Selection, type WireDrag } from "./canvas";
 export type { CompileState } from "./compile";
+export { insideOf } from "./inside";
 export type { Message, MessageKind, SideTab } from "./panels";
 export { isDirty, projectJson, windowTitle } from "./project";
 export { canvasFault } from "./shared";
@@ -43,7 +45,8 @@ export type AppState = ProjectState &
   ConsentState &
   ReloadState &
   ExpansionState &
-  AutoWireState;
+  AutoWireState &
+  InsideState;
 
 export type AppActions = ProjectActions &
   CanvasActions &
@@ -54,7 +57,8 @@ export type AppActions = ProjectActions &
   ReloadActions &
   ExpansionActions &
   AutoWireActions &
-  StubsActions;
+  StubsActions &
+  InsideActions;
 
 export type AppStore = AppState &
   AppActions &
@@ -77,6 +81,7 @@ export function createAppStore(deps: Deps): StoreApi<AppStore> {
     ...createExpansionSlice(set, get),
     ...createAutoWireSlice(set, get, deps),
     ...createStubsSlice(set, get, deps),
+    ...createInsideSlice(set, get, deps),
   }));
 }
 

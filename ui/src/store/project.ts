@@ -14,7 +14,7 @@ import type { NodeLoad } from "../ipc/bindings/NodeLoad";
 import type { Project } from "../ipc/bindings/Project";
 import type { SampleLibrary } from "../ipc/bindings/SampleLibrary";
 import type { Deps } from "./index";
-import { newId, storeHelpers, type Get, type Set } from "./shared";
+import { storeHelpers, type Get, type Set } from "./shared";
 
 export type ProjectState = {
   hostInterfaces: HostInterface[];
@@ -107,7 +107,7 @@ function nextFreePosition(project: Project): Point {
 }
 
 export function createProjectSlice(set: Set, get: Get, deps: Deps): ProjectState & ProjectActions {
-  const { rebuild, commit, fail } = storeHelpers(set, get);
+  const { rebuild, commit, fail, tracked } = storeHelpers(set, get);
 
   /** Starts afresh with `project` loaded from `path` (or a new one). */
   function replaceProject(
@@ -145,16 +145,6 @@ export function createProjectSlice(set: Set, get: Get, deps: Deps): ProjectState
         invoke: null,
       }),
     );
-  }
-
-  async function tracked<T>(label: string, work: () => Promise<T>): Promise<T> {
-    const id = newId();
-    set({ loading: [...get().loading, { id, label }] });
-    try {
-      return await work();
-    } finally {
-      set({ loading: get().loading.filter((l) => l.id !== id) });
-    }
   }
 
   return {
@@ -215,6 +205,7 @@ export function createProjectSlice(set: Set, get: Get, deps: Deps): ProjectState
             .filter((n) => entries[n.node]?.details)
             .map((n) => ({ id: n.node, path: n.path })),
         );
+        void get().lookInside();
         const problems = opened.nodes.filter((n) => entries[n.node]?.state !== "ok");
         if (problems.length > 0) {
           get().showMessage(
@@ -316,6 +307,7 @@ export function createProjectSlice(set: Set, get: Get, deps: Deps): ProjectState
           },
         );
         get().precompileNodes([{ id: nodeId, path }]);
+        void get().lookInside();
       }
     },
 
@@ -375,7 +367,10 @@ export function createProjectSlice(set: Set, get: Get, deps: Deps): ProjectState
           changed = true;
         }
       }
-      if (changed && get().project === project) set(rebuild({ entries }));
+      if (changed && get().project === project) {
+        set(rebuild({ entries }));
+        void get().lookInside();
+      }
     },
 
     undo() {

@@ -1,5 +1,6 @@
 // What the store's slices share: the `set` and `get` they are given, ids for messages and loading
-// rows, and the helpers that rebuild the canvas, commit an edit as an undo step and report errors.
+// rows, and the helpers that rebuild the canvas, commit an edit as an undo step, report errors
+// and show work in progress.
 import type { StoreApi } from "zustand/vanilla";
 
 import { syncFlowNodes, type CanvasInput, type Fault } from "../graph/mapping";
@@ -66,5 +67,16 @@ export function storeHelpers(set: Set, get: Get) {
     get().showMessage("error", error.message);
   }
 
-  return { rebuild, commit, fail };
+  /** Does `work` while the loading indicator shows `label`. */
+  async function tracked<T>(label: string, work: () => Promise<T>): Promise<T> {
+    const id = newId();
+    set({ loading: [...get().loading, { id, label }] });
+    try {
+      return await work();
+    } finally {
+      set({ loading: get().loading.filter((l) => l.id !== id) });
+    }
+  }
+
+  return { rebuild, commit, fail, tracked };
 }

@@ -10,6 +10,8 @@ import {
   OPS,
   PROVIDER,
   RUN,
+  SEED_INSIDE,
+  details,
   emptyProject,
   seedProject,
 } from "../fixtures";
@@ -22,7 +24,7 @@ import type { Wire } from "../ipc/bindings/Wire";
 import type { WireCheck } from "../ipc/bindings/WireCheck";
 import type { RunEvent } from "../ipc/bindings/RunEvent";
 import type { RunListener } from "../ipc";
-import { createAppStore, isDirty, windowTitle, type Deps } from "./index";
+import { createAppStore, insideOf, isDirty, windowTitle, type Deps } from "./index";
 
 const DETAILS = { "string-operations": PROVIDER, "consumer-app": CONSUMER, logger: LOGGER };
 
@@ -132,6 +134,7 @@ function fakeDeps() {
     pickComponentDestination: () => Promise.resolve(null),
     pickWacDestination: () => Promise.resolve(null),
     pickFolder: vi.fn(() => Promise.resolve("/home/me/photos")),
+    pickDecomposeFolder: vi.fn(() => Promise.resolve("/home/me/parts")),
     pickStdinFile: vi.fn(() => Promise.resolve("/home/me/input.txt")),
     confirmDiscard: vi.fn(() => Promise.resolve(true)),
   };
@@ -141,8 +144,7 @@ function fakeDeps() {
   return { engine, dialogs, layout, output, checkWires };
 }
 
-async function openedSeed() {
-  const deps = fakeDeps();
+async function openedSeed(deps = fakeDeps()) {
   const store = createAppStore(deps);
   await store.getState().init();
   await store.getState().openProjectFile("/p/seed.plugboard.json");
@@ -811,5 +813,101 @@ describe("stubs", () => {
     store.getState().addStub(TO.node, TO.port);
     expect(stubs(store)).toHaveLength(1);
     expect(store.getState().message).toMatchObject({ kind: "refusal" });
+  });
+});
+
+describe("inside compositions", () => {
+  const COMPOSED = "/s/consumer-app.wasm";
+
+  /** The seed, its consumer's file taken for a composition (the seed composed). */
+  async function composedSeed() {
+    const deps = fakeDeps();
+    deps.engine.insideComponent = vi.fn((path: string) =>
+      Promise.resolve(path === COMPOSED ? SEED_INSIDE : null),
+    );
+    const opened = await openedSeed(deps);
+    await vi.waitFor(() => {
+      expect(insideOf(opened.store.getState(), "consumer-app", COMPOSED)).toBe(SEED_INSIDE);
+    });
+    return opened;
+  }
+
+  it("asks what is inside each component file once, and again once it is rebuilt", async () => {
+    const { store, deps } = await composedSeed();
+    const asked = () => vi.mocked(deps.engine.insideComponent).mock.calls.map(([path]) => path);
+    expect(asked()).toEqual(["/s/string-operations.wasm", COMPOSED]);
+    expect(insideOf(store.getState(), "string-operations", "/s/string-operations.wasm")).toBeNull();
+
+    await store.getState().addComponents([COMPOSED]);
+    expect(insideOf(store.getState(), "consumer-app-2", COMPOSED)).toBe(SEED_INSIDE);
+    await store.getState().openProjectFile("/p/seed.plugboard.json");
+    expect(asked()).toHaveLength(2);
+
+    const rebuilt = details([OPS], [RUN], "bb".repeat(32));
+    deps.engine.checkProject = () =>
+      Promise.resolve([
+        {
+          node: "consumer-app",
+          path: COMPOSED,
+          status: { state: "ok" },
+          details: rebuilt,
+          error: null,
+        },
+      ]);
+    await store.getState().recheckComponents();
+    await vi.waitFor(() => {
+      expect(asked()).toEqual(["/s/string-operations.wasm", COMPOSED, COMPOSED]);
+    });
+  });
+
+  it("decomposes a node into a folder, opens the project it made and says what it holds", async () => {
+    const { store, deps } = await composedSeed();
+    deps.engine.decomposeComponent = vi.fn(() =>
+      Promise.resolve("/home/me/parts/seed.plugboard.json"),
+    );
+    await store.getState().decomposeNode("consumer-app");
+    expect(deps.dialogs.pickDecomposeFolder).toHaveBeenCalledTimes(1);
+    expect(deps.engine.decomposeComponent).toHaveBeenCalledWith(COMPOSED, "/home/me/parts");
+    expect(store.getState().projectPath).toBe("/home/me/parts/seed.plugboard.json");
+    expect(store.getState().message).toMatchObject({
+      kind: "info",
+      text: "Decomposed consumer-app into 2 components: string-operations, consumer-app.",
+    });
+  });
+
+  it("decomposes into a folder given, and not over unsaved changes kept", async () => {
+    const { store, deps } = await composedSeed();
+    deps.engine.decomposeComponent = vi.fn(() => Promise.resolve("/tmp/parts/seed.plugboard.json"));
+    store.getState().toggleExport("consumer-app", RUN);
+    deps.dialogs.confirmDiscard = vi.fn(() => Promise.resolve(false));
+    await store.getState().decomposeNode("consumer-app", "/tmp/parts");
+    expect(deps.dialogs.confirmDiscard).toHaveBeenCalledWith("Open the decomposed project?");
+    expect(deps.engine.decomposeComponent).not.toHaveBeenCalled();
+    expect(isDirty(store.getState())).toBe(true);
+
+    deps.dialogs.confirmDiscard = vi.fn(() => Promise.resolve(true));
+    await store.getState().decomposeNode("consumer-app", "/tmp/parts");
+    expect(deps.dialogs.pickDecomposeFolder).not.toHaveBeenCalled();
+    expect(store.getState().projectPath).toBe("/tmp/parts/seed.plugboard.json");
+  });
+
+  it("shows why a component cannot be decomposed, and keeps the project", async () => {
+    const { store, deps } = await openedSeed();
+    deps.engine.decomposeComponent = vi.fn(() =>
+      Promise.reject(
+        new EngineError({
+          kind: "invalid-component",
+          message: "the component is not a composition",
+        }),
+      ),
+    );
+    const before = store.getState().project;
+    await store.getState().decomposeNode("string-operations", "/tmp/parts");
+    expect(store.getState().message).toMatchObject({
+      kind: "error",
+      text: "the component is not a composition",
+    });
+    expect(store.getState().project).toBe(before);
+    expect(store.getState().projectPath).toBe("/p/seed.plugboard.json");
   });
 });
