@@ -509,8 +509,11 @@ fn define_forward(
     }
 }
 
-type Forwarding<'a> = Box<dyn Future<Output = wasmtime::Result<()>> + Send + 'a>;
-type ConcurrentForwarding<'a> = Pin<Box<dyn Future<Output = wasmtime::Result<()>> + Send + 'a>>;
+/// What a host function defined with `func_new_async` returns: its work, still running.
+pub(super) type Forwarding<'a> = Box<dyn Future<Output = wasmtime::Result<()>> + Send + 'a>;
+/// The same for `func_new_concurrent` (an async function on an engine with async support).
+pub(super) type ConcurrentForwarding<'a> =
+    Pin<Box<dyn Future<Output = wasmtime::Result<()>> + Send + 'a>>;
 
 /// The host function behind one forwarded function: calls the export in the slot as the node
 /// that owns it, then returns to the caller's node. When its values may hold handles, they are

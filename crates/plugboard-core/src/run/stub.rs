@@ -7,7 +7,6 @@
 //! recorded like any wire's, the stub named as the callee.
 
 use std::collections::BTreeMap;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -19,7 +18,7 @@ use wasmtime::{AsContextMut, StoreContextMut};
 use super::RunError;
 use super::host::HostState;
 use super::invoke::type_name;
-use super::linked::tap_record;
+use super::linked::{ConcurrentForwarding, Forwarding, tap_record};
 use crate::project::{NodeId, Stub, StubAnswer};
 
 /// A stub as a run uses it: what it answers, and where its calls are recorded.
@@ -187,9 +186,6 @@ fn parse(stub: &PlannedStub, function: &str, ty: &ComponentFunc) -> Result<Answe
     }
 }
 
-type Answering<'a> = Box<dyn Future<Output = wasmtime::Result<()>> + Send + 'a>;
-type ConcurrentAnswering<'a> = Pin<Box<dyn Future<Output = wasmtime::Result<()>> + Send + 'a>>;
-
 /// The host function behind one stubbed function: gives its answer, recording the call when
 /// the run taps its wires.
 fn answerer(
@@ -200,7 +196,7 @@ fn answerer(
     ComponentFunc,
     &'a [Val],
     &'a mut [Val],
-) -> Answering<'a>
+) -> Forwarding<'a>
 + Send
 + Sync
 + 'static {
@@ -229,7 +225,7 @@ fn concurrent_answerer(
     ComponentFunc,
     &'a [Val],
     &'a mut [Val],
-) -> ConcurrentAnswering<'a>
+) -> ConcurrentForwarding<'a>
 + Send
 + Sync
 + 'static {

@@ -4,7 +4,7 @@ use std::net::TcpListener;
 
 use plugboard_core::compose::{NodeComponents, load_components};
 use plugboard_core::project::{Node, NodeId, Project};
-use plugboard_core::run::{LinkPlan, Operation, RunEvent, RunMode, Runtime, WireCall, WireTotal};
+use plugboard_core::run::{LinkPlan, Operation, RunEvent, RunMode, Runtime, WireTotal};
 use tempfile::TempDir;
 
 use crate::support::{
@@ -480,37 +480,13 @@ fn a_method_called_through_a_proxy_runs_with_the_providers_grants() {
     }
 }
 
-/// The calls a traced run recorded.
-fn calls(outcome: &Outcome) -> Vec<&WireCall> {
-    outcome
-        .events
-        .iter()
-        .filter_map(|e| match e {
-            RunEvent::Call(call) => Some(call.as_ref()),
-            _ => None,
-        })
-        .collect()
-}
-
-/// The totals a traced run reported before its end.
-fn totals(outcome: &Outcome) -> Vec<WireTotal> {
-    outcome
-        .events
-        .iter()
-        .find_map(|e| match e {
-            RunEvent::CallTotals { wires } => Some(wires.clone()),
-            _ => None,
-        })
-        .expect("totals before the end")
-}
-
 #[test]
 fn the_tap_records_each_call_across_a_wire_with_its_values() {
     let (runtime, _cache) = runtime();
     let (project, components) = load_project("seed.plugboard.json");
     let outcome = traced(&runtime, &project, &components);
     assert_eq!(outcome.terminal(), &RunEvent::Exited { code: 0 });
-    let recorded = calls(&outcome);
+    let recorded = outcome.calls();
     let seen: Vec<(&str, &str, &str, Option<&str>, u64)> = recorded
         .iter()
         .map(|c| {
@@ -548,7 +524,7 @@ fn the_tap_records_each_call_across_a_wire_with_its_values() {
         "example:stringoperations/operations@0.1.0"
     );
     assert_eq!(
-        totals(&outcome),
+        outcome.totals(),
         [WireTotal {
             caller: NodeId::new("consumer-app"),
             import: "example:stringoperations/operations@0.1.0".into(),
@@ -564,7 +540,7 @@ fn the_tap_records_each_call_across_a_wire_with_its_values() {
         RunMode::Linked,
         Operation::Run,
     );
-    assert!(calls(&plain).is_empty());
+    assert!(plain.calls().is_empty());
     assert!(
         !plain
             .events
@@ -578,7 +554,7 @@ fn the_tap_shows_handles_and_a_trapping_callee() {
     let (runtime, _cache) = runtime();
     let (project, components) = load_project("kv-store.plugboard.json");
     let outcome = traced(&runtime, &project, &components);
-    let recorded = calls(&outcome);
+    let recorded = outcome.calls();
     let constructor = recorded
         .iter()
         .find(|c| c.function == "[constructor]bucket")
@@ -611,7 +587,7 @@ fn the_tap_shows_handles_and_a_trapping_callee() {
     let components = load_components(&project, &root().join("projects")).expect("components");
     let outcome = traced(&runtime, &project, &components);
     assert!(matches!(outcome.terminal(), RunEvent::Trapped { .. }));
-    let recorded = calls(&outcome);
+    let recorded = outcome.calls();
     assert_eq!(recorded.len(), 1, "{recorded:?}");
     assert_eq!(recorded[0].function, "reverse");
     assert!(recorded[0].results.is_none());

@@ -5,9 +5,7 @@ use std::collections::BTreeMap;
 
 use plugboard_core::compose::{NodeComponents, load_components};
 use plugboard_core::project::{NodeId, Project, Stub, StubAnswer, WireEnd, parent_dir};
-use plugboard_core::run::{
-    FailureKind, Operation, RunEvent, RunMode, StartError, WireCall, WireTotal,
-};
+use plugboard_core::run::{FailureKind, Operation, RunEvent, RunMode, StartError, WireTotal};
 
 use crate::support::{Outcome, finish, load_project, project_file, runtime, traced, try_begin};
 
@@ -87,14 +85,7 @@ fn a_stubs_calls_are_tapped_with_the_stub_as_the_callee() {
     ]);
     let outcome = traced(&runtime, &project, &components);
     assert_eq!(outcome.terminal(), &RunEvent::Exited { code: 0 });
-    let calls: Vec<&WireCall> = outcome
-        .events
-        .iter()
-        .filter_map(|e| match e {
-            RunEvent::Call(call) => Some(call.as_ref()),
-            _ => None,
-        })
-        .collect();
+    let calls = outcome.calls();
     let seen: Vec<(&str, &str, &str, &str, Option<&str>)> = calls
         .iter()
         .map(|c| {
@@ -126,18 +117,14 @@ fn a_stubs_calls_are_tapped_with_the_stub_as_the_callee() {
             ),
         ]
     );
-    let totals = outcome.events.iter().find_map(|e| match e {
-        RunEvent::CallTotals { wires } => Some(wires.clone()),
-        _ => None,
-    });
     assert_eq!(
-        totals,
-        Some(vec![WireTotal {
+        outcome.totals(),
+        [WireTotal {
             caller: NodeId::new("consumer-app"),
             import: OPERATIONS.into(),
             calls: 2,
             items: 0,
-        }])
+        }]
     );
 }
 
@@ -289,4 +276,51 @@ fn a_fused_run_refuses_stubs_that_answer_one_shared_import_differently() {
         }
         other => panic!("expected the stubs refused, got {:?}", other.map(|_| ())),
     }
+}
+
+#[test]
+fn a_loop_calling_a_stub_ends_at_the_time_limit_in_every_mode_with_its_calls_bounded() {
+    let (runtime, _cache) = runtime();
+    let (mut project, _) = stubbed_consumer(&[("word-count", returns("3"))]);
+    // call-loop imports the same interface and calls `word-count` as often as its argument says.
+    project.nodes[0].component = crate::support::sample("call-loop");
+    project.capabilities.args = vec!["4000000000".into()];
+    project.limits.timeout_ms = Some(300);
+    let components = load_components(&project, &parent_dir(&project_file("seed.plugboard.json")))
+        .expect("components");
+    for (mode, operation) in [
+        (RunMode::Linked, Operation::Run),
+        (RunMode::Fused, Operation::Run),
+        (
+            RunMode::Linked,
+            Operation::Invoke {
+                call: "run()".into(),
+            },
+        ),
+    ] {
+        let label = format!("{mode:?} {operation:?}");
+        let outcome = finish(&runtime, (&project, &components), mode, operation);
+        assert!(
+            matches!(outcome.terminal(), RunEvent::TimedOut { .. }),
+            "{label}: {:?}",
+            outcome.terminal()
+        );
+    }
+
+    // Traced, the flood of calls is bounded: recorded up to the queue's bound, the rest counted.
+    let outcome = traced(&runtime, &project, &components);
+    assert!(matches!(outcome.terminal(), RunEvent::TimedOut { .. }));
+    let recorded = outcome.calls().len() as u64;
+    let dropped: u64 = outcome
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            RunEvent::CallsDropped { count } => Some(*count),
+            _ => None,
+        })
+        .sum();
+    let total = outcome.totals()[0].calls;
+    assert!(recorded < 100_000, "recorded {recorded}");
+    assert!(total > recorded, "{total} calls, {recorded} recorded");
+    assert_eq!(recorded + dropped, total);
 }

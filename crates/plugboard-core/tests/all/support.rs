@@ -11,7 +11,7 @@ use plugboard_core::compose::{Composer, NodeComponents, load_components};
 use plugboard_core::project::{NodeId, Project, parent_dir};
 use plugboard_core::run::{
     ComponentSource, Operation, OutputPolicy, ProjectRun, RunEvent, RunHandle, RunMode, RunRequest,
-    Runtime, RuntimeOptions, StartError,
+    Runtime, RuntimeOptions, StartError, WireCall, WireTotal,
 };
 use tempfile::TempDir;
 
@@ -289,6 +289,28 @@ impl Outcome {
             .into_iter()
             .filter(|a| a.interface.starts_with(prefix))
             .collect()
+    }
+
+    /// The calls a traced run recorded across its wires, in order.
+    pub fn calls(&self) -> Vec<&WireCall> {
+        self.events
+            .iter()
+            .filter_map(|e| match e {
+                RunEvent::Call(call) => Some(call.as_ref()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The totals a traced run reported before its end.
+    pub fn totals(&self) -> Vec<WireTotal> {
+        self.events
+            .iter()
+            .find_map(|e| match e {
+                RunEvent::CallTotals { wires } => Some(wires.clone()),
+                _ => None,
+            })
+            .expect("totals before the end")
     }
 
     /// The capability decisions, in order.
