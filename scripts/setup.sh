@@ -3,6 +3,7 @@
 # running and testing Plugboard. Idempotent: a second run takes seconds.
 #   - the Rust toolchain pinned in rust-toolchain.toml, with the wasm32-wasip2 target
 #   - Debian packages Tauri needs (WebKitGTK), plus Xvfb, WebKitWebDriver and ImageMagick
+#   - docker-registry, the OCI distribution server the registry tests start on loopback
 #   - npm dependencies of ui/ and tests/e2e/, and tauri-driver (for the end-to-end tests)
 #   - the sample components (sample-components/build.sh)
 set -euo pipefail
@@ -11,7 +12,7 @@ cd "$ROOT"
 
 APT_PACKAGES=(
   build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev libayatana-appindicator3-dev
-  librsvg2-dev xvfb xauth webkit2gtk-driver imagemagick curl
+  librsvg2-dev xvfb xauth webkit2gtk-driver imagemagick curl docker-registry
 )
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }

@@ -4,6 +4,7 @@
 use plugboard_core::compose::{ComposeError, DecomposeError, WacImportError};
 use plugboard_core::inspect::InspectError;
 use plugboard_core::project::{NodeId, ProjectError};
+use plugboard_core::registry::RegistryError;
 use plugboard_core::run::StartError;
 use serde::Serialize;
 use ts_rs::TS;
@@ -63,6 +64,9 @@ pub enum ErrorKind {
     GrantsDiffer,
     /// Component files cannot be watched for changes.
     Watch,
+    /// A registry could not give or take a component (not found, unreachable, sign-in
+    /// required, not a component).
+    Registry,
     /// A bug: a background task failed.
     Internal,
 }
@@ -120,6 +124,17 @@ fn inspect_kind(error: &InspectError) -> ErrorKind {
 impl From<InspectError> for AppError {
     fn from(error: InspectError) -> Self {
         Self::new(inspect_kind(&error), error.to_string())
+    }
+}
+
+impl From<RegistryError> for AppError {
+    fn from(error: RegistryError) -> Self {
+        let kind = match &error {
+            RegistryError::NotAComponent { .. } => ErrorKind::NotAComponent,
+            RegistryError::Cache { .. } | RegistryError::NoCache => ErrorKind::Unwritable,
+            _ => ErrorKind::Registry,
+        };
+        Self::new(kind, error.to_string())
     }
 }
 

@@ -129,7 +129,7 @@ export const LOGGER = details([STDOUT], [LOG]);
 
 export function emptyProject(): Project {
   return {
-    format: 3,
+    format: 4,
     nodes: [],
     wires: [],
     stubs: [],

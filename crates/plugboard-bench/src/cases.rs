@@ -181,6 +181,7 @@ impl Bench {
                 sha256: None,
                 position: Default::default(),
                 capabilities: None,
+                registry: None,
             });
         }
         loop_project.wires.push(Wire {

@@ -62,6 +62,7 @@ fn two_providers(
             sha256: None,
             position: Default::default(),
             capabilities: None,
+            registry: None,
         });
     }
     project.capabilities.args = args.iter().map(|a| (*a).to_string()).collect();

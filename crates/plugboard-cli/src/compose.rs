@@ -9,13 +9,12 @@ use plugboard_core::compose::{
     Candidate, Composer, Composition, LoadedComponent, NodeComponents, WacPackages,
     load_components, read_wac, to_wac,
 };
-use plugboard_core::project::{ComponentStatus, Node, NodeId, Project, parent_dir};
+use plugboard_core::project::{ComponentStatus, Node, NodeId, Project};
 
 use crate::output::{counted, human_size};
 
 pub fn compose(project_path: &Path, output: &Path) -> Result<u8> {
-    let project = Project::load(project_path)?;
-    let dir = parent_dir(project_path);
+    let (project, dir) = crate::registry::open_project(project_path)?;
     warn_about_changed_components(&project, &dir);
     let components = load_components(&project, &dir)?;
     let composition = Composer::new().compose(&project, &components)?;
@@ -45,6 +44,7 @@ pub fn plug(
 }
 
 fn load(path: &Path) -> Result<Arc<LoadedComponent>> {
+    let path = &crate::registry::resolve(path)?;
     let id = NodeId::new(path.display().to_string());
     Ok(Arc::new(LoadedComponent::load(&id, path)?))
 }
@@ -79,6 +79,7 @@ fn auto_plugs(
             sha256: None,
             position: Default::default(),
             capabilities: None,
+            registry: None,
         }],
         ..Project::default()
     };
@@ -120,8 +121,8 @@ fn auto_plugs(
 }
 
 pub fn wac(project_path: &Path, output: Option<&Path>) -> Result<u8> {
-    let project = Project::load(project_path)?;
-    let components = load_components(&project, &parent_dir(project_path))?;
+    let (project, dir) = crate::registry::open_project(project_path)?;
+    let components = load_components(&project, &dir)?;
     let document = to_wac(&project, &components)?;
     match output {
         Some(path) => std::fs::write(path, &document.text)

@@ -3,9 +3,11 @@
 //! calls one engine function and prints the result.
 
 mod compose;
+mod deploy;
 mod inspect;
 mod optimize;
 mod output;
+mod registry;
 mod run;
 mod stubs;
 mod trace;
@@ -16,6 +18,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
+use plugboard_core::deploy::DeployTarget;
 
 /// Compose WebAssembly components and run them in wasmtime.
 #[derive(Parser)]
@@ -154,11 +157,41 @@ enum Command {
         )]
         trace_calls: Option<PathBuf>,
     },
+    /// Publish a component, or a project's composition, to an OCI registry in the layout wkg
+    /// uses; prints the reference and the digest the registry gave it. A registry on a
+    /// loopback address is spoken to in plain HTTP.
+    Publish {
+        /// A component file (or registry reference), or a project (`*.plugboard.json`).
+        file: PathBuf,
+        /// Where to: `127.0.0.1:5000/ns/name:1.0.0`, `ghcr.io/owner/name:tag`, or a package
+        /// name `namespace:name@1.0.0` (its registry from PLUGBOARD_REGISTRY or wkg's config).
+        reference: String,
+    },
     /// Print a project as an equivalent WAC document (for `wac compose`).
     Wac {
         /// The project file.
         project: PathBuf,
         /// Write the document here instead of stdout.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Write a project as a deploy manifest for an engine that runs it on many machines: a
+    /// Spin application (`spin.toml`) or a wasmCloud `WorkloadDeployment`. What the target
+    /// cannot express (read-only folders, per-dependency grants, stubs, …) is printed to stderr.
+    Export {
+        /// The project file.
+        project: PathBuf,
+        /// Write a Spin 4 application manifest (`spin.toml`).
+        #[arg(
+            long,
+            required_unless_present = "wasmcloud",
+            conflicts_with = "wasmcloud"
+        )]
+        spin: bool,
+        /// Write a wasmCloud v2 `WorkloadDeployment` (YAML).
+        #[arg(long)]
+        wasmcloud: bool,
+        /// Write the manifest here instead of stdout (paths in it are relative to its folder).
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
@@ -187,8 +220,10 @@ fn main() {
             json,
             wit,
             graph,
-        } => inspect::run(&file, json, wit, graph),
-        Command::Decompose { file, output } => compose::decompose(&file, &output),
+        } => registry::resolve(&file).and_then(|file| inspect::run(&file, json, wit, graph)),
+        Command::Decompose { file, output } => {
+            registry::resolve(&file).and_then(|file| compose::decompose(&file, &output))
+        }
         Command::Compose { project, output } => compose::compose(&project, &output),
         Command::Plug {
             socket,
@@ -196,7 +231,21 @@ fn main() {
             auto_from,
             output,
         } => compose::plug(&socket, &plugs, auto_from.as_deref(), &output),
+        Command::Publish { file, reference } => registry::publish(&file, &reference),
         Command::Wac { project, output } => compose::wac(&project, output.as_deref()),
+        Command::Export {
+            project,
+            spin,
+            wasmcloud: _,
+            output,
+        } => {
+            let target = if spin {
+                DeployTarget::Spin
+            } else {
+                DeployTarget::Wasmcloud
+            };
+            deploy::export(&project, target, output.as_deref())
+        }
         Command::FromWac {
             document,
             deps_dir,
@@ -210,7 +259,8 @@ fn main() {
             command,
         } => {
             let (file, args) = file_and_guest_args(command);
-            run::run(&file, &grants, &args, fused, trace_calls.as_deref())
+            registry::resolve(&file)
+                .and_then(|file| run::run(&file, &grants, &args, fused, trace_calls.as_deref()))
         }
         Command::CacheOptimized { name } => optimize::cache_optimized(&name),
         Command::Invoke {
@@ -219,17 +269,18 @@ fn main() {
             session,
             grants,
             fused,
-        } => match call {
+        } => registry::resolve(&file).and_then(|file| match call {
             Some(call) if !session => run::invoke(&file, &call, &grants, fused),
             _ => run::session(&file, &grants, fused),
-        },
+        }),
         Command::Serve {
             file,
             addr,
             grants,
             fused,
             trace_calls,
-        } => run::serve(&file, addr, &grants, fused, trace_calls.as_deref()),
+        } => registry::resolve(&file)
+            .and_then(|file| run::serve(&file, addr, &grants, fused, trace_calls.as_deref())),
     };
     let code = result.unwrap_or_else(|error| {
         eprintln!("error: {error:#}");

@@ -161,8 +161,7 @@ fn load(path: &Path, grants: &Grants, args: &[String], fused: bool) -> Result<Ta
         request.output = cli_output();
         return Ok(Target::Component(request));
     }
-    let project_dir = parent_dir(path);
-    let mut project = Project::load(path)?.with_absolute_paths(&project_dir);
+    let (mut project, project_dir) = crate::registry::open_project(path)?;
     check_project_grants(&project, &project_dir, grants.allow_project_grants)?;
     let components = load_components(&project, &project_dir)?;
     crate::stubs::add_to(&mut project, &components, &stubs)?;
@@ -211,6 +210,7 @@ fn load_stubbed_component(
         sha256: None,
         position: Position::default(),
         capabilities: None,
+        registry: None,
     });
     let components = load_components(&project, &parent_dir(&absolute))?;
     crate::stubs::add_to(&mut project, &components, stubs)?;

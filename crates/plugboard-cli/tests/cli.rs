@@ -7,6 +7,15 @@ use std::process::{Command, Output, Stdio};
 
 use tempfile::TempDir;
 
+#[path = "../../plugboard-core/tests/support/registry_server.rs"]
+#[allow(
+    dead_code,
+    reason = "the engine's tests use the signed-in registry; these do not"
+)]
+mod registry_server;
+
+use registry_server::RegistryServer;
+
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
@@ -201,6 +210,125 @@ fn plug_auto_from_a_folder_plugs_what_fits_and_lists_ambiguous_candidates() {
         "{stderr}"
     );
     assert!(!ambiguous.exists());
+}
+
+#[test]
+fn export_prints_or_writes_deploy_manifests_with_warnings_on_stderr() {
+    let cache = TempDir::new().expect("temp");
+    let golden = root().join("crates/plugboard-core/tests/data/deploy/golden");
+    for (flag, suffix) in [("--spin", "spin.toml"), ("--wasmcloud", "wasmcloud.yaml")] {
+        let out = run(plugboard(&cache)
+            .arg("export")
+            .arg(flag)
+            .arg(project("greeter-chain.plugboard.json")));
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let expected = std::fs::read_to_string(golden.join(format!("greeter-chain.{suffix}")))
+            .expect("golden");
+        assert_eq!(text(&out.stdout), expected);
+        assert!(
+            text(&out.stderr).starts_with("warning: "),
+            "{}",
+            text(&out.stderr)
+        );
+    }
+    // Written elsewhere, the component paths are relative to the manifest's folder.
+    let dir = TempDir::new().expect("temp");
+    let nested = dir.path().join("deploy");
+    std::fs::create_dir(&nested).expect("folder");
+    let spin_toml = nested.join("spin.toml");
+    let out = run(plugboard(&cache)
+        .arg("export")
+        .arg("--spin")
+        .arg(project("seed.plugboard.json"))
+        .arg("-o")
+        .arg(&spin_toml));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(out.stdout.is_empty());
+    let written = std::fs::read_to_string(&spin_toml).expect("written");
+    let source = written
+        .lines()
+        .find_map(|l| l.strip_prefix("source = \""))
+        .and_then(|rest| rest.strip_suffix('"'))
+        .expect("a source line");
+    let resolved = std::fs::canonicalize(nested.join(source)).expect("the source resolves");
+    assert!(
+        resolved.ends_with("target/samples/string-operations.wasm"),
+        "{source}"
+    );
+    // One target must be chosen.
+    let out = run(plugboard(&cache)
+        .arg("export")
+        .arg(project("seed.plugboard.json")));
+    assert!(!out.status.success());
+}
+
+#[test]
+fn references_are_taken_wherever_a_file_is_and_projects_publish_their_composition() {
+    let server = RegistryServer::start();
+    let cache = TempDir::new().expect("temp");
+    let components = TempDir::new().expect("temp");
+    let cli = |args: &[&std::ffi::OsStr]| {
+        run(plugboard(&cache)
+            .env("PLUGBOARD_COMPONENT_CACHE_DIR", components.path())
+            .env("PLUGBOARD_REGISTRY", &server.address)
+            .args(args))
+    };
+    let provider = format!("{}/example/string-operations:0.1.0", server.address);
+    let out = cli(&[
+        "publish".as_ref(),
+        sample("string-operations").as_os_str(),
+        provider.as_ref(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let printed = text(&out.stdout);
+    let digest = printed
+        .trim()
+        .strip_prefix(&format!("{provider}@"))
+        .unwrap_or_else(|| panic!("not REFERENCE@DIGEST: {printed}"));
+    assert!(digest.starts_with("sha256:"), "{printed}");
+
+    // inspect by reference and by package name.
+    for reference in [provider.as_str(), "example:string-operations@0.1.0"] {
+        let out = cli(&["inspect".as_ref(), reference.as_ref()]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        assert!(
+            text(&out.stdout).contains("example:stringoperations/operations@0.1.0  [interface]"),
+            "{}",
+            text(&out.stdout)
+        );
+        assert!(text(&out.stderr).contains(digest), "{}", text(&out.stderr));
+    }
+
+    // A project publishes its composition, which then runs by reference.
+    let seed = format!("{}/example/seed:1.0.0", server.address);
+    let out = cli(&[
+        "publish".as_ref(),
+        project("seed.plugboard.json").as_os_str(),
+        seed.as_ref(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = cli(&["run".as_ref(), seed.as_ref()]);
+    assert_eq!(text(&out.stdout), SEED_LINES, "{}", text(&out.stderr));
+
+    // Failures are said and exit non-zero.
+    let missing = format!("{}/example/nothing:1.0.0", server.address);
+    let out = cli(&["inspect".as_ref(), missing.as_ref()]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("is not in the registry"),
+        "{}",
+        text(&out.stderr)
+    );
+    let module = cache.path().join("module.wasm");
+    std::fs::write(&module, wat::parse_str("(module)").expect("module")).expect("written");
+    let target = format!("{}/example/module:1", server.address);
+    let out = cli(&["publish".as_ref(), module.as_os_str(), target.as_ref()]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("is not a WebAssembly component"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]

@@ -79,7 +79,7 @@ pub(super) fn components(
     }
 }
 
-fn compose(
+pub(super) fn compose(
     engine: &Engine,
     project: &Project,
     project_path: Option<PathBuf>,

@@ -3,11 +3,13 @@
 
 pub mod component;
 pub mod compose;
+pub mod deploy;
 pub mod grants;
 pub mod http;
 pub mod inside;
 pub mod library;
 pub mod project;
+pub mod registry;
 pub mod reload;
 pub mod run;
 pub mod stub;

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use plugboard_core::compose::{WacPackages, read_wac};
 use plugboard_core::grants::review;
 use plugboard_core::project::{ComponentStatus, NodeId, Project, parent_dir};
+use plugboard_core::registry::{ComponentStore, ensure_cached};
 use serde::Serialize;
 use tauri::State;
 use ts_rs::TS;
@@ -87,7 +88,13 @@ pub async fn open_project(
         } else {
             Project::load(&path)?.with_absolute_paths(&parent_dir(&path))
         };
-        let nodes = load_nodes(engine, &project, &parent_dir(&path));
+        let (project, unavailable) = cache_registry_nodes(project);
+        let mut nodes = load_nodes(engine, &project, &parent_dir(&path));
+        for load in &mut nodes {
+            if let Some(error) = unavailable.iter().find(|(id, _)| id == &load.node) {
+                load.error = Some(error.1.clone());
+            }
+        }
         Ok(OpenedProject {
             path,
             project,
@@ -96,6 +103,34 @@ pub async fn open_project(
         })
     })
     .await
+}
+
+/// Points each registry node at the cached copy of its digest, pulling what the cache does not
+/// have; a node whose component cannot be had keeps its path and gets the registry's error.
+fn cache_registry_nodes(mut project: Project) -> (Project, Vec<(NodeId, AppError)>) {
+    let mut unavailable = Vec::new();
+    if !project.nodes.iter().any(|n| n.registry.is_some()) {
+        return (project, unavailable);
+    }
+    let store = match ComponentStore::from_environment() {
+        Ok(store) => store,
+        Err(e) => {
+            let error = AppError::from(e);
+            for node in project.nodes.iter().filter(|n| n.registry.is_some()) {
+                unavailable.push((node.id.clone(), error.clone()));
+            }
+            return (project, unavailable);
+        }
+    };
+    for node in &mut project.nodes {
+        if let Some(source) = &node.registry {
+            match ensure_cached(source, &store) {
+                Ok(path) => node.component = path,
+                Err(e) => unavailable.push((node.id.clone(), AppError::from(e))),
+            }
+        }
+    }
+    (project, unavailable)
 }
 
 /// Checks every node's component again (after files changed on disk).

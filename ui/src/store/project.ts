@@ -73,7 +73,7 @@ export function windowTitle(state: Pick<ProjectState, "project" | "savedJson" | 
 
 function emptyProject(): Project {
   // Replaced by the engine's own default as soon as the window starts (see `init`).
-  return { format: 3, nodes: [], wires: [], stubs: [], exports: [], capabilities: {}, limits: {} };
+  return { format: 4, nodes: [], wires: [], stubs: [], exports: [], capabilities: {}, limits: {} };
 }
 
 function entryOf(load: NodeLoad): NodeEntry {

@@ -171,6 +171,7 @@ impl Composer {
                 sha256: None,
                 position: Default::default(),
                 capabilities: None,
+                registry: None,
             });
             let mut with_file = components.clone();
             with_file.insert(probe.clone(), file.clone());

@@ -78,6 +78,7 @@ pub fn decompose(bytes: &[u8], dir: &Path) -> Result<Project, DecomposeError> {
                 y: *row as f64 * ROW,
             },
             capabilities: None,
+            registry: None,
         });
         *row += 1;
         for arg in &instance.args {

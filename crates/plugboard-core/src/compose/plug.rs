@@ -161,6 +161,7 @@ fn add_node(
         sha256: Some(component.info.sha256.clone()),
         position,
         capabilities: None,
+        registry: None,
     });
     components.insert(id.clone(), component);
     id

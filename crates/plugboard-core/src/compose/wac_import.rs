@@ -241,6 +241,7 @@ fn node_of(
             y: 0.0,
         },
         capabilities: None,
+        registry: None,
     })
 }
 

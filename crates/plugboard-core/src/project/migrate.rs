@@ -9,6 +9,10 @@
 //! - **Format 2 → 3**: projects may hold stubs (see [`super::Stub`]), a list a format-2 file
 //!   does not have; nothing else changed, so a format-2 project reads as one without stubs.
 //!   Earlier versions refuse format 3 as unknown rather than drop the stubs.
+//! - **Format 3 → 4**: a node may record the registry its component was pulled from
+//!   (`registry`: reference and digest, see [`super::RegistrySource`]); a format-3 node has
+//!   none and keeps its file. Earlier versions refuse format 4 rather than lose where a node's
+//!   component came from.
 
 use serde_json::Value;
 
@@ -64,18 +68,36 @@ mod tests {
     }
 
     #[test]
-    fn a_format_2_project_reads_as_format_3_without_stubs() {
+    fn a_format_2_project_reads_as_the_current_format_without_stubs() {
         let v2 = r#"{"format": 2, "nodes": [{"id": "a", "component": "a.wasm"}]}"#;
         let project = crate::project::Project::from_json(v2).expect("migrates");
-        assert_eq!(project.format, 3);
+        assert_eq!(project.format, FORMAT_VERSION);
         assert!(project.stubs.is_empty());
-        assert!(project.to_json().contains("\"format\": 3"));
+        assert!(project.to_json().contains("\"format\": 4"));
+    }
+
+    #[test]
+    fn a_format_3_project_reads_as_format_4_with_its_nodes_from_files() {
+        let v3 = r#"{"format": 3, "nodes": [{"id": "a", "component": "a.wasm"}]}"#;
+        let project = crate::project::Project::from_json(v3).expect("migrates");
+        assert_eq!(project.format, 4);
+        assert_eq!(project.nodes[0].registry, None);
+        let saved = project.to_json();
+        assert!(
+            saved.contains("\"format\": 4") && !saved.contains("registry"),
+            "{saved}"
+        );
+        let v4 = r#"{"format": 4, "nodes": [{"id": "a", "component": "a.wasm",
+            "registry": {"reference": "127.0.0.1:5000/ns/a:1.0.0", "digest": "sha256:00"}}]}"#;
+        let project = crate::project::Project::from_json(v4).expect("reads");
+        let source = project.nodes[0].registry.as_ref().expect("kept");
+        assert_eq!(source.reference, "127.0.0.1:5000/ns/a:1.0.0");
     }
 
     #[test]
     fn unknown_formats_are_refused_as_such() {
         for (text, found) in [
-            (r#"{"format": 4}"#, "4"),
+            (r#"{"format": 5}"#, "5"),
             (r#"{"format": 0}"#, "0"),
             (r#"{"format": "2"}"#, "\"2\""),
             (r#"{"nodes": []}"#, "nothing"),

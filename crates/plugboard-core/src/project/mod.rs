@@ -16,7 +16,8 @@ use std::path::{Path, PathBuf};
 
 pub use error::ProjectError;
 pub use model::{
-    ExportChoice, FORMAT_VERSION, Node, NodeId, Position, Project, Stub, StubAnswer, Wire, WireEnd,
+    ExportChoice, FORMAT_VERSION, Node, NodeId, Position, Project, RegistrySource, Stub,
+    StubAnswer, Wire, WireEnd,
 };
 pub use status::{ComponentStatus, NodeStatus};
 
@@ -223,6 +224,7 @@ mod tests {
                 sha256: None,
                 position: Position::default(),
                 capabilities: None,
+                registry: None,
             });
         }
         let absolute = project.with_absolute_paths(&projects);

@@ -8,7 +8,7 @@ use ts_rs::TS;
 use crate::run::{CapabilityProfile, Limits};
 
 /// The project file format this version reads and writes.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 /// A composition as the user drew it. Serialised as `*.plugboard.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -112,6 +112,23 @@ pub struct Node {
     /// Capabilities for this node only; `None` inherits the project's profile.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capabilities: Option<CapabilityProfile>,
+    /// The registry the component was pulled from (format 4). `component` is then the cached
+    /// copy of exactly this digest; [`crate::registry::materialize`] pulls it again by digest
+    /// where it is missing (a project opened on another machine).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registry: Option<RegistrySource>,
+}
+
+/// Where a node's component came from in an OCI registry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct RegistrySource {
+    /// The OCI reference it was pulled by (`ghcr.io/owner/name:1.0.0`).
+    pub reference: String,
+    /// The manifest digest it had then (`sha256:…`): what the project runs, whatever the tag
+    /// points to later.
+    pub digest: String,
 }
 
 /// A canvas position.

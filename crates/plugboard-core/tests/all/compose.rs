@@ -161,6 +161,7 @@ fn an_incompatible_wire_is_refused_with_a_readable_reason() {
             sha256: None,
             position: Default::default(),
             capabilities: None,
+            registry: None,
         });
         components.insert(NodeId::new(name), loaded(name));
     }
@@ -226,6 +227,7 @@ fn cycles_are_refused() {
             sha256: None,
             position: Default::default(),
             capabilities: None,
+            registry: None,
         });
         components.insert(NodeId::new(id), loaded("greeter"));
     }
@@ -284,6 +286,7 @@ fn a_default_export_conflict_names_both_nodes() {
             sha256: None,
             position: Default::default(),
             capabilities: None,
+            registry: None,
         });
         components.insert(NodeId::new(id), loaded("cli-demo"));
     }
@@ -378,6 +381,7 @@ fn a_changed_component_is_diffed_and_its_wires_rechecked() {
             sha256: None,
             position: Default::default(),
             capabilities: None,
+            registry: None,
         });
     }
     project.wires.push(Wire {
@@ -633,6 +637,7 @@ fn auto_wire_suggests_only_exports_that_fit_nodes_first() {
             sha256: None,
             position: Default::default(),
             capabilities: None,
+            registry: None,
         });
         components.insert(NodeId::new(id), loaded(id));
     }
@@ -659,6 +664,7 @@ fn auto_wire_suggests_only_exports_that_fit_nodes_first() {
         sha256: None,
         position: Default::default(),
         capabilities: None,
+        registry: None,
     });
     components.insert(
         NodeId::new("string-operations"),

@@ -338,6 +338,7 @@ fn a_linked_loop_stops() {
         sha256: None,
         position: Default::default(),
         capabilities: None,
+        registry: None,
     });
     project.limits.timeout_ms = Some(200);
     let components = load_components(&project, &root()).expect("components");

@@ -2,6 +2,7 @@
 //! `sample-components/build.sh`) and real wasmtime. One binary, so it links once.
 
 mod compose;
+mod deploy;
 mod fuzz_corpus;
 mod grants;
 mod inspect;
@@ -9,6 +10,9 @@ mod invoke;
 mod linked;
 mod polyglot;
 mod project;
+mod registry;
+#[path = "../support/registry_server.rs"]
+mod registry_server;
 mod run_capabilities;
 mod run_command;
 mod run_limits;

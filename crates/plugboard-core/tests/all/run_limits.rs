@@ -136,6 +136,7 @@ fn hog_chain() -> (Project, plugboard_core::compose::NodeComponents) {
         sha256: None,
         position: Position::default(),
         capabilities: None,
+        registry: None,
     };
     let wire = |from: &str, to: &str| Wire {
         from: WireEnd {

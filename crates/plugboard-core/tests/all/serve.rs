@@ -22,6 +22,7 @@ fn proxy_composition() -> Vec<u8> {
             sha256: None,
             position: Default::default(),
             capabilities: None,
+            registry: None,
         });
     }
     let seed = "example:stringoperations/operations@0.1.0".to_string();
@@ -153,6 +154,7 @@ fn new_code_is_swapped_in_without_closing_the_port() {
         sha256: None,
         position: Default::default(),
         capabilities: None,
+        registry: None,
     });
     let python_components = load_components(&python, Path::new("/")).expect("components");
     swap(&python, &python_components);

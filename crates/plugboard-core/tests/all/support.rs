@@ -188,6 +188,7 @@ pub fn wit_project(dir: &Path, nodes: &[(&str, &str, &str)]) -> (Project, NodeCo
             sha256: None,
             position: Default::default(),
             capabilities: None,
+            registry: None,
         });
     }
     let components = load_components(&project, dir).expect("components");

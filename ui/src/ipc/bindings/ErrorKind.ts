@@ -3,4 +3,4 @@
 /**
  * What went wrong, for the window to branch on.
  */
-export type ErrorKind = "unreadable" | "unwritable" | "not-wasm" | "core-module" | "invalid-component" | "not-a-component" | "project-syntax" | "invalid-project" | "empty-project" | "unknown-node" | "unknown-port" | "incompatible" | "cycle" | "exports" | "conflicting-import" | "encode" | "no-library" | "invalid-arguments" | "unknown-function" | "invalid-address" | "request-failed" | "run-ended" | "grants-not-accepted" | "grants-differ" | "watch" | "internal";
+export type ErrorKind = "unreadable" | "unwritable" | "not-wasm" | "core-module" | "invalid-component" | "not-a-component" | "project-syntax" | "invalid-project" | "empty-project" | "unknown-node" | "unknown-port" | "incompatible" | "cycle" | "exports" | "conflicting-import" | "encode" | "no-library" | "invalid-arguments" | "unknown-function" | "invalid-address" | "request-failed" | "run-ended" | "grants-not-accepted" | "grants-differ" | "watch" | "registry" | "internal";

@@ -2,6 +2,7 @@
 import type { CapabilityProfile } from "./CapabilityProfile";
 import type { NodeId } from "./NodeId";
 import type { Position } from "./Position";
+import type { RegistrySource } from "./RegistrySource";
 
 /**
  * One instance of a component.
@@ -28,4 +29,10 @@ position: Position,
 /**
  * Capabilities for this node only; `None` inherits the project's profile.
  */
-capabilities?: CapabilityProfile | null, };
+capabilities?: CapabilityProfile | null, 
+/**
+ * The registry the component was pulled from (format 4). `component` is then the cached
+ * copy of exactly this digest; [`crate::registry::materialize`] pulls it again by digest
+ * where it is missing (a project opened on another machine).
+ */
+registry?: RegistrySource | null, };

@@ -6,6 +6,8 @@ import type { Channel } from "@tauri-apps/api/core";
 import type { ComponentDetails } from "./ComponentDetails";
 import type { ComponentInfo } from "./ComponentInfo";
 import type { ComponentReload } from "./ComponentReload";
+import type { DeployManifest } from "./DeployManifest";
+import type { DeployTarget } from "./DeployTarget";
 import type { FilesChanged } from "./FilesChanged";
 import type { GrantReview } from "./GrantReview";
 import type { ImportSuggestion } from "./ImportSuggestion";
@@ -14,8 +16,11 @@ import type { InvokeRequest } from "./InvokeRequest";
 import type { InvokeStarted } from "./InvokeStarted";
 import type { NodeId } from "./NodeId";
 import type { NodeLoad } from "./NodeLoad";
+import type { NodeUpdate } from "./NodeUpdate";
 import type { OpenedProject } from "./OpenedProject";
 import type { Project } from "./Project";
+import type { Published } from "./Published";
+import type { PulledComponent } from "./PulledComponent";
 import type { RunEvent } from "./RunEvent";
 import type { RunId } from "./RunId";
 import type { RunMode } from "./RunMode";
@@ -43,6 +48,10 @@ export function commands(invoke: Invoke) {
     saveComposition: (project: Project, projectPath: string | null, path: string) => invoke<ComponentDetails>("save_composition", { project, projectPath, path }),
     /** Writes `project` as a WAC document to `path`. */
     exportWac: (project: Project, projectPath: string | null, path: string) => invoke<null>("export_wac", { project, projectPath, path }),
+    /** The manifest for `target` as it would be saved beside the project file. */
+    deployManifest: (project: Project, projectPath: string | null, target: DeployTarget) => invoke<DeployManifest>("deploy_manifest", { project, projectPath, target }),
+    /** Writes the manifest for `target` to `path`, its paths relative to `path`'s folder. */
+    saveDeployManifest: (project: Project, projectPath: string | null, target: DeployTarget, path: string) => invoke<DeployManifest>("save_deploy_manifest", { project, projectPath, target, path }),
     /** What `project`'s grants reach on the host that the user has not accepted for its file yet: empty for a project never saved (everything in it was made in the window) and for the sample library's projects. */
     reviewGrants: (project: Project, projectPath: string | null) => invoke<GrantReview>("review_grants", { project, projectPath }),
     /** The `wasmtime run` / `wasmtime serve` line granting what `node` (or, without one, the project) is granted, with what wasmtime's flags cannot say. */
@@ -71,6 +80,12 @@ export function commands(invoke: Invoke) {
     checkProject: (project: Project, projectPath: string | null) => invoke<Array<NodeLoad>>("check_project", { project, projectPath }),
     /** Validates `project` and saves it atomically to `path`. `project_path` is where it was last saved (its relative component paths resolve from there), `None` for a new project. */
     saveProject: (project: Project, projectPath: string | null, path: string) => invoke<SavedProject>("save_project", { project, projectPath, path }),
+    /** Pulls `reference` (an OCI reference or a wkg package name) into the component cache. */
+    pullComponent: (reference: string) => invoke<PulledComponent>("pull_component", { reference }),
+    /** Publishes `node`'s component, or without one the project's composition, to `reference`. */
+    publishComponent: (project: Project, projectPath: string | null, node: NodeId | null, reference: string) => invoke<Published>("publish_component", { project, projectPath, node, reference }),
+    /** Asks each node's registry for something newer; nodes with nothing to say are left out. */
+    registryUpdates: (project: Project) => invoke<Array<NodeUpdate>>("registry_updates", { project }),
     /** Watches `paths` (the open project's component files) instead of whatever was watched before, and sends the ones that change, once each burst of writes is over. */
     watchComponents: (paths: Array<string>, events: Channel<FilesChanged>) => invoke<null>("watch_components", { paths, events }),
     /** Reads node `node`'s component again and says what changed since `before` (what the window showed) and which wires of `project` no longer fit. */
