@@ -36,4 +36,7 @@ if [ -x scripts/test-app.sh ]; then
   scripts/test-app.sh
 fi
 
+step "package: build, install and smoke-test the .deb"
+scripts/test-package.sh
+
 step "all tests passed in $(( $(date +%s) - started )) s"

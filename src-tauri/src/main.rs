@@ -15,7 +15,7 @@ mod watch;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use state::{Engine, find_root};
+use state::{Engine, find_root, installed_library};
 
 fn main() {
     let startup_project = std::env::args_os()
@@ -31,6 +31,19 @@ fn main() {
         std::env::var_os("PLUGBOARD_ROOT").map(PathBuf::from),
         &starts,
     );
+    // Installed from the package, the library sits beside the app, and the app opens with its
+    // seed project when given none (as the desktop entry starts it).
+    let installed = match root {
+        Some(_) => None,
+        None => std::env::current_exe()
+            .ok()
+            .and_then(|exe| installed_library(&exe)),
+    };
+    let startup_project = startup_project.or_else(|| {
+        let seed = installed.as_ref()?.join("projects/seed.plugboard.json");
+        seed.is_file().then_some(seed)
+    });
+    let root = root.or(installed);
 
     let engine = match Engine::new(root, startup_project) {
         Ok(engine) => engine,

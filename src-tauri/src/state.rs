@@ -103,6 +103,17 @@ impl Engine {
             .is_some_and(|root| path.starts_with(root.join("projects")))
     }
 
+    /// Whether `path` is a project of an installed (read-only) library, which opens as a copy
+    /// the user saves elsewhere. An installed library holds the built samples, not their
+    /// sources; a repository checkout has both and its projects are edited in place.
+    pub fn is_installed_library_project(&self, path: &Path) -> bool {
+        self.is_library_project(path)
+            && self
+                .root
+                .as_ref()
+                .is_some_and(|root| !root.join("sample-components").is_dir())
+    }
+
     /// The composer, locked. Hold it only for one engine call.
     pub fn composer(&self) -> MutexGuard<'_, Composer> {
         // A poisoned lock means a panic inside wac-graph mid-operation; its scratch instances are
@@ -206,6 +217,18 @@ pub fn find_root(env_root: Option<PathBuf>, starts: &[PathBuf]) -> Option<PathBu
     })
 }
 
+/// The sample library a package installs beside the app, `<exe folder>/../lib/Plugboard/library`
+/// (`/usr/lib/Plugboard/library` for `/usr/bin/plugboard-app`): where Tauri's bundler puts the
+/// app's resources (scripts/package.sh lists them).
+pub fn installed_library(exe: &Path) -> Option<PathBuf> {
+    let dir = exe
+        .parent()?
+        .join("../lib/Plugboard/library")
+        .canonicalize()
+        .ok()?;
+    dir.join("projects").is_dir().then_some(dir)
+}
+
 fn is_root(dir: &Path) -> bool {
     dir.join("sample-components").is_dir()
 }
@@ -230,5 +253,18 @@ mod tests {
         );
         assert_eq!(find_root(None, std::slice::from_ref(&elsewhere)), None);
         assert_eq!(find_root(Some(elsewhere.clone()), &[deep]), Some(elsewhere));
+    }
+
+    #[test]
+    fn an_installed_library_is_found_beside_the_app_wherever_it_is_installed() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let bin = dir.path().join("usr/bin");
+        std::fs::create_dir_all(&bin).expect("dirs");
+        let app = bin.join("plugboard-app");
+        assert_eq!(installed_library(&app), None);
+        let library = dir.path().join("usr/lib/Plugboard/library");
+        std::fs::create_dir_all(library.join("projects")).expect("dirs");
+        let found = installed_library(&app).expect("found");
+        assert_eq!(found, library.canonicalize().expect("exists"));
     }
 }

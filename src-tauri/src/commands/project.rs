@@ -31,6 +31,9 @@ pub struct OpenedProject {
     pub nodes: Vec<NodeLoad>,
     /// Whether the file is a WAC document read as a new project (to be saved as one).
     pub from_wac: bool,
+    /// Whether the file belongs to the installed, read-only sample library: the window holds a
+    /// copy, and Save asks where to keep it.
+    pub copy: bool,
 }
 
 /// What was found for one node's component: flagged, never dropped.
@@ -95,11 +98,13 @@ pub async fn open_project(
                 load.error = Some(error.1.clone());
             }
         }
+        let copy = engine.is_installed_library_project(&path);
         Ok(OpenedProject {
             path,
             project,
             nodes,
             from_wac,
+            copy,
         })
     })
     .await

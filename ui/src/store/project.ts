@@ -197,8 +197,10 @@ export function createProjectSlice(set: Set, get: Get, deps: Deps): ProjectState
         const opened = await tracked(`Opening ${file}`, () => deps.engine.openProject(path));
         const entries: Record<string, NodeEntry> = {};
         for (const load of opened.nodes) entries[load.node] = entryOf(load);
-        // A WAC document becomes a new project: Save asks where to keep it.
-        replaceProject(opened.project, opened.fromWac ? null : opened.path, entries);
+        // A WAC document becomes a new project, and a project of the installed (read-only)
+        // library a copy: Save asks where to keep either.
+        const asNew = opened.fromWac || opened.copy;
+        replaceProject(opened.project, asNew ? null : opened.path, entries);
         set({ background: {} });
         get().precompileNodes(
           opened.nodes

@@ -57,6 +57,7 @@ function fakeDeps() {
       Promise.resolve({
         path,
         fromWac: path.endsWith(".wac"),
+        copy: false,
         project: seedProject(),
         nodes: [
           {

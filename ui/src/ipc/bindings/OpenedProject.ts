@@ -22,4 +22,9 @@ nodes: Array<NodeLoad>,
 /**
  * Whether the file is a WAC document read as a new project (to be saved as one).
  */
-fromWac: boolean, };
+fromWac: boolean, 
+/**
+ * Whether the file belongs to the installed, read-only sample library: the window holds a
+ * copy, and Save asks where to keep it.
+ */
+copy: boolean, };
