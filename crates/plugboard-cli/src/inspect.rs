@@ -10,13 +10,15 @@ use plugboard_core::inspect::{
 
 use crate::output::{counted, human_size};
 
-pub fn run(file: &Path, json: bool, wit: bool, graph: bool) -> Result<u8> {
+/// Prints what `input` (a file, or a registry reference) is, read from `file` (the reference's
+/// cached copy).
+pub fn run(input: &Path, file: &Path, json: bool, wit: bool, graph: bool) -> Result<u8> {
     if graph {
         let (bytes, _) = read_component(file)?;
         let Some(graph) = inner_graph(&bytes)? else {
             bail!(
                 "`{}` is not a composition: it instantiates no component inside it",
-                file.display()
+                input.display()
             );
         };
         if json {
@@ -32,7 +34,7 @@ pub fn run(file: &Path, json: bool, wit: bool, graph: bool) -> Result<u8> {
     } else if wit {
         print!("{}", info.wit);
     } else {
-        print!("{}", summary(file, &info));
+        print!("{}", summary(input, &info));
     }
     Ok(0)
 }

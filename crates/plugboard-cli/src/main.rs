@@ -220,7 +220,8 @@ fn main() {
             json,
             wit,
             graph,
-        } => registry::resolve(&file).and_then(|file| inspect::run(&file, json, wit, graph)),
+        } => registry::resolve(&file)
+            .and_then(|resolved| inspect::run(&file, &resolved, json, wit, graph)),
         Command::Decompose { file, output } => {
             registry::resolve(&file).and_then(|file| compose::decompose(&file, &output))
         }

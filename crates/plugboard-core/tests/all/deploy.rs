@@ -212,6 +212,59 @@ fn grants_reach_each_target_without_widening() {
     );
 }
 
+#[test]
+fn a_node_from_a_registry_is_deployed_by_its_reference() {
+    let path = root().join("projects/seed.plugboard.json");
+    let dir = parent_dir(&path);
+    let mut project = Project::load(&path)
+        .expect("loads")
+        .with_absolute_paths(&dir);
+    let components = load_components(&project, &dir).expect("components");
+    let reference = "127.0.0.1:5000/example/string-operations:0.1.0";
+    project.nodes[0].registry = Some(plugboard_core::project::RegistrySource {
+        reference: reference.into(),
+        digest: "sha256:0123".into(),
+    });
+    assert_eq!(project.nodes[0].id.as_str(), "string-operations");
+    let place = ManifestPlace {
+        name: "seed",
+        dir: &dir,
+    };
+    let spin = manifest(DeployTarget::Spin, &project, &components, &place);
+    let doc: toml_edit::DocumentMut = spin.text.parse().expect("TOML");
+    let source = doc["component"]["string-operations"]["source"]
+        .as_inline_table()
+        .expect("a registry source");
+    assert_eq!(
+        source.get("registry").and_then(|v| v.as_str()),
+        Some("127.0.0.1:5000")
+    );
+    assert_eq!(
+        source.get("package").and_then(|v| v.as_str()),
+        Some("example:string-operations")
+    );
+    assert_eq!(
+        source.get("version").and_then(|v| v.as_str()),
+        Some("0.1.0")
+    );
+    SpinFields::read().check("seed from a registry", &spin.text);
+
+    let cloud = manifest(DeployTarget::Wasmcloud, &project, &components, &place);
+    let document: Value = serde_norway::from_str(&cloud.text).expect("YAML");
+    assert_eq!(
+        document["spec"]["template"]["spec"]["components"][0]["image"],
+        reference
+    );
+    assert!(
+        !cloud
+            .warnings
+            .iter()
+            .any(|w| w.contains("`string-operations` comes from the file")),
+        "{:?}",
+        cloud.warnings
+    );
+}
+
 /// The `WorkloadDeployment` schema from the committed CRD, closed the way Kubernetes prunes:
 /// an object with listed properties accepts no others.
 fn workload_schema() -> Value {
