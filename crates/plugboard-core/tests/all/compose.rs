@@ -738,3 +738,37 @@ fn a_composition_decomposes_into_a_project_with_the_same_wit_and_output() {
         Err(plugboard_core::compose::DecomposeError::NotAComposition)
     ));
 }
+
+#[test]
+fn a_composition_made_by_wasm_tools_compose_is_shown_and_decomposed_into_a_project_that_runs() {
+    let file = crate::support::root()
+        .join("crates/plugboard-core/tests/data/compose/wasm-tools-compose-seed.wasm");
+    let bytes = std::fs::read(&file).expect("the fixture");
+    let graph = plugboard_core::inspect::inner_graph(&bytes)
+        .expect("parses")
+        .expect("a composition");
+    let mut names: Vec<&str> = graph.instances.iter().map(|i| i.name.as_str()).collect();
+    names.sort_unstable();
+    assert_eq!(names, ["app", "operations"], "{graph:?}");
+
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let project = plugboard_core::compose::decompose(&bytes, dir.path()).expect("decomposes");
+    assert_eq!((project.nodes.len(), project.wires.len()), (2, 1));
+    let parts = load_components(&project, dir.path()).expect("the parts load");
+    let (runtime, _cache) = crate::support::runtime();
+    let original = crate::support::run(
+        &runtime,
+        plugboard_core::run::RunRequest::new(plugboard_core::run::ComponentSource::new(
+            "composed.wasm",
+            bytes.clone(),
+        )),
+    );
+    let linked = crate::support::finish(
+        &runtime,
+        (&project, &parts),
+        plugboard_core::run::RunMode::Linked,
+        plugboard_core::run::Operation::Run,
+    );
+    assert!(original.stdout.contains("Words: 4"), "{}", original.stdout);
+    assert_eq!(linked.stdout, original.stdout);
+}
