@@ -28,6 +28,8 @@ export type PlugboardTestHook = {
   connect: (from: WireEnd, to: WireEnd) => void;
   saveComposition: (path: string) => void;
   exportWac: (path: string) => void;
+  /** Save as in the deploy dialog, with its save dialog answering `path`. */
+  saveDeployManifest: (path: string) => void;
   /** The folder picker of the capabilities panel answering `path`. */
   addDir: (path: string) => void;
   /** The stdin file picker of the capabilities panel answering `path`. */
@@ -56,6 +58,7 @@ export function installTestHook(store: StoreApi<AppStore>): void {
     connect: (from, to) => void actions().connect(from, to),
     saveComposition: (path) => void actions().saveComposition(path),
     exportWac: (path) => void actions().exportWac(path),
+    saveDeployManifest: (path) => void actions().saveDeployManifest(path),
     addDir: (path) => {
       actions().addDir(actions().grantScope, path);
     },

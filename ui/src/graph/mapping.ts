@@ -11,11 +11,14 @@ import {
 import type { CapabilityToggle } from "../ipc/bindings/CapabilityToggle";
 import type { ComponentDetails } from "../ipc/bindings/ComponentDetails";
 import type { HostInterface } from "../ipc/bindings/HostInterface";
+import type { Newer } from "../ipc/bindings/Newer";
 import type { Node as ProjectNode } from "../ipc/bindings/Node";
 import type { Port } from "../ipc/bindings/Port";
 import type { Project } from "../ipc/bindings/Project";
+import type { RegistrySource } from "../ipc/bindings/RegistrySource";
 import type { Stub } from "../ipc/bindings/Stub";
 import type { WorldFit } from "../ipc/bindings/WorldFit";
+import { referenceName, shortReference } from "../registry/reference";
 import {
   HOST_ID,
   WASI_BUNDLE_HANDLE,
@@ -36,6 +39,7 @@ import {
   type NodeState,
   type PortGroup,
   type PortView,
+  type RegistryBadge,
   type StubFlowNode,
   type StubNodeData,
   type WorldBadge,
@@ -52,6 +56,13 @@ export type NodeEntry = {
   actualSha256: string | null;
 };
 
+/** What a node's registry said when last asked about the source it was asked for. */
+export type RegistryNews = {
+  source: RegistrySource;
+  newer: Newer | null;
+  error: string | null;
+};
+
 /** What the canvas marks as at fault: the node (and port) of a failed compile, or of a run that
  * failed there. */
 export type Fault = { node?: string | null; port?: string | null };
@@ -65,6 +76,8 @@ export type CanvasInput = {
   wireProblems?: Record<string, string | undefined>;
   /** Nodes whose WASI bundle is unfolded (window state, not the project's). */
   wasiExpanded?: Record<string, boolean | undefined>;
+  /** What each registry node's registry said last, by node. */
+  registryNews?: Record<string, RegistryNews | undefined>;
 };
 
 /** The grants that apply to `node`: its own, or the project's. */
@@ -292,7 +305,10 @@ export function componentData(node: ProjectNode, input: CanvasInput): ComponentN
     bundle && !bundle.expanded ? imports.filter((p) => !bundle.ports.includes(p.name)) : imports;
   return {
     id: node.id,
-    component: componentName(node.component),
+    // A pulled component's file is named after its digest: the reference names it better.
+    component: node.registry
+      ? referenceName(node.registry.reference)
+      : componentName(node.component),
     path: node.component,
     state: entry?.state ?? "loading",
     problem: entry?.problem ?? null,
@@ -304,6 +320,25 @@ export function componentData(node: ProjectNode, input: CanvasInput): ComponentN
     wasiBundle: bundle,
     error: errorHere,
     grants: { own: Boolean(node.capabilities), chips: grantChips(profile) },
+    registry: node.registry ? registryBadge(node.registry, input.registryNews?.[node.id]) : null,
+  };
+}
+
+/** The badge of a component pulled from `source`, with `news` if it is about that source (news
+ * about what the node was pulled from before, say before an undo, says nothing now). */
+export function registryBadge(
+  source: RegistrySource,
+  news: RegistryNews | undefined,
+): RegistryBadge {
+  const current =
+    news?.source.reference === source.reference && news.source.digest === source.digest
+      ? news
+      : null;
+  return {
+    label: shortReference(source.reference),
+    title: `${source.reference}\n${source.digest}`,
+    newer: current?.newer?.summary ?? null,
+    unreachable: current?.error ?? null,
   };
 }
 

@@ -100,6 +100,20 @@ export type ComponentNodeData = {
   error: boolean;
   /** What the node is granted: its own grants, or the project's it inherits. */
   grants: { own: boolean; chips: string[] };
+  /** Where its component was pulled from (null: a file of this machine). */
+  registry: RegistryBadge | null;
+};
+
+/** A registry node's origin, as its badge says it, and what its registry said last. */
+export type RegistryBadge = {
+  /** The reference, short: `string-operations:0.1.0`. */
+  label: string;
+  /** The whole reference and the digest pulled. */
+  title: string;
+  /** Something newer in the registry, in a sentence. */
+  newer: string | null;
+  /** Why the registry could not be asked (offline is normal). */
+  unreachable: string | null;
 };
 
 /** A node's standard world, as its badge says it. */

@@ -109,6 +109,13 @@ export const dialogs = {
       defaultPath: "composition.wac",
       filters: [{ name: "WAC document", extensions: ["wac"] }],
     }),
+  /** Where to save a deploy manifest, `file` (`spin.toml`) by default. */
+  pickDeployDestination: (file: string) =>
+    save({
+      title: `Save ${file}`,
+      defaultPath: file,
+      filters: [{ name: "Deploy manifest", extensions: [file.slice(file.lastIndexOf(".") + 1)] }],
+    }),
   async pickStdinFile(): Promise<string | null> {
     const picked = await open({ title: "Feed a file to stdin", directory: false, multiple: false });
     return picked ?? null;

@@ -9,6 +9,8 @@ import type { Box, Link, Point } from "../graph/layout";
 import type { OutputSink } from "../output/sink";
 import { createCallsSlice, type CallsActions, type CallsSliceState } from "../calls/slice";
 import { createConsentSlice, type ConsentActions, type ConsentState } from "../consent/slice";
+import { createDeploySlice, type DeployActions, type DeployState } from "../deploy/slice";
+import { createRegistrySlice, type RegistryActions, type RegistryState } from "../registry/slice";
 import { createReloadSlice, type ReloadActions, type ReloadState } from "../reload/slice";
 import { createRunSlice, type RunActions, type RunState } from "../run/slice";
 import { createAutoWireSlice, type AutoWireActions, type AutoWireState } from "./autowire";
@@ -46,7 +48,9 @@ export type AppState = ProjectState &
   ReloadState &
   ExpansionState &
   AutoWireState &
-  InsideState;
+  InsideState &
+  RegistryState &
+  DeployState;
 
 export type AppActions = ProjectActions &
   CanvasActions &
@@ -58,7 +62,9 @@ export type AppActions = ProjectActions &
   ExpansionActions &
   AutoWireActions &
   StubsActions &
-  InsideActions;
+  InsideActions &
+  RegistryActions &
+  DeployActions;
 
 export type AppStore = AppState &
   AppActions &
@@ -82,6 +88,8 @@ export function createAppStore(deps: Deps): StoreApi<AppStore> {
     ...createAutoWireSlice(set, get, deps),
     ...createStubsSlice(set, get, deps),
     ...createInsideSlice(set, get, deps),
+    ...createRegistrySlice(set, get, deps),
+    ...createDeploySlice(set, get, deps),
   }));
 }
 

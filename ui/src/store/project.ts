@@ -12,6 +12,7 @@ import type { ComponentDetails } from "../ipc/bindings/ComponentDetails";
 import type { HostInterface } from "../ipc/bindings/HostInterface";
 import type { NodeLoad } from "../ipc/bindings/NodeLoad";
 import type { Project } from "../ipc/bindings/Project";
+import type { RegistrySource } from "../ipc/bindings/RegistrySource";
 import type { SampleLibrary } from "../ipc/bindings/SampleLibrary";
 import type { Deps } from "./index";
 import { storeHelpers, type Get, type Set } from "./shared";
@@ -43,6 +44,14 @@ export type ProjectActions = {
   saveTo: (path: string) => Promise<boolean>;
   mayDiscard: (what: string) => Promise<boolean>;
   addComponents: (paths: string[], at?: Point) => Promise<void>;
+  /** Adds a node named after `name` for the component at `path` that the engine has read, at
+   * `position` (else right of everything), selected, as one undo step. */
+  addLoadedComponent: (
+    name: string,
+    path: string,
+    details: ComponentDetails,
+    options?: { position?: Point; registry?: RegistrySource },
+  ) => void;
   requestAddComponents: () => Promise<void>;
   dropFiles: (drop: FileDrop, at: Point) => Promise<void>;
   acceptChangedComponent: (node: string) => void;
@@ -208,6 +217,7 @@ export function createProjectSlice(set: Set, get: Get, deps: Deps): ProjectState
             .map((n) => ({ id: n.node, path: n.path })),
         );
         void get().lookInside();
+        void get().checkRegistries();
         const problems = opened.nodes.filter((n) => entries[n.node]?.state !== "ok");
         if (problems.length > 0) {
           get().showMessage(
@@ -285,32 +295,41 @@ export function createProjectSlice(set: Set, get: Get, deps: Deps): ProjectState
           fail(toAppError(error));
           continue;
         }
-        const { project, entries } = get();
-        const nodeId = freshNodeId(name, takenIds(project));
-        const position = at
-          ? { x: at.x + index * 40, y: at.y + index * 40 }
-          : nextFreePosition(project);
-        commit(
-          {
-            ...project,
-            nodes: [
-              ...project.nodes,
-              { id: nodeId, component: path, sha256: details.info.sha256, position },
-            ],
-          },
-          {
-            entries: {
-              ...entries,
-              [nodeId]: { state: "ok", details, problem: null, actualSha256: null },
-            },
-            selection: { kind: "node", node: nodeId },
-            message: null,
-            fitRequest: get().fitRequest + 1,
-          },
-        );
-        get().precompileNodes([{ id: nodeId, path }]);
-        void get().lookInside();
+        const position = at ? { x: at.x + index * 40, y: at.y + index * 40 } : undefined;
+        get().addLoadedComponent(name, path, details, { position });
       }
+    },
+
+    addLoadedComponent(name, path, details, options = {}) {
+      const { project, entries } = get();
+      const nodeId = freshNodeId(name, takenIds(project));
+      const { registry } = options;
+      commit(
+        {
+          ...project,
+          nodes: [
+            ...project.nodes,
+            {
+              id: nodeId,
+              component: path,
+              sha256: details.info.sha256,
+              position: options.position ?? nextFreePosition(project),
+              ...(registry ? { registry } : {}),
+            },
+          ],
+        },
+        {
+          entries: {
+            ...entries,
+            [nodeId]: { state: "ok", details, problem: null, actualSha256: null },
+          },
+          selection: { kind: "node", node: nodeId },
+          message: null,
+          fitRequest: get().fitRequest + 1,
+        },
+      );
+      get().precompileNodes([{ id: nodeId, path }]);
+      void get().lookInside();
     },
 
     async requestAddComponents() {

@@ -1,11 +1,12 @@
 // What the store's slices share: the `set` and `get` they are given, ids for messages and loading
-// rows, and the helpers that rebuild the canvas, commit an edit as an undo step, report errors
-// and show work in progress.
+// rows, the helpers that rebuild the canvas, commit an edit as an undo step, report errors and
+// show work in progress, and the work a dialog does while it stays open.
 import type { StoreApi } from "zustand/vanilla";
 
 import { syncFlowNodes, type CanvasInput, type Fault } from "../graph/mapping";
 import { runFault } from "../run/model";
 import type { AppError } from "../ipc";
+import { toAppError } from "../ipc/errors";
 import type { Project } from "../ipc/bindings/Project";
 import type { AppStore } from "./index";
 
@@ -37,6 +38,7 @@ export function storeHelpers(set: Set, get: Get) {
       hostInterfaces: state.hostInterfaces,
       fault: canvasFault(state),
       wasiExpanded: state.wasiExpanded,
+      registryNews: state.registryNews,
     };
     const host = state.project["host-position"] ?? state.hostPosition;
     return { ...patch, nodes: syncFlowNodes(state.nodes, input, host) };
@@ -79,4 +81,33 @@ export function storeHelpers(set: Set, get: Get) {
   }
 
   return { rebuild, commit, fail, tracked };
+}
+
+/** Where a dialog's work stands: the dialog shows it busy, or why it failed. */
+export type Task = { state: "idle" } | { state: "busy" } | { state: "failed"; error: string };
+
+/** A dialog kept in the store: `read` gives the one open (or null), `write` replaces it. */
+export type DialogSlot<D> = { read: () => D | null; write: (dialog: D) => void };
+
+/**
+ * Shows `dialog` busy in `slot` while `work` runs. Gives the result back, with the busy dialog,
+ * while that same dialog is still open; null when it was closed or replaced meanwhile, or when
+ * `work` failed (the dialog then shows the engine's message).
+ */
+export async function dialogTask<D extends { task: Task }, T>(
+  slot: DialogSlot<D>,
+  dialog: D,
+  work: () => Promise<T>,
+): Promise<{ dialog: D; result: T } | null> {
+  const busy: D = { ...dialog, task: { state: "busy" } };
+  slot.write(busy);
+  try {
+    const result = await work();
+    return slot.read() === busy ? { dialog: busy, result } : null;
+  } catch (error) {
+    if (slot.read() === busy) {
+      slot.write({ ...busy, task: { state: "failed", error: toAppError(error).message } });
+    }
+    return null;
+  }
 }

@@ -18,6 +18,9 @@ import {
 import { HOST_ID, wireEdgeId } from "../graph/model";
 import type { AppError } from "../ipc";
 import { EngineError } from "../ipc/errors";
+import type { DeployManifest } from "../ipc/bindings/DeployManifest";
+import type { DeployTarget } from "../ipc/bindings/DeployTarget";
+import type { NodeUpdate } from "../ipc/bindings/NodeUpdate";
 import type { Project } from "../ipc/bindings/Project";
 import type { StubValue } from "../ipc/bindings/StubValue";
 import type { Wire } from "../ipc/bindings/Wire";
@@ -27,6 +30,19 @@ import type { RunListener } from "../ipc";
 import { createAppStore, insideOf, isDirty, windowTitle, type Deps } from "./index";
 
 const DETAILS = { "string-operations": PROVIDER, "consumer-app": CONSUMER, logger: LOGGER };
+
+const PULLED_DIGEST = "sha256:0123";
+
+/** A manifest for `target` whose components sit in `dir`, with what it cannot carry. */
+function manifestFor(target: DeployTarget, dir: string): DeployManifest {
+  return {
+    text:
+      target === "spin"
+        ? `spin_manifest_version = 2\nsource = "${dir}consumer-app.wasm"\n`
+        : `kind: WorkloadDeployment\nimage: file://${dir}consumer-app.wasm\n`,
+    warnings: [`${target} does not limit memory per run`],
+  };
+}
 
 /** A fake engine whose wire rule is "same port name", answering as the real one shapes it. */
 function fakeDeps() {
@@ -114,6 +130,29 @@ function fakeDeps() {
     // No composition among the fixtures.
     insideComponent: vi.fn(() => Promise.resolve(null)),
     decomposeComponent: vi.fn(() => Promise.reject(new Error("not a composition"))),
+    // A reference with a registry host pulls string-operations; anything else is refused.
+    pullComponent: vi.fn((reference: string) =>
+      reference.includes("/")
+        ? Promise.resolve({
+            source: { reference, digest: PULLED_DIGEST },
+            path: "/cache/sha256/0123.wasm",
+            details: PROVIDER,
+          })
+        : Promise.reject(
+            new EngineError({ kind: "registry", message: `\`${reference}\` is no reference` }),
+          ),
+    ),
+    publishComponent: vi.fn(
+      (_project: Project, _path: string | null, _node: string | null, reference: string) =>
+        Promise.resolve({ reference, digest: "sha256:4567" }),
+    ),
+    registryUpdates: vi.fn(() => Promise.resolve<NodeUpdate[]>([])),
+    deployManifest: vi.fn((_project: Project, _path: string | null, target: DeployTarget) =>
+      Promise.resolve(manifestFor(target, "components/")),
+    ),
+    saveDeployManifest: vi.fn((_project: Project, _path: string | null, target: DeployTarget) =>
+      Promise.resolve(manifestFor(target, "../components/")),
+    ),
     // Strings and numbers only, as WAVE writes them.
     stubValue: vi.fn(({ shape, value }: StubValue) =>
       shape.kind === "string" && typeof value === "string"
@@ -134,6 +173,7 @@ function fakeDeps() {
     pickProjectDestination: () => Promise.resolve("/tmp/saved-as.plugboard.json"),
     pickComponentDestination: () => Promise.resolve(null),
     pickWacDestination: () => Promise.resolve(null),
+    pickDeployDestination: vi.fn(() => Promise.resolve("/tmp/deploy/spin.toml")),
     pickFolder: vi.fn(() => Promise.resolve("/home/me/photos")),
     pickDecomposeFolder: vi.fn(() => Promise.resolve("/home/me/parts")),
     pickStdinFile: vi.fn(() => Promise.resolve("/home/me/input.txt")),
@@ -910,5 +950,181 @@ describe("inside compositions", () => {
     });
     expect(store.getState().project).toBe(before);
     expect(store.getState().projectPath).toBe("/p/seed.plugboard.json");
+  });
+});
+
+describe("registries", () => {
+  const REFERENCE = "127.0.0.1:5000/example/string-operations:0.1.0";
+
+  it("adds a pulled component like a file, with where it came from, and asks for newer", async () => {
+    const { store, deps } = await openedSeed();
+    store.getState().openPullDialog();
+    await store.getState().pullComponent(REFERENCE);
+    const s = store.getState();
+    expect(s.registryDialog).toBeNull();
+    expect(s.project.nodes[2]).toEqual({
+      id: "string-operations-2",
+      component: "/cache/sha256/0123.wasm",
+      sha256: PROVIDER.info.sha256,
+      position: { x: 960, y: 0 },
+      registry: { reference: REFERENCE, digest: PULLED_DIGEST },
+    });
+    expect(s.selection).toEqual({ kind: "node", node: "string-operations-2" });
+    const node = s.nodes.find((n) => n.id === "string-operations-2");
+    expect(node?.type === "component" && node.data.component).toBe("string-operations");
+    expect(node?.type === "component" && node.data.registry?.label).toBe("string-operations:0.1.0");
+    expect(deps.engine.registryUpdates).toHaveBeenCalledTimes(1);
+    store.getState().undo();
+    expect(store.getState().project.nodes).toHaveLength(2);
+  });
+
+  it("keeps the dialog open with the engine's message when a pull fails, adding nothing", async () => {
+    const { store } = await openedSeed();
+    const before = store.getState().project;
+    store.getState().openPullDialog();
+    await store.getState().pullComponent("nonsense");
+    expect(store.getState().registryDialog).toEqual({
+      kind: "pull",
+      task: { state: "failed", error: "`nonsense` is no reference" },
+    });
+    expect(store.getState().project).toBe(before);
+    expect(store.getState().message).toBeNull();
+  });
+
+  it("drops a pull whose dialog was closed meanwhile", async () => {
+    const { store } = await openedSeed();
+    store.getState().openPullDialog();
+    const pulling = store.getState().pullComponent(REFERENCE);
+    expect(store.getState().registryDialog?.task).toEqual({ state: "busy" });
+    store.getState().closeRegistryDialog();
+    await pulling;
+    expect(store.getState().project.nodes).toHaveLength(2);
+  });
+
+  it("shows what a registry has newer, an unreachable one quietly, and forgets old news", async () => {
+    const { store, deps } = await openedSeed();
+    await store.getState().pullComponent(REFERENCE);
+    const badge = () => {
+      const node = store.getState().nodes.find((n) => n.id === "string-operations-2");
+      return node?.type === "component" ? node.data.registry : null;
+    };
+    const newer = { reference: "x:0.2.0", summary: "version 0.2.0 is in the registry" };
+    deps.engine.registryUpdates = vi.fn(() =>
+      Promise.resolve([{ node: "string-operations-2", newer, error: null }]),
+    );
+    await store.getState().checkRegistries();
+    expect(badge()).toMatchObject({ newer: newer.summary, unreachable: null });
+
+    deps.engine.registryUpdates = vi.fn(() =>
+      Promise.reject(new EngineError({ kind: "registry", message: "connection refused" })),
+    );
+    await store.getState().checkRegistries();
+    expect(badge()).toMatchObject({ newer: null, unreachable: "connection refused" });
+    expect(store.getState().message).toBeNull();
+
+    deps.engine.registryUpdates = vi.fn(() => Promise.resolve([]));
+    await store.getState().checkRegistries();
+    expect(badge()).toMatchObject({ newer: null, unreachable: null });
+
+    // News about another digest than the node's says nothing about it.
+    store.getState().editProject((p) => ({
+      ...p,
+      nodes: p.nodes.map((n) =>
+        n.registry ? { ...n, registry: { ...n.registry, digest: "sha256:89ab" } } : n,
+      ),
+    }));
+    store.setState({
+      registryNews: {
+        "string-operations-2": {
+          source: { reference: REFERENCE, digest: PULLED_DIGEST },
+          newer,
+          error: null,
+        },
+      },
+    });
+    store.getState().editProject((p) => ({ ...p, title: "renamed" }));
+    expect(badge()).toMatchObject({ newer: null });
+  });
+
+  it("publishes the composition or a node, and shows the reference and digest", async () => {
+    const { store, deps } = await openedSeed();
+    store.getState().openPublishDialog(null);
+    await store.getState().publish("127.0.0.1:5000/demo/seed:1.0.0");
+    expect(store.getState().registryDialog).toMatchObject({
+      kind: "publish",
+      node: null,
+      task: { state: "idle" },
+      published: { reference: "127.0.0.1:5000/demo/seed:1.0.0", digest: "sha256:4567" },
+    });
+    store.getState().openPublishDialog("consumer-app");
+    await store.getState().publish("127.0.0.1:5000/demo/app:1.0.0");
+    expect(vi.mocked(deps.engine.publishComponent).mock.calls.map((c) => c[2])).toEqual([
+      null,
+      "consumer-app",
+    ]);
+  });
+
+  it("shows why a publish failed in its dialog", async () => {
+    const { store, deps } = await openedSeed();
+    deps.engine.publishComponent = vi.fn(() =>
+      Promise.reject(new EngineError({ kind: "registry", message: "unauthorized" })),
+    );
+    store.getState().openPublishDialog("consumer-app");
+    await store.getState().publish("ghcr.io/me/app:1.0.0");
+    expect(store.getState().registryDialog).toMatchObject({
+      task: { state: "failed", error: "unauthorized" },
+      published: null,
+    });
+  });
+});
+
+describe("deploy manifests", () => {
+  it("shows each target's manifest with its warnings, and saves it where the user picks", async () => {
+    const { store, deps } = await openedSeed();
+    await store.getState().showDeployManifest("spin");
+    expect(store.getState().deploy).toMatchObject({
+      target: "spin",
+      task: { state: "idle" },
+      manifest: manifestFor("spin", "components/"),
+      saved: null,
+    });
+    await store.getState().showDeployManifest("wasmcloud");
+    expect(store.getState().deploy?.manifest?.text).toContain("kind: WorkloadDeployment");
+
+    await store.getState().saveDeployManifest();
+    expect(deps.dialogs.pickDeployDestination).toHaveBeenCalledWith("workload-deployment.yaml");
+    expect(deps.engine.saveDeployManifest).toHaveBeenCalledWith(
+      expect.anything(),
+      "/p/seed.plugboard.json",
+      "wasmcloud",
+      "/tmp/deploy/spin.toml",
+    );
+    expect(store.getState().deploy).toMatchObject({
+      saved: "/tmp/deploy/spin.toml",
+      manifest: manifestFor("wasmcloud", "../components/"),
+    });
+  });
+
+  it("drops a late manifest for a tab no longer shown, and shows an engine's refusal", async () => {
+    const { store, deps } = await openedSeed();
+    let answerSpin: (m: DeployManifest) => void = () => undefined;
+    deps.engine.deployManifest = vi.fn((_p: Project, _path: string | null, target: DeployTarget) =>
+      target === "spin"
+        ? new Promise<DeployManifest>((resolve) => {
+            answerSpin = resolve;
+          })
+        : Promise.reject(new EngineError({ kind: "empty-project", message: "nothing to deploy" })),
+    );
+    const spin = store.getState().showDeployManifest("spin");
+    await store.getState().showDeployManifest("wasmcloud");
+    answerSpin(manifestFor("spin", ""));
+    await spin;
+    expect(store.getState().deploy).toMatchObject({
+      target: "wasmcloud",
+      task: { state: "failed", error: "nothing to deploy" },
+      manifest: null,
+    });
+    store.getState().closeDeploy();
+    expect(store.getState().deploy).toBeNull();
   });
 });
