@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use super::graph::{Direction, require_port};
 use super::wire::check_acyclic;
 use super::{ComposeError, NodeComponents, default_exports};
+use crate::inspect::names::{kebab_id, unique};
 use crate::project::{NodeId, Project};
 
 /// A WAC document and the packages it refers to.
@@ -184,7 +185,7 @@ fn package_names(
                     .file_stem()
                     .map(|s| s.to_string_lossy().into_owned())
                     .unwrap_or_default();
-                let name = unique(&format!("plugboard:{}", wac_id(&stem)), |n| {
+                let name = unique(&format!("plugboard:{}", kebab_id(&stem)), |n| {
                     names.files.contains_key(n)
                 });
                 names.files.insert(name.clone(), component.path.clone());
@@ -204,7 +205,7 @@ fn local_names(project: &Project) -> HashMap<NodeId, String> {
         .nodes
         .iter()
         .map(|node| {
-            let mut id = unique(&wac_id(node.id.as_str()), |n| taken.contains(n));
+            let mut id = unique(&kebab_id(node.id.as_str()), |n| taken.contains(n));
             taken.insert(id.clone());
             if KEYWORDS.contains(&id.as_str()) {
                 id.insert(0, '%');
@@ -212,54 +213,4 @@ fn local_names(project: &Project) -> HashMap<NodeId, String> {
             (node.id.clone(), id)
         })
         .collect()
-}
-
-/// `base`, or `base-2`, `base-3`, … whichever is not taken.
-fn unique(base: &str, taken: impl Fn(&str) -> bool) -> String {
-    (1..)
-        .map(|n| {
-            if n == 1 {
-                base.to_string()
-            } else {
-                format!("{base}-n{n}")
-            }
-        })
-        .find(|candidate| !taken(candidate))
-        .unwrap_or_else(|| base.to_string())
-}
-
-/// A kebab-case WAC identifier made from arbitrary text: lowercase words of letters and digits,
-/// each starting with a letter.
-fn wac_id(text: &str) -> String {
-    let words: Vec<String> = text
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| {
-            let w = w.to_ascii_lowercase();
-            if w.starts_with(|c: char| c.is_ascii_digit()) {
-                format!("n{w}")
-            } else {
-                w
-            }
-        })
-        .collect();
-    if words.is_empty() {
-        "component".to_string()
-    } else {
-        words.join("-")
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn identifiers_are_valid_wac() {
-        assert_eq!(wac_id("consumer-app"), "consumer-app");
-        assert_eq!(wac_id("Logger 2"), "logger-n2");
-        assert_eq!(wac_id("py_stringops.v1"), "py-stringops-v1");
-        assert_eq!(wac_id("--"), "component");
-        assert_eq!(unique("a", |n| n == "a"), "a-n2");
-    }
 }

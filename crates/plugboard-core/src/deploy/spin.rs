@@ -19,6 +19,7 @@ use super::plan::{Plan, PlannedNode};
 use super::{DeployManifest, ManifestPlace};
 use crate::compose::NodeComponents;
 use crate::inspect::ComponentRole;
+use crate::inspect::names::{kebab_id, unique};
 use crate::project::{NodeId, Project, RegistrySource};
 use crate::run::HttpGrant;
 
@@ -324,23 +325,18 @@ fn is_package_interface(name: &str) -> bool {
 }
 
 /// Spin component ids for a project's nodes: kebab-case words, each starting with a letter
-/// (`logger-2` becomes `logger2`), unique.
+/// (`logger-2` becomes `logger-n2`), unique.
 struct SpinIds {
     ids: Vec<(NodeId, String)>,
 }
 
 impl SpinIds {
     fn new(project: &Project) -> Self {
-        let mut taken = BTreeSet::new();
-        let mut ids = Vec::new();
+        let mut ids: Vec<(NodeId, String)> = Vec::new();
         for node in &project.nodes {
-            let base = kebab_id(node.id.as_str());
-            let mut id = base.clone();
-            let mut n = 2;
-            while !taken.insert(id.clone()) {
-                id = format!("{base}-n{n}");
-                n += 1;
-            }
+            let id = unique(&kebab_id(node.id.as_str()), |candidate| {
+                ids.iter().any(|(_, taken)| taken == candidate)
+            });
             ids.push((node.id.clone(), id));
         }
         Self { ids }
@@ -354,41 +350,9 @@ impl SpinIds {
     }
 }
 
-/// `id` as a Spin `KebabId`: lowercase ASCII words joined by `-`, each starting with a letter
-/// (a word starting with a digit joins the word before it).
-fn kebab_id(id: &str) -> String {
-    let mut words: Vec<String> = Vec::new();
-    for word in id
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-    {
-        let word = word.to_ascii_lowercase();
-        let starts_with_digit = word.starts_with(|c: char| c.is_ascii_digit());
-        match words.last_mut() {
-            Some(last) if starts_with_digit => last.push_str(&word),
-            None if starts_with_digit => words.push(format!("n{word}")),
-            _ => words.push(word),
-        }
-    }
-    if words.is_empty() {
-        "component".to_string()
-    } else {
-        words.join("-")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn node_ids_become_spin_kebab_ids() {
-        assert_eq!(kebab_id("consumer-app"), "consumer-app");
-        assert_eq!(kebab_id("logger-2"), "logger2");
-        assert_eq!(kebab_id("Greeter_App"), "greeter-app");
-        assert_eq!(kebab_id("2fast"), "n2fast");
-        assert_eq!(kebab_id("--"), "component");
-    }
 
     #[test]
     fn http_grants_become_outbound_hosts() {

@@ -305,22 +305,19 @@ fn warn_about_links(plan: &Plan<'_>, warnings: &mut Vec<String>) {
 }
 
 /// `name` as a Kubernetes object name (an RFC 1123 label): lowercase letters, digits and `-`,
-/// starting and ending with a letter or digit, at most 63 characters.
+/// starting and ending with a letter or digit, at most 63 characters. Unlike a kebab
+/// identifier, a word may start with a digit (`wasi-0-3`).
 fn dns_label(name: &str) -> String {
-    let mut label = String::new();
-    for c in name.chars() {
-        if c.is_ascii_alphanumeric() {
-            label.push(c.to_ascii_lowercase());
-        } else if !label.ends_with('-') && !label.is_empty() {
-            label.push('-');
-        }
-    }
+    let words: Vec<String> = name
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    let mut label = words.join("-");
     label.truncate(63);
-    let label = label.trim_end_matches('-');
-    if label.is_empty() {
-        "plugboard".to_string()
-    } else {
-        label.to_string()
+    match label.trim_end_matches('-') {
+        "" => "plugboard".to_string(),
+        trimmed => trimmed.to_string(),
     }
 }
 

@@ -43,9 +43,55 @@ pub fn item_name(name: &str) -> &str {
         .map_or(name, |(_, item)| item)
 }
 
+/// A kebab-case identifier made from arbitrary text (a node id, a file name): lowercase words of
+/// ASCII letters and digits, each starting with a letter (`Logger 2` → `logger-n2`). Both WAC
+/// documents and Spin manifests take such names.
+pub(crate) fn kebab_id(text: &str) -> String {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let w = w.to_ascii_lowercase();
+            if w.starts_with(|c: char| c.is_ascii_digit()) {
+                format!("n{w}")
+            } else {
+                w
+            }
+        })
+        .collect();
+    if words.is_empty() {
+        "component".to_string()
+    } else {
+        words.join("-")
+    }
+}
+
+/// `base`, or `base-n2`, `base-n3`, … whichever is not taken (still a kebab identifier).
+pub(crate) fn unique(base: &str, taken: impl Fn(&str) -> bool) -> String {
+    (1..)
+        .map(|n| {
+            if n == 1 {
+                base.to_string()
+            } else {
+                format!("{base}-n{n}")
+            }
+        })
+        .find(|candidate| !taken(candidate))
+        .unwrap_or_else(|| base.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kebab_identifiers_are_made_from_any_text() {
+        assert_eq!(kebab_id("consumer-app"), "consumer-app");
+        assert_eq!(kebab_id("Logger 2"), "logger-n2");
+        assert_eq!(kebab_id("py_stringops.v1"), "py-stringops-v1");
+        assert_eq!(kebab_id("--"), "component");
+        assert_eq!(unique("a", |n| n == "a"), "a-n2");
+    }
 
     #[test]
     fn names_are_made_and_read_back() {
