@@ -291,7 +291,11 @@ fn references_are_taken_wherever_a_file_is_and_projects_publish_their_compositio
     for reference in [provider.as_str(), "example:string-operations@0.1.0"] {
         let out = cli(&["inspect".as_ref(), reference.as_ref()]);
         assert!(out.status.success(), "{}", text(&out.stderr));
-        assert!(text(&out.stdout).starts_with(reference), "{}", text(&out.stdout));
+        assert!(
+            text(&out.stdout).starts_with(reference),
+            "{}",
+            text(&out.stdout)
+        );
         assert!(
             text(&out.stdout).contains("example:stringoperations/operations@0.1.0  [interface]"),
             "{}",
