@@ -83,6 +83,7 @@ fn main() {
             commands::grants::wasmtime_command,
             commands::wire::suggest_wires,
             commands::stub::stub_value,
+            commands::stub::stub_form_value,
             commands::inside::inside_component,
             commands::inside::decompose_component,
             commands::run::session_call,

@@ -29,7 +29,7 @@ describe("the installed package", () => {
   it("lists the whole sample library", async () => {
     await browser.$('[data-testid="library-project"]').waitForExist({ timeout: WAIT });
     const groups = await browser.execute(() =>
-      [...document.querySelectorAll('[data-testid="library-group"]')].map(
+      Array.from(document.querySelectorAll('[data-testid="library-group"]')).map(
         (g) => g.getAttribute("data-group") ?? "",
       ),
     );

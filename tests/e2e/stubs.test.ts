@@ -145,12 +145,30 @@ describe("stubs", () => {
     await hook(browser, "saveProjectAs", path);
     await browser.waitUntil(async () => !(await snapshot(browser)).dirty, { timeout: WAIT });
     const saved = JSON.parse(readFileSync(path, "utf8")) as SavedProject;
-    expect(saved.format).toBe(3);
+    expect(saved.format).toBe(4);
     expect(saved.stubs).toMatchObject([{ id: STUB, answers: { node: "consumer-app", port: OPS } }]);
     expect(saved.stubs[0]?.functions).toEqual({
       reverse: { returns: '"stubbed"' },
       "word-count": { returns: "7" },
     });
+
+    // Reopened, the stub's form shows the saved answers, read back from their WAVE.
+    await open(path);
+    await clickOnCanvas(`[data-testid="stub-node"][data-stub="${STUB}"] .snode-header`);
+    await browser.$('[data-testid="tab-inspector"]').click();
+    for (const [fn, shown] of [
+      ["reverse", "stubbed"],
+      ["word-count", "7"],
+    ] as const) {
+      const input = browser.$(
+        `${EDITOR} [data-testid="stub-fn"][data-function="${fn}"] [data-testid="invoke-input"][data-path="${fn}"]`,
+      );
+      await input.waitForDisplayed({ timeout: WAIT });
+      await browser.waitUntil(async () => (await input.getValue()) === shown, {
+        timeout: WAIT,
+        timeoutMsg: `the saved answer of ${fn} never filled its form`,
+      });
+    }
   });
 
   it("ends the run with the trap a stubbed function raises", async () => {

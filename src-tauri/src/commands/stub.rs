@@ -1,8 +1,8 @@
 //! Stubs: the value a stubbed function returns, written as WAVE from the window's form.
 
 use plugboard_core::inspect::TypeShape;
-use plugboard_core::run::wave_value;
-use serde::Deserialize;
+use plugboard_core::run::{json_value, wave_value};
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::{AppError, ErrorKind};
@@ -22,5 +22,22 @@ pub struct StubValue {
 #[tauri::command]
 pub fn stub_value(value: StubValue) -> Result<String, AppError> {
     wave_value(&value.shape, &value.value)
+        .map_err(|message| AppError::new(ErrorKind::InvalidArguments, message))
+}
+
+/// A saved stub answer as the window's form holds it.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct StubFormValue {
+    /// The form's JSON (shaped as `plugboard_core::run::wave_value` documents).
+    pub value: serde_json::Value,
+}
+
+/// A saved stub answer (WAVE `text` of type `shape`) as the window's form holds it, so the form
+/// opens filled with what is saved; or why the text does not fit the type (a hand-edited file).
+#[tauri::command]
+pub fn stub_form_value(shape: TypeShape, text: String) -> Result<StubFormValue, AppError> {
+    json_value(&shape, &text)
+        .map(|value| StubFormValue { value })
         .map_err(|message| AppError::new(ErrorKind::InvalidArguments, message))
 }

@@ -1,8 +1,8 @@
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { useShallow } from "zustand/react/shallow";
 
 import { answeredPort, stubLine } from "../graph/stubs";
-import { initialValue, toJson, type FormValue } from "../invoke/form";
+import { fromJson, initialValue, toJson, type FormValue } from "../invoke/form";
 import { ValueInput } from "../invoke/ValueInput";
 import type { FunctionInfo } from "../ipc/bindings/FunctionInfo";
 import type { StubAnswer } from "../ipc/bindings/StubAnswer";
@@ -14,14 +14,18 @@ type Mode = "returns" | "traps";
 /**
  * How one function of a stub answers: a value typed in the invoke panel's form (the engine
  * writes it as WAVE, or says why it does not fit), nothing for a function without a result, or
- * a trap with a message. The saved answer is shown as the project keeps it: the form cannot be
- * filled back from WAVE, so it starts empty and Apply replaces the saved answer.
+ * a trap with a message. The form opens filled with the saved answer (the engine reads its WAVE
+ * back), and Apply replaces it.
  */
 function StubFunction(props: { stub: string; fn: FunctionInfo; answer: StubAnswer | undefined }) {
   const { stub, fn, answer } = props;
   const { result } = fn;
   const actions = useApp(
-    useShallow((s) => ({ setAnswer: s.setStubAnswer, setReturn: s.setStubReturn })),
+    useShallow((s) => ({
+      setAnswer: s.setStubAnswer,
+      setReturn: s.setStubReturn,
+      formValue: s.stubFormValue,
+    })),
   );
   const trapped = answer !== undefined && "traps" in answer ? answer.traps : null;
   const [mode, setMode] = useState<Mode>(trapped === null ? "returns" : "traps");
@@ -32,6 +36,20 @@ function StubFunction(props: { stub: string; fn: FunctionInfo; answer: StubAnswe
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const saved = stubLine(fn.name, answer, result !== null);
+  const savedWave = answer !== undefined && "returns" in answer ? answer.returns : "";
+  const [touched, setTouched] = useState(false);
+
+  // Fill the form with the saved value, read back from its WAVE, unless the user has begun.
+  useEffect(() => {
+    if (!result || savedWave === "" || touched) return;
+    let current = true;
+    void actions.formValue(result.shape, savedWave).then((json) => {
+      if (current && json !== null) setValue(fromJson(result.shape, json));
+    });
+    return () => {
+      current = false;
+    };
+  }, [actions, result, savedWave, touched]);
 
   async function apply() {
     setError(null);
@@ -89,6 +107,7 @@ function StubFunction(props: { stub: string; fn: FunctionInfo; answer: StubAnswe
           value={value}
           path={fn.name}
           onChange={(next) => {
+            setTouched(true);
             setValue(next);
             setError(null);
           }}

@@ -116,6 +116,81 @@ export function toJson(shape: TypeShape, value: FormValue): JsonValue {
   }
 }
 
+/**
+ * The engine's JSON for `shape` as a form value: the inverse of {@link toJson}, to fill a form
+ * back from a saved value. What does not fit the shape starts as the shape's initial value.
+ */
+export function fromJson(shape: TypeShape, json: JsonValue): FormValue {
+  switch (shape.kind) {
+    case "bool":
+      return typeof json === "boolean" ? { kind: "bool", value: json } : initialValue(shape);
+    case "list":
+    case "tuple": {
+      if (!Array.isArray(json)) return initialValue(shape);
+      const items = json.map((item, i) => {
+        const itemShape = shape.kind === "list" ? shape.element : shape.items[i];
+        return itemShape ? fromJson(itemShape, item) : null;
+      });
+      return { kind: "items", items: items.filter((item) => item !== null) };
+    }
+    case "record": {
+      const object = isObject(json) ? json : {};
+      return {
+        kind: "fields",
+        fields: shape.fields.map((f) => {
+          const field = object[f.name];
+          return field === undefined ? initialValue(f.shape) : fromJson(f.shape, field);
+        }),
+      };
+    }
+    case "enum":
+      return typeof json === "string" ? { kind: "enum", value: json } : initialValue(shape);
+    case "flags":
+      return Array.isArray(json)
+        ? { kind: "flags", set: json.filter((f): f is string => typeof f === "string") }
+        : initialValue(shape);
+    case "variant":
+    case "option":
+    case "result":
+      return caseFromJson(shape, json);
+    default:
+      if (typeof json === "string") return { kind: "text", value: json };
+      if (typeof json === "number") return { kind: "text", value: String(json) };
+      return initialValue(shape);
+  }
+}
+
+function isObject(json: JsonValue): json is { [key in string]: JsonValue } {
+  return typeof json === "object" && json !== null && !Array.isArray(json);
+}
+
+/** A variant's `{case, value}`, an option's `null`/`{some}`, a result's `{ok}`/`{err}`. */
+function caseFromJson(shape: TypeShape, json: JsonValue): FormValue {
+  let name: string | undefined;
+  let payload: JsonValue | undefined;
+  if (shape.kind === "option") {
+    [name, payload] =
+      json === null ? ["none", undefined] : ["some", isObject(json) ? json.some : undefined];
+  } else if (isObject(json) && shape.kind === "result") {
+    name = "ok" in json ? "ok" : "err";
+    payload = json[name];
+  } else if (isObject(json) && typeof json.case === "string") {
+    name = json.case;
+    payload = json.value;
+  }
+  const chosen = casesOf(shape).find((c) => c.name === name);
+  if (!chosen) return initialValue(shape);
+  return {
+    kind: "case",
+    name: chosen.name,
+    payload: chosen.payload
+      ? payload === undefined || payload === null
+        ? initialValue(chosen.payload)
+        : fromJson(chosen.payload, payload)
+      : null,
+  };
+}
+
 /** The value of a case-like shape switched to case `name`. */
 export function withCase(shape: TypeShape, name: string): FormValue {
   const payload = casesOf(shape).find((c) => c.name === name)?.payload ?? null;

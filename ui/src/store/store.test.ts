@@ -154,6 +154,7 @@ function fakeDeps() {
       Promise.resolve(manifestFor(target, "../components/")),
     ),
     // Strings and numbers only, as WAVE writes them.
+    stubFormValue: vi.fn((_shape: unknown, text: string) => Promise.resolve({ value: text })),
     stubValue: vi.fn(({ shape, value }: StubValue) =>
       shape.kind === "string" && typeof value === "string"
         ? Promise.resolve(JSON.stringify(value))

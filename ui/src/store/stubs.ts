@@ -29,6 +29,9 @@ export type StubsActions = {
     shape: TypeShape,
     value: JsonValue,
   ) => Promise<string | null>;
+  /** A saved answer (WAVE `text` of type `shape`) as the form's JSON, to fill the form back;
+   * null when the engine cannot read it (a hand-edited file), and the form starts empty. */
+  stubFormValue: (shape: TypeShape, text: string) => Promise<JsonValue | null>;
   removeStub: (stub: string) => void;
 };
 
@@ -101,6 +104,14 @@ export function createStubsSlice(set: Set, get: Get, deps: Deps): StubsActions {
       }
       get().setStubAnswer(stub, fn, { returns: wave });
       return null;
+    },
+
+    async stubFormValue(shape, text) {
+      try {
+        return (await deps.engine.stubFormValue(shape, text)).value;
+      } catch {
+        return null;
+      }
     },
 
     removeStub(stub) {

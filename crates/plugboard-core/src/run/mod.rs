@@ -60,4 +60,4 @@ pub use runtime::{
     Operation, RunHandle, RunRequest, Runtime, RuntimeOptions, Stopper, Swapper, default_cache_dir,
 };
 pub use session::{SessionCalls, SessionLines};
-pub use values::{wave_call, wave_method_call, wave_value};
+pub use values::{json_value, wave_call, wave_method_call, wave_value};

@@ -99,6 +99,111 @@ pub fn wave_value(shape: &TypeShape, value: &Value) -> Result<String, String> {
     wave::to_string(&built).map_err(|e| e.to_string())
 }
 
+/// The form's JSON for WAVE `text` of type `shape`: the inverse of [`wave_value`], so a form
+/// can be filled back from a saved value (a stub's answer). A type the form cannot build is
+/// given back as its WAVE text.
+///
+/// # Errors
+/// Why the text is not a value of the type.
+pub fn json_value(shape: &TypeShape, text: &str) -> Result<Value, String> {
+    if let TypeShape::Other { .. } = shape {
+        return Ok(Value::String(text.to_string()));
+    }
+    let parsed: WaveValue = wave::from_str(&wave_type(shape)?, text).map_err(|e| e.to_string())?;
+    json_from_wave(shape, &parsed)
+}
+
+/// A WAVE value of type `shape` as the form's JSON.
+fn json_from_wave(shape: &TypeShape, value: &WaveValue) -> Result<Value, String> {
+    let number = |n: f64| {
+        serde_json::Number::from_f64(n)
+            .map(Value::Number)
+            .ok_or_else(|| format!("{n} cannot be typed in the form"))
+    };
+    let each =
+        |shape: &TypeShape,
+         items: Box<dyn Iterator<Item = std::borrow::Cow<'_, WaveValue>> + '_>| {
+            items
+                .map(|item| json_from_wave(shape, &item))
+                .collect::<Result<Vec<_>, _>>()
+                .map(Value::Array)
+        };
+    Ok(match shape {
+        TypeShape::Bool => Value::Bool(value.unwrap_bool()),
+        TypeShape::U8 => value.unwrap_u8().into(),
+        TypeShape::U16 => value.unwrap_u16().into(),
+        TypeShape::U32 => value.unwrap_u32().into(),
+        TypeShape::U64 => value.unwrap_u64().into(),
+        TypeShape::S8 => value.unwrap_s8().into(),
+        TypeShape::S16 => value.unwrap_s16().into(),
+        TypeShape::S32 => value.unwrap_s32().into(),
+        TypeShape::S64 => value.unwrap_s64().into(),
+        TypeShape::F32 => number(f64::from(value.unwrap_f32()))?,
+        TypeShape::F64 => number(value.unwrap_f64())?,
+        TypeShape::Char => Value::String(value.unwrap_char().to_string()),
+        TypeShape::String => Value::String(value.unwrap_string().into_owned()),
+        TypeShape::List { element, .. } => each(element, value.unwrap_list())?,
+        TypeShape::Tuple { items } => Value::Array(
+            items
+                .iter()
+                .zip(value.unwrap_tuple())
+                .map(|(shape, item)| json_from_wave(shape, &item))
+                .collect::<Result<Vec<_>, _>>()?,
+        ),
+        TypeShape::Record { fields, .. } => {
+            let mut object = Map::new();
+            for (name, item) in value.unwrap_record() {
+                let field = fields
+                    .iter()
+                    .find(|f| f.name == name)
+                    .ok_or_else(|| format!("no field `{name}`"))?;
+                object.insert(name.into_owned(), json_from_wave(&field.shape, &item)?);
+            }
+            Value::Object(object)
+        }
+        TypeShape::Enum { .. } => Value::String(value.unwrap_enum().into_owned()),
+        TypeShape::Flags { .. } => Value::Array(
+            value
+                .unwrap_flags()
+                .map(|f| Value::String(f.into_owned()))
+                .collect(),
+        ),
+        TypeShape::Variant { cases, .. } => {
+            let (name, payload) = value.unwrap_variant();
+            let case = cases
+                .iter()
+                .find(|c| c.name == name)
+                .ok_or_else(|| format!("`{name}` is not a case"))?;
+            let mut object = Map::new();
+            object.insert("case".into(), Value::String(name.into_owned()));
+            if let (Some(shape), Some(payload)) = (&case.payload, payload) {
+                object.insert("value".into(), json_from_wave(shape, &payload)?);
+            }
+            Value::Object(object)
+        }
+        TypeShape::Option { some } => match value.unwrap_option() {
+            None => Value::Null,
+            Some(inner) => single("some", json_from_wave(some, &inner)?),
+        },
+        TypeShape::Result { ok, err } => {
+            let payload =
+                |shape: &Option<Box<TypeShape>>, inner: Option<std::borrow::Cow<'_, WaveValue>>| {
+                    match (shape.as_deref(), inner) {
+                        (Some(shape), Some(inner)) => json_from_wave(shape, &inner),
+                        _ => Ok(Value::Null),
+                    }
+                };
+            match value.unwrap_result() {
+                Ok(inner) => single("ok", payload(ok, inner)?),
+                Err(inner) => single("err", payload(err, inner)?),
+            }
+        }
+        TypeShape::Handle { .. } | TypeShape::Other { .. } => {
+            return Err(wave_type(shape).err().unwrap_or_default());
+        }
+    })
+}
+
 /// The WAVE type of a shape; an error for handles and what WAVE cannot write.
 fn wave_type(shape: &TypeShape) -> Result<Type, String> {
     Ok(match shape {
@@ -492,6 +597,67 @@ mod tests {
 
     use super::*;
     use crate::inspect::{CaseShape, FieldShape};
+
+    #[test]
+    fn saved_wave_fills_the_form_back_as_it_built_it() {
+        let shape = TypeShape::Record {
+            name: Some("reply".into()),
+            fields: vec![
+                FieldShape {
+                    name: "words".into(),
+                    shape: TypeShape::List {
+                        element: Box::new(TypeShape::String),
+                        length: None,
+                    },
+                },
+                FieldShape {
+                    name: "count".into(),
+                    shape: TypeShape::Option {
+                        some: Box::new(TypeShape::U32),
+                    },
+                },
+                FieldShape {
+                    name: "status".into(),
+                    shape: TypeShape::Result {
+                        ok: None,
+                        err: Some(Box::new(TypeShape::Variant {
+                            name: None,
+                            cases: vec![
+                                CaseShape {
+                                    name: "busy".into(),
+                                    payload: Some(TypeShape::F64),
+                                },
+                                CaseShape {
+                                    name: "gone".into(),
+                                    payload: None,
+                                },
+                            ],
+                        })),
+                    },
+                },
+                FieldShape {
+                    name: "style".into(),
+                    shape: TypeShape::Flags {
+                        name: None,
+                        flags: vec!["bold".into(), "italic".into()],
+                    },
+                },
+            ],
+        };
+        let form = json!({
+            "words": ["a", "b c"],
+            "count": {"some": 7},
+            "status": {"err": {"case": "busy", "value": 1.5}},
+            "style": ["italic"],
+        });
+        let wave = wave_value(&shape, &form).expect("to WAVE");
+        assert_eq!(json_value(&shape, &wave), Ok(form));
+        let empty = json!({"words": [], "count": null, "status": {"ok": null}, "style": []});
+        let wave = wave_value(&shape, &empty).expect("to WAVE");
+        assert_eq!(json_value(&shape, &wave), Ok(empty));
+        assert!(json_value(&TypeShape::U8, "300").is_err());
+        assert!(json_value(&TypeShape::String, "unquoted").is_err());
+    }
 
     #[test]
     fn form_values_become_wave() {

@@ -27,9 +27,11 @@ import type { RunMode } from "./RunMode";
 import type { SampleLibrary } from "./SampleLibrary";
 import type { SavedProject } from "./SavedProject";
 import type { Startup } from "./Startup";
+import type { StubFormValue } from "./StubFormValue";
 import type { StubValue } from "./StubValue";
 import type { TestRequest } from "./TestRequest";
 import type { TestResponse } from "./TestResponse";
+import type { TypeShape } from "./TypeShape";
 import type { WasmtimeLine } from "./WasmtimeLine";
 import type { Wire } from "./Wire";
 import type { WireCheck } from "./WireCheck";
@@ -112,6 +114,8 @@ export function commands(invoke: Invoke) {
     precompile: (node: NodeId, path: string, events: Channel<RunEvent>) => invoke<RunId>("precompile", { node, path, events }),
     /** The WAVE text a stub saves for `value`, or why the value does not fit its type. */
     stubValue: (value: StubValue) => invoke<string>("stub_value", { value }),
+    /** A saved stub answer (WAVE `text` of type `shape`) as the window's form holds it, so the form opens filled with what is saved; or why the text does not fit the type (a hand-edited file). */
+    stubFormValue: (shape: TypeShape, text: string) => invoke<StubFormValue>("stub_form_value", { shape, text }),
     /** Checks each proposed wire against `project` as it stands, in order. The window asks for every candidate when a drag starts, so it can dim the ports that would refuse. */
     checkWires: (project: Project, projectPath: string | null, proposals: Array<Wire>) => invoke<Array<WireCheck>>("check_wires", { project, projectPath, proposals }),
     /** What could feed each open import of `node`: exports of the other nodes, then of the sample library's built components, each one a wire the engine accepts (auto-wire). */
