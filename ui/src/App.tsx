@@ -4,6 +4,7 @@ import { useEffect } from "react";
 import { Canvas } from "./canvas/Canvas";
 import { CompilePanel } from "./compile/CompilePanel";
 import { ConsentDialog } from "./consent/ConsentDialog";
+import { DeployDialog } from "./deploy/DeployDialog";
 import { HelpOverlay } from "./help/HelpOverlay";
 import { appWindow } from "./ipc";
 import { LibraryPanel } from "./library/LibraryPanel";
@@ -11,6 +12,8 @@ import { ProjectDescription } from "./library/ProjectDescription";
 import { LoadingIndicator } from "./messages/LoadingIndicator";
 import { MessageBar } from "./messages/MessageBar";
 import { SidePanel } from "./panels/SidePanel";
+import { PublishDialog } from "./registry/PublishDialog";
+import { PullDialog } from "./registry/PullDialog";
 import { HotReloadPanel } from "./reload/HotReloadPanel";
 import { RunDock } from "./run/RunDock";
 import { StatusBar } from "./run/StatusBar";
@@ -89,6 +92,9 @@ function Shell() {
       <StatusBar />
       <HelpOverlay />
       <ConsentDialog />
+      <PullDialog />
+      <PublishDialog />
+      <DeployDialog />
     </div>
   );
 }

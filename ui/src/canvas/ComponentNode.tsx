@@ -2,6 +2,7 @@ import type { NodeProps } from "@xyflow/react";
 import { memo } from "react";
 
 import type { ComponentFlowNode, Direction, PortGroup, WasiBundle } from "../graph/model";
+import { RegistryLine } from "../registry/RegistryNews";
 import { getAppStore } from "../store";
 import { InsideGroup } from "./InsideGroup";
 import { PortRow } from "./PortRow";
@@ -107,7 +108,11 @@ export const ComponentNode = memo(function ComponentNode({
         </span>
       )}
 
-      {data.component !== data.id && <div className="cnode-sub">{data.component}.wasm</div>}
+      {data.registry ? (
+        <RegistryLine badge={data.registry} />
+      ) : (
+        data.component !== data.id && <div className="cnode-sub">{data.component}.wasm</div>
+      )}
       <InsideGroup node={data.id} path={data.path} />
       <button
         type="button"

@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import { useShallow } from "zustand/react/shallow";
 
+import { CopyButton } from "../dialog/CopyButton";
 import type { WasmtimeLine } from "../ipc/bindings/WasmtimeLine";
 import { toAppError } from "../ipc/errors";
 import { useApp } from "../store";
@@ -14,7 +15,6 @@ export function WasmtimeCommand(props: { scope: GrantScope }) {
   );
   const [line, setLine] = useState<WasmtimeLine | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
-  const [copied, setCopied] = useState(false);
   const { scope } = props;
   const node = scope.kind === "node" ? scope.node : null;
 
@@ -44,17 +44,7 @@ export function WasmtimeCommand(props: { scope: GrantScope }) {
           <pre className="wasmtime-line" data-testid="wasmtime-line">
             {line.command}
           </pre>
-          <button
-            type="button"
-            data-testid="wasmtime-copy"
-            onClick={() => {
-              void navigator.clipboard.writeText(line.command).then(() => {
-                setCopied(true);
-              });
-            }}
-          >
-            {copied ? "Copied" : "Copy"}
-          </button>
+          <CopyButton text={line.command} testId="wasmtime-copy" />
           {line.unexpressed.length > 0 && (
             <ul className="wasmtime-unexpressed">
               {line.unexpressed.map((text) => (

@@ -5,7 +5,9 @@ import { stubFor } from "../graph/stubs";
 import type { ComponentInfo } from "../ipc/bindings/ComponentInfo";
 import type { Port } from "../ipc/bindings/Port";
 import { useApp } from "../store";
+import { Field } from "./Field";
 import { InsidePanel } from "./InsidePanel";
+import { RegistryDetails } from "./RegistryDetails";
 import { StubEditor } from "./StubEditor";
 import { StubOffer } from "./StubOffer";
 import { Wit } from "./Wit";
@@ -14,15 +16,6 @@ export function formatSize(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}
-
-function Field(props: { label: string; children: React.ReactNode; testId?: string }) {
-  return (
-    <div className="field" data-testid={props.testId}>
-      <div className="field-label">{props.label}</div>
-      <div className="field-value">{props.children}</div>
-    </div>
-  );
 }
 
 function PortDetails(props: { node: string; port: Port; direction: "import" | "export" }) {
@@ -115,9 +108,10 @@ function NodeDetails(props: { node: string; info: ComponentInfo | null }) {
   const s = useApp(
     useShallow((s) => ({
       entry: s.entries[props.node],
-      path: s.project.nodes.find((n) => n.id === props.node)?.component ?? "",
+      node: s.project.nodes.find((n) => n.id === props.node),
       accept: s.acceptChangedComponent,
       remove: s.deleteNode,
+      publish: s.openPublishDialog,
     })),
   );
   const { info } = props;
@@ -142,8 +136,9 @@ function NodeDetails(props: { node: string; info: ComponentInfo | null }) {
         </div>
       )}
       <Field label="Path" testId="inspector-path">
-        <code className="break">{s.path}</code>
+        <code className="break">{s.node?.component}</code>
       </Field>
+      {s.node?.registry && <RegistryDetails node={props.node} source={s.node.registry} />}
       {info && (
         <>
           <Field label="World">
@@ -161,15 +156,27 @@ function NodeDetails(props: { node: string; info: ComponentInfo | null }) {
           </Field>
         </>
       )}
-      <button
-        type="button"
-        className="small danger"
-        onClick={() => {
-          s.remove(props.node);
-        }}
-      >
-        Remove node
-      </button>
+      <div className="inspector-actions">
+        <button
+          type="button"
+          className="small"
+          data-testid="node-publish"
+          onClick={() => {
+            s.publish(props.node);
+          }}
+        >
+          Publish…
+        </button>
+        <button
+          type="button"
+          className="small danger"
+          onClick={() => {
+            s.remove(props.node);
+          }}
+        >
+          Remove node
+        </button>
+      </div>
       {info && (
         <>
           <h4>WIT</h4>

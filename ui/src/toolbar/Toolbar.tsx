@@ -3,6 +3,7 @@ import { useShallow } from "zustand/react/shallow";
 
 import { isActive } from "../run/model";
 import { isDirty, useApp } from "../store";
+import { ToolMenu } from "./ToolMenu";
 
 function ToolButton(props: {
   testId: string;
@@ -57,6 +58,9 @@ export function Toolbar() {
       save: s.save,
       saveAs: s.saveAs,
       requestAdd: s.requestAddComponents,
+      openPull: s.openPullDialog,
+      openPublish: s.openPublishDialog,
+      showDeploy: s.showDeployManifest,
       compile: s.compileProject,
       undo: s.undo,
       redo: s.redo,
@@ -122,12 +126,15 @@ export function Toolbar() {
           onClick={s.saveAs}
         />
         <span className="tool-gap" />
-        <ToolButton
+        <ToolMenu
           testId="btn-add"
           icon="⊕"
-          label="Add…"
-          hint="Add .wasm components (A)"
-          onClick={s.requestAdd}
+          label="Add"
+          hint="Add components: .wasm files (A), or from a registry"
+          items={[
+            { testId: "add-files", label: "Component files…", keys: "A", onSelect: s.requestAdd },
+            { testId: "add-registry", label: "From a registry…", onSelect: s.openPull },
+          ]}
         />
         <ToolButton
           testId="btn-compile"
@@ -136,6 +143,28 @@ export function Toolbar() {
           hint="Compose into one component (Ctrl+B)"
           onClick={s.compile}
           disabled={s.compiling || s.empty}
+        />
+        <ToolMenu
+          testId="btn-share"
+          icon="⇪"
+          label="Share"
+          hint="Publish to a registry, or export a Spin or wasmCloud manifest"
+          items={[
+            {
+              testId: "share-publish",
+              label: "Publish to a registry…",
+              onSelect: () => {
+                s.openPublish(null);
+              },
+              disabled: s.empty,
+            },
+            {
+              testId: "share-deploy",
+              label: "Export to Spin / wasmCloud…",
+              onSelect: () => s.showDeploy("spin"),
+              disabled: s.empty,
+            },
+          ]}
         />
         <span className="tool-gap" />
         <ToolButton
