@@ -107,6 +107,7 @@ export type Snapshot = {
       component: string;
       sha256?: string | null;
       position: { x: number; y: number };
+      registry?: { reference: string; digest: string } | null;
     }[];
     wires: { from: { node: string; port: string }; to: { node: string; port: string } }[];
     exports: { node: string; export: string }[];
@@ -206,15 +207,20 @@ export function writeWacDocument(name: string): string {
 /** The node id of the project [`writeComposedSeedProject`] writes. */
 export const COMPOSED_SEED_NODE = "seed";
 
-/** Composes the seed with the CLI that sits beside the app into `dir/seed.wasm`, and writes a
- * project of that one component there; returns the project's path. */
-export function writeComposedSeedProject(dir: string): string {
-  const cli = join(dirname(appBinary()), "plugboard");
-  if (!existsSync(cli)) {
-    throw new Error(`the plugboard CLI is not built beside the app (looked for ${cli})`);
+/** Runs the plugboard CLI that is built beside the app with `args`; returns what it printed. */
+export function cli(...args: string[]): string {
+  const binary = join(dirname(appBinary()), "plugboard");
+  if (!existsSync(binary)) {
+    throw new Error(`the plugboard CLI is not built beside the app (looked for ${binary})`);
   }
+  return execFileSync(binary, args, { encoding: "utf8" });
+}
+
+/** Composes the seed with the CLI into `dir/seed.wasm`, and writes a project of that one
+ * component there; returns the project's path. */
+export function writeComposedSeedProject(dir: string): string {
   const composed = join(dir, "seed.wasm");
-  execFileSync(cli, ["compose", SEED, "-o", composed]);
+  cli("compose", SEED, "-o", composed);
   const path = join(dir, "composed.plugboard.json");
   writeFileSync(
     path,
