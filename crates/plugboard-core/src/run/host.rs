@@ -165,6 +165,11 @@ impl HostState {
         self.current
     }
 
+    /// The id of node `index` in a linked run.
+    pub(crate) fn node_name(&self, index: usize) -> Option<&str> {
+        self.nodes.get(index)?.node.as_deref()
+    }
+
     /// Switches the node whose grants serve WASI calls (a forwarded call entering another node,
     /// or returning from it).
     pub(crate) fn set_current(&mut self, node: usize) {

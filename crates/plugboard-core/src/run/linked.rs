@@ -21,6 +21,7 @@ use super::RunError;
 use super::engine::ComponentSource;
 use super::events::WireCall;
 use super::host::HostState;
+use super::outcome::TrappedIn;
 use super::proxy;
 use super::queue::EventQueue;
 use super::relay::relay_results;
@@ -545,7 +546,7 @@ fn forwarder(
                 let caller = enter(store.data_mut(), callee);
                 let result = func.call_async(&mut store, args, results).await;
                 store.data_mut().set_current(caller);
-                result?;
+                result.map_err(|e| in_callee(store.data(), callee, e))?;
                 if handles {
                     consumer_results(&mut store, slot, callee, results)?;
                 }
@@ -594,7 +595,8 @@ fn concurrent_forwarder(
                 let caller = accessor.with(|mut access| enter(access.get(), callee));
                 let result = func.call_concurrent(accessor, args, results).await;
                 accessor.with(|mut access| access.get().set_current(caller));
-                result?;
+                result
+                    .map_err(|e| accessor.with(|mut access| in_callee(access.get(), callee, e)))?;
                 if handles {
                     accessor.with(|mut access| {
                         consumer_results(&mut access.as_context_mut(), slot, callee, results)
@@ -638,6 +640,15 @@ fn target(state: &HostState, slot: usize) -> wasmtime::Result<(Func, usize, Opti
         wasmtime::format_err!("wire {slot} was called before its provider existed")
     })?;
     Ok((func, callee, state.tap.is_some().then(Instant::now)))
+}
+
+/// A failed call across a wire, named by the node whose code failed: the innermost callee, so
+/// a trap several wires deep names where it happened.
+fn in_callee(state: &HostState, callee: usize, error: wasmtime::Error) -> wasmtime::Error {
+    match (error.downcast_ref::<TrappedIn>(), state.node_name(callee)) {
+        (None, Some(node)) => error.context(TrappedIn(node.to_string())),
+        _ => error,
+    }
 }
 
 /// Makes `callee` the node whose grants serve WASI calls; returns the caller, to switch back to.

@@ -35,13 +35,27 @@ pub(crate) fn of_error(error: &wasmtime::Error, fuel: Option<u64>) -> RunEvent {
     if let (Some(Trap::OutOfFuel), Some(fuel)) = (trap, fuel) {
         return RunEvent::OutOfFuel { fuel };
     }
-    let message = match trap {
+    let mut message = match trap {
         Some(trap) => trap.to_string(),
         None => error.root_cause().to_string(),
     };
+    if let Some(TrappedIn(node)) = error.downcast_ref::<TrappedIn>() {
+        message = format!("{message} (in `{node}`)");
+    }
     RunEvent::Trapped {
         message,
         backtrace: backtrace(error),
+    }
+}
+
+/// The node of a linked run whose code a failed call across a wire ended in (the context
+/// [`super::linked`] gives the error), named in the trap's message.
+#[derive(Debug)]
+pub(crate) struct TrappedIn(pub(crate) String);
+
+impl std::fmt::Display for TrappedIn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "in node `{}`", self.0)
     }
 }
 

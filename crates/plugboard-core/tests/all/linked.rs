@@ -594,3 +594,53 @@ fn the_tap_shows_handles_and_a_trapping_callee() {
     assert!(recorded[0].results.is_none());
     assert!(recorded[0].error.is_some(), "{recorded:?}");
 }
+
+#[test]
+fn a_borrow_kept_past_its_call_traps_naming_the_node_that_kept_it() {
+    // borrow-leaker lends its stdout stream to borrow-keeper's `keep`, which returns without
+    // giving the borrow back: the component model ends that call with a trap, in every mode.
+    let interface = "example:leak/keeper@0.1.0";
+    let node = |id: &str, file: &str| Node {
+        id: NodeId::new(id),
+        component: crate::support::wat_sample(file),
+        sha256: None,
+        position: Default::default(),
+        capabilities: None,
+        registry: None,
+    };
+    let project = Project {
+        nodes: vec![
+            node("keeper", "borrow-keeper"),
+            node("leaker", "borrow-leaker"),
+        ],
+        wires: vec![plugboard_core::project::Wire {
+            from: plugboard_core::project::WireEnd {
+                node: NodeId::new("keeper"),
+                port: interface.into(),
+            },
+            to: plugboard_core::project::WireEnd {
+                node: NodeId::new("leaker"),
+                port: interface.into(),
+            },
+        }],
+        ..Project::default()
+    };
+    let components = load_components(&project, &root()).expect("the WAT samples load");
+    let runtime = shared_runtime();
+    for mode in [RunMode::Linked, RunMode::Fused] {
+        let outcome = finish(&runtime, (&project, &components), mode, Operation::Run);
+        let RunEvent::Trapped { message, .. } = outcome.terminal() else {
+            panic!(
+                "{mode:?}: the borrow outlived its call: {:?}",
+                outcome.events
+            );
+        };
+        assert!(
+            message.contains("borrow handles still remain at the end of the call"),
+            "{mode:?}: {message}"
+        );
+        if mode == RunMode::Linked {
+            assert!(message.ends_with("(in `keeper`)"), "{message}");
+        }
+    }
+}
