@@ -51,7 +51,7 @@ export function ToolMenu(props: {
         <span className="tool-icon" aria-hidden>
           {props.icon}
         </span>
-        {props.label} <span aria-hidden>▾</span>
+        {props.label}
       </button>
       {open && (
         <div className="tool-menu-list" role="menu">

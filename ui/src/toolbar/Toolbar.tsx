@@ -83,7 +83,7 @@ export function Toolbar() {
     s.path
       ?.split(/[\\/]/)
       .pop()
-      ?.replace(/\.plugboard\.json$/, "") ?? "Untitled project";
+      ?.replace(/\.plugboard\.json$/, "") ?? "Untitled";
   return (
     <header className="toolbar">
       <div className="brand">
@@ -100,7 +100,7 @@ export function Toolbar() {
         </span>
         {s.dirty && (
           <span className="dirty" title="Unsaved changes">
-            ●&nbsp;unsaved
+            ●<span className="dirty-word">&nbsp;unsaved</span>
           </span>
         )}
       </div>
@@ -129,7 +129,7 @@ export function Toolbar() {
         <ToolMenu
           testId="btn-add"
           icon="⊕"
-          label="Add"
+          label="Add…"
           hint="Add components: .wasm files (A), or from a registry"
           items={[
             { testId: "add-files", label: "Component files…", keys: "A", onSelect: s.requestAdd },
@@ -147,7 +147,7 @@ export function Toolbar() {
         <ToolMenu
           testId="btn-share"
           icon="⇪"
-          label="Share"
+          label="Share…"
           hint="Publish to a registry, or export a Spin or wasmCloud manifest"
           items={[
             {
