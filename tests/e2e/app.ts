@@ -78,6 +78,12 @@ export async function waitForCount(browser: Browser, selector: string, n: number
   });
 }
 
+/** Opens the toolbar menu `menu` and chooses its item `item`. */
+export async function choose(browser: Browser, menu: string, item: string): Promise<void> {
+  await browser.$(`[data-testid="${menu}"]`).click();
+  await browser.$(`[data-testid="${item}"]`).click();
+}
+
 /** Waits for the message bar to show a message of `kind`, and returns its text. */
 export async function waitForMessage(browser: Browser, kind: string): Promise<string> {
   const message = browser.$(`[data-testid="message"][data-kind="${kind}"]`);

@@ -4,9 +4,7 @@
 // refused in the dialog; the composition and a node published; a newer version marked when the
 // project is opened again, and a registry gone quiet, not an error. Then the seed exported as a
 // Spin application and a wasmCloud workload, with what each cannot carry.
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -15,10 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import {
   OPS,
-  SAMPLES,
   SEED,
   WAIT,
-  cli,
+  choose,
   count,
   hook,
   nodeSel,
@@ -26,71 +23,13 @@ import {
   startApp,
   waitUntilStill,
 } from "./app";
+import { startRegistry, type Registry } from "./oci";
 import { runHelpers } from "./runs";
 
 let browser: Browser;
-let registry: ChildProcess | undefined;
-let host = "";
+let registry: Registry;
 const dir = mkdtempSync(join(tmpdir(), "plugboard-e2e-registry-"));
 const { run, open, textOf } = runHelpers(() => browser);
-
-const reference = (name: string, version: string) => `${host}/example/${name}:${version}`;
-
-/** A port nothing listens on yet. */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => {
-        if (typeof address === "object" && address) resolve(address.port);
-        else reject(new Error("no port"));
-      });
-    });
-  });
-}
-
-/** Starts docker-registry on `port` with its storage in `dir`, and waits until it answers. */
-async function startRegistry(port: number): Promise<ChildProcess> {
-  const config = join(dir, "registry.yml");
-  writeFileSync(
-    config,
-    `version: 0.1\nlog: {level: error}\nstorage: {filesystem: {rootdirectory: ${dir}/data}}\n` +
-      `http: {addr: 127.0.0.1:${port}}\n`,
-  );
-  const child = spawn("docker-registry", ["serve", config], { stdio: "ignore" });
-  const deadline = Date.now() + WAIT;
-  for (;;) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/v2/`)).ok) return child;
-    } catch {
-      // Not listening yet.
-    }
-    if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill();
-      throw new Error(`docker-registry did not answer on port ${port}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
-/** Publishes the sample `name` to the registry as `version` with the CLI. */
-function publishSample(name: string, version: string): string {
-  return cli("publish", join(SAMPLES, `${name}.wasm`), reference(name, version)).trim();
-}
-
-/** The tags the registry holds for `repository`. */
-async function tags(repository: string): Promise<string[]> {
-  const answer = await fetch(`http://${host}/v2/${repository}/tags/list`);
-  return ((await answer.json()) as { tags: string[] | null }).tags ?? [];
-}
-
-/** Opens `menu` in the toolbar and chooses `item`. */
-async function choose(menu: string, item: string): Promise<void> {
-  await browser.$(`[data-testid="${menu}"]`).click();
-  await browser.$(`[data-testid="${item}"]`).click();
-}
 
 /** Types `text` into the field `selector`, replacing what it held. */
 async function type(selector: string, text: string): Promise<void> {
@@ -102,7 +41,7 @@ async function type(selector: string, text: string): Promise<void> {
 
 /** Opens Add from a registry, types `ref` and presses Pull. */
 async function pull(ref: string): Promise<void> {
-  await choose("btn-add", "add-registry");
+  await choose(browser, "btn-add", "add-registry");
   await type('[data-testid="registry-reference"]', ref);
   await browser.$('[data-testid="registry-pull"]').click();
 }
@@ -117,22 +56,20 @@ async function inspect(node: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  const port = await freePort();
-  host = `127.0.0.1:${port}`;
-  registry = await startRegistry(port);
-  publishSample("string-operations", "0.1.0");
-  publishSample("consumer-app", "0.1.0");
+  registry = await startRegistry();
+  registry.publishSample("string-operations", "0.1.0");
+  registry.publishSample("consumer-app", "0.1.0");
   browser = await startApp([]);
 });
 
 afterAll(async () => {
   await browser?.deleteSession();
-  registry?.kill();
+  registry?.stop();
 });
 
 describe("registries", () => {
   it("pulls a component into a node that shows where it came from", async () => {
-    const ops = reference("string-operations", "0.1.0");
+    const ops = registry.reference("string-operations", "0.1.0");
     await pull(ops);
     await browser.$(nodeSel("string-operations")).waitForExist({ timeout: WAIT });
     await browser.$('[data-testid="registry-dialog"]').waitForExist({ reverse: true });
@@ -157,7 +94,7 @@ describe("registries", () => {
   });
 
   it("wires two pulled components and runs them", async () => {
-    await pull(reference("consumer-app", "0.1.0"));
+    await pull(registry.reference("consumer-app", "0.1.0"));
     await browser.$(nodeSel("consumer-app")).waitForExist({ timeout: WAIT });
     await hook(
       browser,
@@ -175,7 +112,7 @@ describe("registries", () => {
 
   it("shows why a reference cannot be pulled in the dialog, and adds nothing", async () => {
     const before = await count(browser, '[data-testid="node"]');
-    await pull(reference("nothing-here", "9.9.9"));
+    await pull(registry.reference("nothing-here", "9.9.9"));
     const error = browser.$('[data-testid="registry-error"]');
     await error.waitForDisplayed({ timeout: WAIT });
     expect(await error.getText()).toContain("nothing-here");
@@ -194,15 +131,15 @@ describe("registries", () => {
   });
 
   it("publishes the composition and a node, and shows where each went", async () => {
-    await choose("btn-share", "share-publish");
-    await type('[data-testid="publish-reference"]', `${host}/demo/seed:1.0.0`);
+    await choose(browser, "btn-share", "share-publish");
+    await type('[data-testid="publish-reference"]', `${registry.host}/demo/seed:1.0.0`);
     await browser.$('[data-testid="publish-submit"]').click();
     const result = browser.$('[data-testid="publish-result"]');
     await result.waitForDisplayed({ timeout: WAIT });
     expect(await result.getText()).toMatch(
-      new RegExp(`^${host}/demo/seed:1\\.0\\.0@sha256:[0-9a-f]{64}$`),
+      new RegExp(`^${registry.host}/demo/seed:1\\.0\\.0@sha256:[0-9a-f]{64}$`),
     );
-    expect(await tags("demo/seed")).toEqual(["1.0.0"]);
+    expect(await registry.tags("demo/seed")).toEqual(["1.0.0"]);
     await browser.$('[data-testid="publish-dialog"] [data-testid="dialog-close"]').click();
 
     await inspect("consumer-app");
@@ -210,10 +147,10 @@ describe("registries", () => {
     expect(await browser.$('[data-testid="publish-dialog"] h2').getText()).toBe(
       "Publish consumer-app",
     );
-    await type('[data-testid="publish-reference"]', `${host}/demo/app:2.0.0`);
+    await type('[data-testid="publish-reference"]', `${registry.host}/demo/app:2.0.0`);
     await browser.$('[data-testid="publish-submit"]').click();
     await browser.$('[data-testid="publish-result"]').waitForDisplayed({ timeout: WAIT });
-    expect(await tags("demo/app")).toEqual(["2.0.0"]);
+    expect(await registry.tags("demo/app")).toEqual(["2.0.0"]);
     await browser.$('[data-testid="publish-dialog"] [data-testid="dialog-close"]').click();
   });
 
@@ -224,7 +161,7 @@ describe("registries", () => {
       timeout: WAIT,
     });
     expect((JSON.parse(readFileSync(path, "utf8")) as { format: number }).format).toBe(4);
-    publishSample("string-operations", "0.2.0");
+    registry.publishSample("string-operations", "0.2.0");
 
     await open(path);
     const newer = browser.$(`${nodeSel("string-operations")} [data-testid="registry-newer"]`);
@@ -236,7 +173,7 @@ describe("registries", () => {
   });
 
   it("shows a registry gone quiet as muted news, not as an error", async () => {
-    registry?.kill();
+    registry.stop();
     await inspect("consumer-app");
     await browser.$('[data-testid="registry-check"]').click();
     const quiet = browser.$(`${nodeSel("consumer-app")} [data-testid="registry-unreachable"]`);
@@ -249,7 +186,7 @@ describe("registries", () => {
 describe("deploy manifests", () => {
   it("shows the seed as a Spin application and a wasmCloud workload, with warnings", async () => {
     await open(SEED);
-    await choose("btn-share", "share-deploy");
+    await choose(browser, "btn-share", "share-deploy");
     await browser.$('[data-testid="deploy-dialog"]').waitForDisplayed({ timeout: WAIT });
     const text = browser.$('[data-testid="deploy-text"]');
     await text.waitForDisplayed({ timeout: WAIT });

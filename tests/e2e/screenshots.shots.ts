@@ -16,6 +16,7 @@ import {
   SAMPLES,
   SEED,
   WAIT,
+  choose,
   hook,
   nodeSel,
   snapshot,
@@ -27,6 +28,7 @@ import {
   writeRebuildableProject,
   writeWacDocument,
 } from "./app";
+import { startRegistry } from "./oci";
 
 let browser: Browser;
 
@@ -471,4 +473,57 @@ it("photographs a composition unfolded in place, with what it is made of", async
   await mouseAway();
   await settle();
   shoot("inside");
+});
+
+it("photographs components pulled from a registry, and the seed exported to Spin", async () => {
+  const registry = await startRegistry();
+  try {
+    await browser.$('[data-testid="btn-new"]').click();
+    for (const name of ["string-operations", "consumer-app"]) {
+      registry.publishSample(name, "0.1.0");
+      await choose(browser, "btn-add", "add-registry");
+      await type('[data-testid="registry-reference"]', registry.reference(name, "0.1.0"));
+      await browser.$('[data-testid="registry-pull"]').click();
+      await browser.$(nodeSel(name)).waitForExist({ timeout: WAIT });
+    }
+    await hook(
+      browser,
+      "connect",
+      { node: "string-operations", port: OPS },
+      { node: "consumer-app", port: OPS },
+    );
+    // A newer version published since: the node says so once its registry is asked again.
+    registry.publishSample("string-operations", "0.2.0");
+    await browser.$(`${nodeSel("string-operations")} .cnode-header`).click();
+    await browser.$('[data-testid="tab-inspector"]').click();
+    await browser.$('[data-testid="registry-check"]').click();
+    await browser
+      .$(`${nodeSel("string-operations")} [data-testid="registry-newer"]`)
+      .waitForExist({ timeout: WAIT });
+    // The canvas gets the width: the library and the output folded.
+    await browser.$('[data-testid="btn-toggle-library"]').click();
+    await browser.$('[data-testid="btn-toggle-dock"]').click();
+    await choose(browser, "btn-add", "add-registry");
+    await type(
+      '[data-testid="registry-reference"]',
+      registry.reference("string-operations", "0.2.0"),
+    );
+    await mouseAway();
+    await settle();
+    shoot("registry");
+  } finally {
+    registry.stop();
+  }
+  await browser.$('[data-testid="registry-dialog"] [data-testid="dialog-close"]').click();
+  await browser.$('[data-testid="btn-toggle-library"]').click();
+  await browser.$('[data-testid="btn-toggle-dock"]').click();
+
+  await openProject("seed");
+  await browser.$('[data-testid="project-description"] .panel-close').click();
+  await choose(browser, "btn-share", "share-deploy");
+  await browser.$('[data-testid="deploy-warnings"]').waitForExist({ timeout: WAIT });
+  await mouseAway();
+  await settle();
+  shoot("deploy");
+  await browser.$('[data-testid="deploy-dialog"] [data-testid="dialog-close"]').click();
 });
