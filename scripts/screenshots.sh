@@ -6,7 +6,9 @@
 # grants, a run out of memory, and the calls across a wire (counted, pulsing, listed in the
 # Calls tab), an interface unfolded into its functions, an invoke session and the wasmtime line
 # with the world badge, auto-wire suggestions, a stub answering a consumer and a WAC document
-# opened as a project, and a composition unfolded in place. Look at them before committing.
+# opened as a project, a composition unfolded in place, components pulled from a registry (its
+# Add dialog, badges and the newer marker) and the seed exported to Spin. Look at them before
+# committing.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/app-lib.sh"
