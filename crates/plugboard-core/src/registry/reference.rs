@@ -118,7 +118,12 @@ fn looks_like_oci(input: &str) -> bool {
     let Some((host, rest)) = input.split_once('/') else {
         return false;
     };
+    // A path to a component or project file that is missing is still a file.
+    let file_like = [".wasm", ".wat", ".json"]
+        .iter()
+        .any(|extension| input.ends_with(extension));
     !rest.is_empty()
+        && !file_like
         && !input.contains(char::is_whitespace)
         && (host.contains('.') || host.contains(':') || host == "localhost")
         && !host.starts_with('.')
@@ -167,6 +172,8 @@ mod tests {
     fn what_is_not_a_reference_is_refused_clearly() {
         assert!(!looks_like_reference("target/samples/logger.wasm"));
         assert!(!looks_like_reference("logger.wasm"));
+        assert!(!looks_like_reference("build.d/logger.wasm"));
+        assert!(!looks_like_reference("../projects/seed.plugboard.json"));
         assert!(looks_like_reference("127.0.0.1:5000/ns/name:tag"));
         assert!(looks_like_reference("wasi:http@0.2.0"));
         let err = ComponentRef::parse("example:greeter", &config()).expect_err("no version");
