@@ -13,8 +13,6 @@ use super::error::RegistryError;
 pub struct ComponentRef {
     /// The OCI reference it resolves to.
     pub(crate) oci: oci_client::Reference,
-    /// What the user typed.
-    pub typed: String,
 }
 
 impl ComponentRef {
@@ -56,10 +54,7 @@ impl ComponentRef {
             ));
         };
         let oci: oci_client::Reference = oci_text.parse().map_err(|e| bad(&format!("{e}")))?;
-        Ok(Self {
-            oci,
-            typed: typed.to_string(),
-        })
+        Ok(Self { oci })
     }
 
     /// The registry's host (and port).
@@ -80,7 +75,6 @@ impl ComponentRef {
                 self.oci.repository().to_string(),
                 digest.to_string(),
             ),
-            typed: self.typed.clone(),
         }
     }
 
