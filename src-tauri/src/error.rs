@@ -192,6 +192,7 @@ impl From<ComposeError> for AppError {
             ComposeError::Encode { .. } | ComposeError::Invalid { .. } => {
                 Self::new(ErrorKind::Encode, message)
             }
+            ComposeError::Write { .. } => Self::new(ErrorKind::Unwritable, message),
         }
     }
 }

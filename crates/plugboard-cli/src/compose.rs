@@ -6,9 +6,10 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 use plugboard_core::compose::{
-    Candidate, Composer, Composition, LoadedComponent, NodeComponents, WacPackages,
-    load_components, read_wac, to_wac,
+    Candidate, Composer, LoadedComponent, NodeComponents, WacPackages, load_components, read_wac,
+    to_wac,
 };
+use plugboard_core::inspect::ComponentInfo;
 use plugboard_core::project::{ComponentStatus, Node, NodeId, Project};
 
 use crate::output::{counted, human_size};
@@ -17,8 +18,8 @@ pub fn compose(project_path: &Path, output: &Path) -> Result<u8> {
     let (project, dir) = crate::registry::open_project(project_path)?;
     warn_about_changed_components(&project, &dir);
     let components = load_components(&project, &dir)?;
-    let composition = Composer::new().compose(&project, &components)?;
-    save(&composition, output)?;
+    let info = Composer::new().compose_into_file(&project, &components, output)?;
+    report(&info, output);
     Ok(0)
 }
 
@@ -38,8 +39,8 @@ pub fn plug(
     for wire in &project.wires {
         eprintln!("plugged {}", wire);
     }
-    let composition = composer.compose(&project, &components)?;
-    save(&composition, output)?;
+    let info = composer.compose_into_file(&project, &components, output)?;
+    report(&info, output);
     Ok(0)
 }
 
@@ -175,28 +176,13 @@ pub fn from_wac(document: &Path, deps_dir: PathBuf, deps: &[String], output: &Pa
     Ok(0)
 }
 
-fn save(composition: &Composition, output: &Path) -> Result<()> {
-    composition.save(output)?;
-    eprintln!(
-        "wrote {} ({})",
-        output.display(),
-        human_size(composition.bytes.len() as u64)
-    );
-    let imports: Vec<&str> = composition
-        .info
-        .imports
-        .iter()
-        .map(|p| p.name.as_str())
-        .collect();
-    let exports: Vec<&str> = composition
-        .info
-        .exports
-        .iter()
-        .map(|p| p.name.as_str())
-        .collect();
+/// Says what was written and what the host must provide to run it.
+fn report(info: &ComponentInfo, output: &Path) {
+    eprintln!("wrote {} ({})", output.display(), human_size(info.size));
+    let imports: Vec<&str> = info.imports.iter().map(|p| p.name.as_str()).collect();
+    let exports: Vec<&str> = info.exports.iter().map(|p| p.name.as_str()).collect();
     eprintln!("the host must provide: {}", list_or_nothing(&imports));
     eprintln!("exports: {}", list_or_nothing(&exports));
-    Ok(())
 }
 
 fn list_or_nothing(names: &[&str]) -> String {

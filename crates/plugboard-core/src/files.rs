@@ -186,27 +186,60 @@ pub(crate) enum Durability {
 }
 
 /// Writes `bytes` to a temporary file beside `path` and renames it over `path`, so no reader ever
-/// sees half a file. A file written over keeps its permissions. [`Durability::Durable`] also
-/// syncs the file before the rename and the folder after it, so the rename itself is on disk.
+/// sees half a file (see [`StagedFile`]).
 pub(crate) fn write_atomically(
     path: &Path,
     bytes: &[u8],
     durability: Durability,
 ) -> std::io::Result<()> {
-    let dir = parent_dir(path);
-    let mut temp = tempfile::NamedTempFile::new_in(&dir)?;
-    temp.write_all(bytes)?;
-    if let Ok(existing) = std::fs::metadata(path) {
-        temp.as_file().set_permissions(existing.permissions())?;
+    let mut staged = StagedFile::beside(path)?;
+    staged.file().write_all(bytes)?;
+    staged.commit(durability)
+}
+
+/// A file written under a temporary name beside its destination and renamed over it by
+/// [`StagedFile::commit`], so no reader ever sees half of it; dropped before its commit, it is
+/// removed. For what is written in parts, or must not land unless something else succeeds.
+pub(crate) struct StagedFile {
+    temp: tempfile::NamedTempFile,
+    path: PathBuf,
+    dir: PathBuf,
+}
+
+impl StagedFile {
+    /// A new empty file beside `path`.
+    pub(crate) fn beside(path: &Path) -> std::io::Result<Self> {
+        let dir = parent_dir(path);
+        Ok(Self {
+            temp: tempfile::NamedTempFile::new_in(&dir)?,
+            path: path.to_path_buf(),
+            dir,
+        })
     }
-    if durability == Durability::Durable {
-        temp.as_file().sync_all()?;
+
+    /// The file to write to.
+    pub(crate) fn file(&mut self) -> &mut File {
+        self.temp.as_file_mut()
     }
-    temp.persist(path).map_err(|e| e.error)?;
-    if durability == Durability::Durable {
-        sync_dir(&dir)?;
+
+    /// Puts the file in place. A file written over keeps its permissions.
+    /// [`Durability::Durable`] also syncs the file before the rename and the folder after it,
+    /// so the rename itself is on disk.
+    pub(crate) fn commit(self, durability: Durability) -> std::io::Result<()> {
+        if let Ok(existing) = std::fs::metadata(&self.path) {
+            self.temp
+                .as_file()
+                .set_permissions(existing.permissions())?;
+        }
+        if durability == Durability::Durable {
+            self.temp.as_file().sync_all()?;
+        }
+        self.temp.persist(&self.path).map_err(|e| e.error)?;
+        if durability == Durability::Durable {
+            sync_dir(&self.dir)?;
+        }
+        Ok(())
     }
-    Ok(())
 }
 
 /// Makes a rename in `dir` durable (a directory is synced through a handle opened on it).
@@ -262,6 +295,22 @@ mod tests {
         std::fs::write(&path, b"12345").expect("write");
         assert_eq!(read_bounded(&path, 5, "x").expect("fits"), b"12345");
         assert!(read_bounded(&path, 4, "x").is_err());
+    }
+
+    #[test]
+    fn a_staged_file_dropped_before_its_commit_leaves_the_old_file_and_nothing_else() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let path = dir.path().join("out.wasm");
+        std::fs::write(&path, b"old").expect("write");
+        let mut staged = StagedFile::beside(&path).expect("staged");
+        staged.file().write_all(b"half of the new").expect("write");
+        drop(staged);
+        assert_eq!(std::fs::read(&path).expect("read"), b"old");
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("list")
+            .map(|e| e.expect("entry").file_name())
+            .collect();
+        assert_eq!(names, ["out.wasm"]);
     }
 
     #[cfg(unix)]

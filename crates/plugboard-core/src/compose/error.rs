@@ -128,6 +128,15 @@ pub enum ComposeError {
         /// What the validator said.
         message: String,
     },
+    /// The composed component could not be written.
+    #[error("cannot write `{}`: {source}", path.display())]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// What the operating system said.
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 fn list_available(available: &[String]) -> String {

@@ -49,7 +49,7 @@ pub use wac::to_wac;
 pub use wac_import::{WacImportError, WacPackages, from_wac, read_wac};
 pub use wire::WireCheck;
 
-use crate::files::Durability;
+use crate::files::{Durability, StagedFile};
 use crate::inspect::skeleton::{origin, tagged_skeleton};
 use crate::inspect::{ComponentInfo, InspectError, inspect_skeleton};
 use crate::project::{ExportChoice, NodeId, Project};
@@ -103,7 +103,8 @@ impl Composer {
         Self::default()
     }
 
-    /// Composes `project`, whose nodes' components are in `components`.
+    /// Composes `project`, whose nodes' components are in `components`, into bytes in memory
+    /// with their SHA-256 (what a run needs).
     ///
     /// # Errors
     /// A [`ComposeError`] naming the node and port at fault.
@@ -112,6 +113,55 @@ impl Composer {
         project: &Project,
         components: &NodeComponents,
     ) -> Result<Composition, ComposeError> {
+        let skeleton = self.encode(project, components)?;
+        let output = output_sections(&self.originals, &skeleton)?;
+        let resume = &mut self.hash_resume;
+        let (info, (bytes, sha256)) =
+            inspect_beside(&skeleton, output.size(), || output.assemble(resume));
+        let mut info = info?;
+        info.sha256 = sha256;
+        Ok(Composition { bytes, info })
+    }
+
+    /// Composes `project` straight into the file at `path`: written from its parts (each
+    /// component copied once, from its original to the file) and never hashed, which is all the
+    /// command line needs. The file is put in place atomically, and only if the composition is
+    /// valid. Returns its inspection, whose `sha256` is left empty.
+    ///
+    /// # Errors
+    /// A [`ComposeError`] naming the node and port at fault, or [`ComposeError::Write`].
+    pub fn compose_into_file(
+        &mut self,
+        project: &Project,
+        components: &NodeComponents,
+        path: &std::path::Path,
+    ) -> Result<ComponentInfo, ComposeError> {
+        let skeleton = self.encode(project, components)?;
+        let output = output_sections(&self.originals, &skeleton)?;
+        let (info, staged) = inspect_beside(&skeleton, output.size(), || {
+            let mut staged = StagedFile::beside(path)?;
+            output.write_to(staged.file())?;
+            Ok(staged)
+        });
+        // An invalid composition is not put in place: dropping the staged file removes it.
+        let info = info?;
+        let write_error = |source| ComposeError::Write {
+            path: path.to_path_buf(),
+            source,
+        };
+        staged
+            .map_err(write_error)?
+            .commit(Durability::Replaceable)
+            .map_err(write_error)?;
+        Ok(info)
+    }
+
+    /// Checks, registers, wires and encodes `project` into the composition of skeletons.
+    fn encode(
+        &mut self,
+        project: &Project,
+        components: &NodeComponents,
+    ) -> Result<Vec<u8>, ComposeError> {
         if project.nodes.is_empty() {
             return Err(ComposeError::Empty);
         }
@@ -148,7 +198,7 @@ impl Composer {
         }
         let options = EncodeOptions {
             define_components: true,
-            // Validated below with the same wasmparser as everything else of ours.
+            // Validated when it is inspected, with the same wasmparser as everything else of ours.
             validate: false,
             processor: Some(Processor {
                 name: "plugboard",
@@ -160,32 +210,7 @@ impl Composer {
             .encode(options)
             .map_err(|e| encode_error(e, &instances))?;
         drop(scratch);
-        let output = output_sections(&self.originals, &skeleton)?;
-        let size = output.size() as u64;
-        let resume = &mut self.hash_resume;
-        // Inspecting the skeleton validates it too (all but the stub function bodies, which are
-        // ours); meanwhile the output is assembled and hashed.
-        let (info, (bytes, sha256)) = std::thread::scope(|scope| {
-            let inspected = scope.spawn(|| inspect_skeleton(&skeleton, size, String::new()));
-            let assembled = output.assemble(resume);
-            // Inspecting cannot panic; should the thread not run, inspect here.
-            let info = inspected
-                .join()
-                .unwrap_or_else(|_| inspect_skeleton(&skeleton, size, String::new()));
-            (info, assembled)
-        });
-        let mut info = match info {
-            Ok(info) => info,
-            // A composition that does not validate is said precisely, with the offset.
-            Err(e) => {
-                validate(&skeleton)?;
-                return Err(ComposeError::Encode {
-                    message: format!("the composed component cannot be inspected: {e}"),
-                });
-            }
-        };
-        info.sha256 = sha256;
-        Ok(Composition { bytes, info })
+        Ok(skeleton)
     }
 
     /// Registers the component of every node (once per distinct content).
@@ -349,6 +374,34 @@ fn output_sections<'a>(
         header: skeleton.get(..8).unwrap_or_default(),
         sections,
     })
+}
+
+/// Inspects the composition of skeletons (of `size` bytes once the components are put back) on
+/// a second thread while `work` runs on this one. Inspecting validates the skeleton too (all
+/// but the stub function bodies, which are ours).
+fn inspect_beside<T>(
+    skeleton: &[u8],
+    size: usize,
+    work: impl FnOnce() -> T,
+) -> (Result<ComponentInfo, ComposeError>, T) {
+    let size = size as u64;
+    let (info, done) = std::thread::scope(|scope| {
+        let inspected = scope.spawn(|| inspect_skeleton(skeleton, size, String::new()));
+        let done = work();
+        // Inspecting cannot panic; should the thread not run, inspect here.
+        let info = inspected
+            .join()
+            .unwrap_or_else(|_| inspect_skeleton(skeleton, size, String::new()));
+        (info, done)
+    });
+    let info = info.or_else(|e| {
+        // A composition that does not validate is said precisely, with the offset.
+        validate(skeleton)?;
+        Err(ComposeError::Encode {
+            message: format!("the composed component cannot be inspected: {e}"),
+        })
+    });
+    (info, done)
 }
 
 /// Validates the composition of skeletons with every feature wasmtime may accept, to say with

@@ -1,5 +1,8 @@
 //! A composition's bytes, assembled from the encoded skeleton's top-level sections with the
-//! real components put back, and hashed from where they differ from the last composition.
+//! real components put back, and hashed from where they differ from the last composition; or
+//! written straight to a file from those parts, unhashed.
+
+use std::io::Write;
 
 use sha2::{Digest, Sha256};
 
@@ -19,6 +22,13 @@ pub(super) struct Section<'a> {
 }
 
 impl Section<'_> {
+    /// The section's id and size, as they precede its data.
+    fn head(&self) -> Vec<u8> {
+        let mut head = vec![self.id];
+        leb128(&mut head, self.data.len());
+        head
+    }
+
     fn key(&self) -> SectionKey {
         SectionKey {
             id: self.id,
@@ -63,7 +73,7 @@ impl Output<'_> {
             + self
                 .sections
                 .iter()
-                .map(|s| 1 + leb128(&mut Vec::new(), s.data.len()) + s.data.len())
+                .map(|s| s.head().len() + s.data.len())
                 .sum::<usize>()
     }
 
@@ -87,8 +97,7 @@ impl Output<'_> {
         out.extend_from_slice(self.header);
         for (index, section) in self.sections.iter().enumerate() {
             let start = out.len();
-            out.push(section.id);
-            leb128(&mut out, section.data.len());
+            out.extend_from_slice(&section.head());
             out.extend_from_slice(section.data);
             if index >= same {
                 let mut hasher = states.last().cloned().unwrap_or_default();
@@ -104,18 +113,30 @@ impl Output<'_> {
         };
         (out, hex::encode(sha256))
     }
+
+    /// Writes the bytes to `out` from their parts, without assembling or hashing them: a
+    /// component put back goes from its original straight to `out`.
+    pub(super) fn write_to(&self, out: impl Write) -> std::io::Result<()> {
+        // Small writes (the heads, the skeleton's sections) are buffered; a large one (a
+        // component) passes through the buffer unbuffered.
+        let mut out = std::io::BufWriter::with_capacity(64 << 10, out);
+        out.write_all(self.header)?;
+        for section in &self.sections {
+            out.write_all(&section.head())?;
+            out.write_all(section.data)?;
+        }
+        out.flush()
+    }
 }
 
-/// Appends `value` as an unsigned LEB128 (a section's size); returns how many bytes that took.
-fn leb128(out: &mut Vec<u8>, mut value: usize) -> usize {
-    let mut written = 0;
+/// Appends `value` as an unsigned LEB128 (a section's size).
+fn leb128(out: &mut Vec<u8>, mut value: usize) {
     loop {
         let byte = (value & 0x7f) as u8;
         value >>= 7;
-        written += 1;
         if value == 0 {
             out.push(byte);
-            return written;
+            return;
         }
         out.push(byte | 0x80);
     }

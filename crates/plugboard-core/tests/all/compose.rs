@@ -449,6 +449,42 @@ fn compositions_carry_the_real_components_not_their_skeletons() {
 }
 
 #[test]
+fn composing_into_a_file_writes_the_same_bytes_as_composing_in_memory() {
+    let path = project_file("polyglot-python-provider.plugboard.json");
+    let project = Project::load(&path).expect("loads");
+    let components = load_components(&project, &parent_dir(&path)).expect("components");
+    let in_memory = Composer::new()
+        .compose(&project, &components)
+        .expect("composes");
+    let dir = TempDir::new().expect("temp dir");
+    let file = dir.path().join("out.wasm");
+    std::fs::write(&file, b"an older composition").expect("write");
+    let info = Composer::new()
+        .compose_into_file(&project, &components, &file)
+        .expect("composes into the file");
+    let written = std::fs::read(&file).expect("read");
+    assert!(
+        written == in_memory.bytes,
+        "the file differs from the bytes"
+    );
+    assert_eq!(info.size, written.len() as u64);
+    assert_eq!(info.imports, in_memory.info.imports);
+    assert_eq!(info.exports, in_memory.info.exports);
+    // A file that cannot be written is said with its path, and leaves nothing behind.
+    let missing = dir.path().join("no-such-folder").join("out.wasm");
+    let error = Composer::new()
+        .compose_into_file(&project, &components, &missing)
+        .expect_err("cannot write");
+    assert!(matches!(error, ComposeError::Write { .. }), "{error}");
+    assert!(error.to_string().contains("no-such-folder"), "{error}");
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("list")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    assert_eq!(left, ["out.wasm"]);
+}
+
+#[test]
 fn recomposing_after_rewires_hashes_each_composition_right() {
     use plugboard_core::inspect::sha256_hex;
     // The seed with a second provider: the consumer's wire moves between the two.
