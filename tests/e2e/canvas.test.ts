@@ -459,8 +459,9 @@ describe("the canvas", () => {
       await hook(browser, "addComponent", join(SAMPLES, "py-stringops.wasm"));
       // The engine inspects it on a background thread: the page keeps answering meanwhile.
       expect(await browser.execute(() => document.title)).toContain("Plugboard");
+      // The node appears at once, its ports when the inspection is done.
       await browser.$(nodeSel("py-stringops")).waitForExist({ timeout: WAIT });
-      expect(await browser.$(portSel("py-stringops", OPS, "export")).isExisting()).toBe(true);
+      await browser.$(portSel("py-stringops", OPS, "export")).waitForExist({ timeout: WAIT });
     },
   );
 
