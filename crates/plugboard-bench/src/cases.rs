@@ -8,7 +8,11 @@ use anyhow::{Context, Result, bail};
 use plugboard_core::project::{Node, NodeId, Project, Wire, WireEnd};
 use tempfile::TempDir;
 
-use crate::measure::{Spread, Summary, measure};
+use crate::measure::{Spread, Summary, measure, measure_pairs};
+
+/// The fewest alternating pairs `plug` is measured in (outside quick mode): its target is a
+/// ratio to `wac plug`, and on this noisy machine a ratio needs that many pairs to settle.
+const PLUG_PAIRS: usize = 9;
 
 /// Which figure a ratio compares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,6 +31,9 @@ pub struct Row {
     pub metric: Metric,
     /// The target ratio Plugboard / peer, where the issue sets one.
     pub target: Option<f64>,
+    /// Plugboard / peer of each pair, when the two were run in alternation (else empty: the
+    /// ratio is then that of the medians).
+    pub pair_ratios: Vec<f64>,
 }
 
 /// One in-process case: Plugboard's time, and what it is compared with.
@@ -148,7 +155,12 @@ impl Bench {
         for (label, provider, consumer, command) in &inputs {
             let python = *label != "seed pair";
             self.inspect(label, provider, python.then_some(0.5))?;
-            self.plug(label, consumer, provider, Some(0.5))?;
+            self.plug(
+                label,
+                consumer,
+                provider,
+                Some(if python { 0.5 } else { 1.0 }),
+            )?;
             self.run_cold(label, command, &[], python.then_some(0.3))?;
             self.run_warm(label, command, &[], python.then_some(1.0))?;
             self.invoke(label, provider)?;
@@ -232,27 +244,51 @@ impl Bench {
         self.push("inspect", label, &ours, peer, Metric::Wall, target)
     }
 
+    /// `plug` against `wac plug`, in alternating pairs (at least [`PLUG_PAIRS`]).
     fn plug(&mut self, label: &str, socket: &Path, plug: &Path, target: Option<f64>) -> Result<()> {
         let cache = self.work("cache-plug");
         let out = self.work("plugged.wasm");
-        let ours = self.ours(&cache, !self.quick, |c| {
+        let ours = || {
+            let mut c = self.plugboard(&cache);
             c.arg("plug")
                 .arg(socket)
                 .arg("--plug")
                 .arg(plug)
                 .arg("-o")
                 .arg(&out);
-        })?;
+            c
+        };
+        let Some(wac) = &self.peers.wac else {
+            let ours = measure(self.runs, !self.quick, ours)?;
+            return self.push("plug", label, &ours, None, Metric::Wall, target);
+        };
         let wac_out = self.work("wac-plugged.wasm");
-        let peer = self.peer(&self.peers.wac, "wac plug", !self.quick, |c| {
+        let theirs = || {
+            let mut c = Command::new(wac);
             c.arg("plug")
                 .arg(socket)
                 .arg("--plug")
                 .arg(plug)
                 .arg("-o")
                 .arg(&wac_out);
-        })?;
-        self.push("plug", label, &ours, peer, Metric::Wall, target)
+            c
+        };
+        let pairs = if self.quick {
+            self.runs
+        } else {
+            self.runs.max(PLUG_PAIRS)
+        };
+        let (ours, theirs) = measure_pairs(pairs, !self.quick, ours, theirs)?;
+        let peer = Some(("wac plug".to_string(), summary(&theirs)?));
+        self.push("plug", label, &ours, peer, Metric::Wall, target)?;
+        if let Some(row) = self.rows.last_mut() {
+            row.pair_ratios = ours
+                .iter()
+                .zip(&theirs)
+                .map(|(o, t)| o.wall.as_secs_f64() / t.wall.as_secs_f64())
+                .collect();
+        }
+        Ok(())
     }
 
     /// Nothing cached: Plugboard with an empty cache directory each run, wasmtime with `-C cache=n`.
@@ -390,6 +426,7 @@ impl Bench {
             peer,
             metric,
             target,
+            pair_ratios: Vec::new(),
         };
         eprintln!("measured {case} on {input}");
         self.rows.push(row);

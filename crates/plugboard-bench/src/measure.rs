@@ -89,6 +89,27 @@ pub fn measure(
     (0..runs).map(|_| run_once(&mut make())).collect()
 }
 
+/// Runs the commands `a` and `b` make in alternation, `pairs` times, after one warm-up of each
+/// (unless `warmup` is false). On a noisy machine a slow moment then slows both sides of a pair
+/// alike, so each pair's ratio is steadier than the ratio of two medians taken apart.
+pub fn measure_pairs(
+    pairs: usize,
+    warmup: bool,
+    mut a: impl FnMut() -> Command,
+    mut b: impl FnMut() -> Command,
+) -> Result<(Vec<Sample>, Vec<Sample>)> {
+    if warmup {
+        run_once(&mut a())?;
+        run_once(&mut b())?;
+    }
+    let (mut of_a, mut of_b) = (Vec::with_capacity(pairs), Vec::with_capacity(pairs));
+    for _ in 0..pairs {
+        of_a.push(run_once(&mut a())?);
+        of_b.push(run_once(&mut b())?);
+    }
+    Ok((of_a, of_b))
+}
+
 /// Median, minimum and maximum of some durations.
 #[derive(Debug, Clone, Copy)]
 pub struct Spread {

@@ -14,7 +14,9 @@ pub fn markdown(bench: &Bench) -> String {
     let _ = writeln!(
         out,
         "Each case: {} run(s){}. Times are medians with (min–max); CPU is user + system of the \
-         whole process; memory is its peak resident set.\n",
+         whole process; memory is its peak resident set. `plug` runs in alternation with \
+         `wac plug` (at least 9 pairs outside quick mode): its ratio is the median of the \
+         pairs' ratios, with their range.\n",
         bench.runs,
         if bench.quick {
             ", no warm-up, small inputs only (quick mode)"
@@ -37,7 +39,19 @@ pub fn markdown(bench: &Bench) -> String {
             figure(&row.ours, row.metric),
             row.peer.as_ref().map(|(_, s)| figure(s, row.metric)),
         );
-        let ratio = theirs.and_then(|t| ratio(ours.median, t.median));
+        // Paired runs: the median of the pairs' ratios, with their spread.
+        let paired = median_and_range(&row.pair_ratios);
+        let ratio = match paired {
+            Some((median, _, _)) => Some(median),
+            None => theirs.and_then(|t| ratio(ours.median, t.median)),
+        };
+        let ratio_text = match paired {
+            Some((median, min, max)) => format!(
+                "{median:.2}× ({min:.2}–{max:.2}, {} pairs)",
+                row.pair_ratios.len()
+            ),
+            None => ratio.map(|r| format!("{r:.2}×")).unwrap_or_default(),
+        };
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
@@ -54,7 +68,7 @@ pub fn markdown(bench: &Bench) -> String {
                 .as_ref()
                 .map(|(_, s)| describe(s, row.metric))
                 .unwrap_or_default(),
-            ratio.map(|r| format!("{r:.2}×")).unwrap_or_default(),
+            ratio_text,
             verdict(ratio, row.target),
         );
     }
@@ -109,6 +123,17 @@ fn describe(summary: &Summary, metric: Metric) -> String {
 
 fn spread(s: &Spread) -> String {
     format!("{} ({}–{})", ms(s.median), ms(s.min), ms(s.max))
+}
+
+/// The median, minimum and maximum of some ratios (`None` when there are none).
+fn median_and_range(ratios: &[f64]) -> Option<(f64, f64, f64)> {
+    let mut sorted = ratios.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    Some((
+        *sorted.get(sorted.len() / 2)?,
+        *sorted.first()?,
+        *sorted.last()?,
+    ))
 }
 
 fn ratio(ours: std::time::Duration, theirs: std::time::Duration) -> Option<f64> {
