@@ -777,9 +777,17 @@ fn a_composition_decomposes_into_a_project_with_the_same_wit_and_output() {
 
 #[test]
 fn a_composition_made_by_wasm_tools_compose_is_shown_and_decomposed_into_a_project_that_runs() {
-    let file = crate::support::root()
-        .join("crates/plugboard-core/tests/data/compose/wasm-tools-compose-seed.wasm");
-    let bytes = std::fs::read(&file).expect("the fixture");
+    // What `wasm-tools compose consumer-app.wasm -d string-operations.wasm` makes: wasm-compose
+    // lays a composition out differently from wac (its own instance names, `app` and
+    // `operations`).
+    let config = wasm_compose::config::Config {
+        definitions: vec![sample("string-operations")],
+        ..Default::default()
+    };
+    let consumer = sample("consumer-app");
+    let bytes = wasm_compose::composer::ComponentComposer::new(&consumer, &config)
+        .compose()
+        .expect("wasm-compose composes the seed pair");
     let graph = plugboard_core::inspect::inner_graph(&bytes)
         .expect("parses")
         .expect("a composition");
