@@ -23,6 +23,14 @@ fn loaded(name: &str) -> Arc<LoadedComponent> {
     Arc::new(LoadedComponent::load(&NodeId::new(name), &sample(name)).expect("loads"))
 }
 
+/// A bundled project (by file name) and its nodes' components.
+fn bundled_project(name: &str) -> (Project, NodeComponents) {
+    let path = project_file(name);
+    let project = Project::load(&path).expect("loads");
+    let components = load_components(&project, &parent_dir(&path)).expect("components");
+    (project, components)
+}
+
 fn end(node: &str, port: &str) -> WireEnd {
     WireEnd {
         node: NodeId::new(node),
@@ -41,9 +49,7 @@ fn the_seed_project_composes_into_a_command_that_prints_the_three_lines() {
 
 #[test]
 fn the_composition_imports_only_what_the_host_provides() {
-    let path = project_file("seed.plugboard.json");
-    let project = Project::load(&path).expect("loads");
-    let components = load_components(&project, &parent_dir(&path)).expect("components");
+    let (project, components) = bundled_project("seed.plugboard.json");
     let composition = Composer::new()
         .compose(&project, &components)
         .expect("composes");
@@ -426,9 +432,7 @@ fn a_changed_component_is_diffed_and_its_wires_rechecked() {
 
 #[test]
 fn compositions_carry_the_real_components_not_their_skeletons() {
-    let path = project_file("polyglot-python-provider.plugboard.json");
-    let project = Project::load(&path).expect("loads");
-    let components = load_components(&project, &parent_dir(&path)).expect("components");
+    let (project, components) = bundled_project("polyglot-python-provider.plugboard.json");
     let composition = Composer::new()
         .compose(&project, &components)
         .expect("composes");
@@ -450,9 +454,7 @@ fn compositions_carry_the_real_components_not_their_skeletons() {
 
 #[test]
 fn composing_into_a_file_writes_the_same_bytes_as_composing_in_memory() {
-    let path = project_file("polyglot-python-provider.plugboard.json");
-    let project = Project::load(&path).expect("loads");
-    let components = load_components(&project, &parent_dir(&path)).expect("components");
+    let (project, components) = bundled_project("polyglot-python-provider.plugboard.json");
     let in_memory = Composer::new()
         .compose(&project, &components)
         .expect("composes");
