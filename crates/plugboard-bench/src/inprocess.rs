@@ -11,6 +11,7 @@ use plugboard_core::run::{
 };
 
 use crate::cases::{Bench, InProcessRow};
+use crate::floor::{Floor, Forwarding};
 use crate::measure::Spread;
 
 const SEED: &str = "example:stringoperations/operations@0.1.0";
@@ -223,7 +224,9 @@ fn cross_node_calls(
     let cache = tempfile::TempDir::new()?;
     let runtime = optimized_runtime(&cache)?;
     let count: u32 = calls.parse()?;
-    // Alternating the three kinds of run, so the machine's noise falls on each alike.
+    let mut idle = project.clone();
+    idle.capabilities.args = vec!["0".to_string()];
+    // Alternating the kinds of run, so the machine's noise falls on each alike.
     let kinds = [
         (RunMode::Linked, false),
         (RunMode::Linked, true),
@@ -232,49 +235,51 @@ fn cross_node_calls(
     for (mode, tap) in kinds {
         start_tapped(&runtime, project, components, mode, tap)?;
     }
-    let mut samples: [Vec<Duration>; 3] = Default::default();
+    let mut samples: [Rounds; 3] = Default::default();
     for _ in 0..bench.runs.max(5) {
         for (i, (mode, tap)) in kinds.into_iter().enumerate() {
-            let started = Instant::now();
-            start_tapped(&runtime, project, components, mode, tap)?;
-            samples[i].push(started.elapsed());
+            let timed = |project: &Project| -> Result<Duration> {
+                let started = Instant::now();
+                start_tapped(&runtime, project, components, mode, tap)?;
+                Ok(started.elapsed())
+            };
+            samples[i].push(timed(project)?, timed(&idle)?);
         }
     }
     let [linked, tapped, fused] = samples;
-    let fused = Spread::of(fused).context("no samples")?;
-    let per_call = |runs: &[Duration]| -> Option<Spread> {
-        Spread::of(
-            runs.iter()
-                .map(|run| run.saturating_sub(fused.median) / count)
-                .collect(),
-        )
-    };
-    let (linked_cost, tapped_cost) = (per_call(&linked), per_call(&tapped));
-    let linked = Spread::of(linked).context("no samples")?;
+    let fused_call = fused.per_call_median(count).context("no samples")?;
+    let (linked_cost, tapped_cost) = (
+        linked.per_call_above(count, fused_call),
+        tapped.per_call_above(count, fused_call),
+    );
+    let linked = Spread::of(linked.loaded).context("no samples")?;
     bench.inprocess.push(InProcessRow {
         case: "calls across a wire: linked vs fused",
         input: format!("call-loop, {calls} calls"),
         ours: linked,
-        baseline: Some(("fused".to_string(), fused.median)),
+        baseline: Some((
+            "fused".to_string(),
+            Spread::of(fused.loaded).context("no samples")?.median,
+        )),
         target: None,
     });
     bench.inprocess.push(InProcessRow {
         case: "calls across a wire: tapped vs untapped",
         input: format!("call-loop, {calls} calls, every call recorded"),
-        ours: Spread::of(tapped).context("no samples")?,
+        ours: Spread::of(tapped.loaded).context("no samples")?,
         baseline: Some(("linked, untapped".to_string(), linked.median)),
         target: None,
     });
     for (case, cost) in [
-        (
-            "forwarding cost of one call ((linked − fused) / calls)",
-            linked_cost,
-        ),
+        ("forwarding cost of one call (linked − fused)", linked_cost),
         ("forwarding cost of one tapped call", tapped_cost),
-    ] {
+    ]
+    .into_iter()
+    .chain(wasmtime_floor(bench, project, components, count)?)
+    {
         bench.inprocess.push(InProcessRow {
             case,
-            input: format!("call-loop, {calls} calls"),
+            input: format!("call-loop, {calls} calls and none"),
             ours: cost.context("no samples")?,
             baseline: None,
             target: None,
@@ -282,6 +287,111 @@ fn cross_node_calls(
     }
     eprintln!("measured cross-node calls");
     Ok(())
+}
+
+/// One kind of run, timed in rounds with the loop's calls and without any: the difference is
+/// what the calls cost, free of what every run pays once (instantiating, composing).
+#[derive(Default)]
+struct Rounds {
+    loaded: Vec<Duration>,
+    idle: Vec<Duration>,
+}
+
+impl Rounds {
+    fn push(&mut self, loaded: Duration, idle: Duration) {
+        self.loaded.push(loaded);
+        self.idle.push(idle);
+    }
+
+    /// Each round's time of one call.
+    fn per_call(&self, count: u32) -> Vec<Duration> {
+        self.loaded
+            .iter()
+            .zip(&self.idle)
+            .map(|(loaded, idle)| loaded.saturating_sub(*idle) / count)
+            .collect()
+    }
+
+    fn per_call_median(&self, count: u32) -> Option<Duration> {
+        Spread::of(self.per_call(count)).map(|s| s.median)
+    }
+
+    /// Each round's time of one call beyond `baseline`'s.
+    fn per_call_above(&self, count: u32, baseline: Duration) -> Option<Spread> {
+        Spread::of(
+            self.per_call(count)
+                .into_iter()
+                .map(|call| call.saturating_sub(baseline))
+                .collect(),
+        )
+    }
+}
+
+/// The same calls forwarded by a bare wasmtime host (see [`crate::floor`]) in each of its ways,
+/// against the bare host running the fused component: what wasmtime's public API charges for
+/// one call before any of Plugboard's own work.
+fn wasmtime_floor(
+    bench: &Bench,
+    project: &Project,
+    components: &NodeComponents,
+    count: u32,
+) -> Result<[(&'static str, Option<Spread>); 3]> {
+    let fused = Composer::new().compose(project, components)?.bytes;
+    let floor = Floor::new(
+        &bench.sample("call-loop"),
+        &bench.sample("string-operations"),
+        &fused,
+    )
+    .map_err(plain)?;
+    let kinds = [
+        Some(Forwarding::Dynamic),
+        Some(Forwarding::Typed),
+        Some(Forwarding::Synchronous),
+        None,
+    ];
+    let time = |kind: Option<Forwarding>, calls: u32| match kind {
+        Some(forwarding) => floor.linked(forwarding, calls),
+        None => floor.fused(calls),
+    };
+    let mut samples: [Rounds; 4] = Default::default();
+    for round in 0..=bench.runs.max(5) {
+        for (rounds, kind) in samples.iter_mut().zip(kinds) {
+            let loaded = time(kind, count).map_err(plain)?;
+            let idle = time(kind, 0).map_err(plain)?;
+            // The first round warms up.
+            if round > 0 {
+                rounds.push(loaded, idle);
+            }
+        }
+    }
+    let [dynamic, typed, synchronous, fused] = samples;
+    let fused = fused.per_call_median(count).context("no samples")?;
+    Ok([
+        (
+            "wasmtime's floor: a bare host forwarding with values (Val)",
+            dynamic.per_call_above(count, fused),
+        ),
+        (
+            "wasmtime's floor: a bare host forwarding typed ((String,) -> (u32,))",
+            typed.per_call_above(count, fused),
+        ),
+        (
+            "wasmtime's floor: a bare synchronous store forwarding with values",
+            synchronous.per_call_above(count, fused),
+        ),
+    ])
+}
+
+/// wasmtime's own error as this harness's (it is not a `std::error::Error`).
+fn plain(error: wasmtime::Error) -> anyhow::Error {
+    anyhow::anyhow!(
+        "{}",
+        error
+            .chain()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(": ")
+    )
 }
 
 /// How long Stop takes to end a server whose one request spins forever in its handler: from

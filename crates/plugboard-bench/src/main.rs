@@ -9,6 +9,7 @@
 //! it asserts nothing about time.
 
 mod cases;
+mod floor;
 mod inprocess;
 mod measure;
 mod report;
