@@ -9,6 +9,7 @@ mod commands;
 mod error;
 #[cfg(test)]
 mod ipc_bindings;
+mod rendering;
 mod state;
 mod watch;
 
@@ -18,6 +19,7 @@ use std::sync::Arc;
 use state::{Engine, find_root, installed_library};
 
 fn main() {
+    rendering::paint_without_compositing_in_software();
     let startup_project = std::env::args_os()
         .skip(1)
         .map(PathBuf::from)
