@@ -1,11 +1,9 @@
 //! The floor under forwarding: what wasmtime itself charges for a call from one instance into
 //! another through a host function, with none of Plugboard's bookkeeping (no grants switch, no
-//! tap branch, no handle translation). Two bare hosts forward `word-count` from `call-loop` to
-//! `string-operations`: one with dynamic values (`Val`, as Plugboard forwards any signature), one
-//! typed (`(String,) -> (u32,)`, the "typed forwarding" a generic host cannot write for WIT it
-//! only meets at run time). Both are timed against the same bare host running the fused
-//! component, so (forwarded − fused) / calls is what any forwarder built on wasmtime's public API
-//! pays, against which Plugboard's own cost is read.
+//! tap branch, no handle translation). Bare hosts forward `word-count` from `call-loop` to
+//! `string-operations` in three ways (see [`Forwarding`]), and the same bare host runs the fused
+//! component: the per-call difference is what a forwarder built on wasmtime's public API pays,
+//! against which Plugboard's own cost is read.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -48,7 +46,7 @@ impl WasiView for Bare {
     }
 }
 
-/// Compiled once, timed many times: the engine, the three components and the WASI linker.
+/// Compiled once, timed many times: the engine and the three components.
 pub struct Floor {
     engine: Engine,
     consumer: Component,
@@ -84,21 +82,36 @@ impl Floor {
     /// One run of the consumer, making `calls` calls, linked to the provider by a bare
     /// forwarder: instantiation and run.
     pub fn linked(&self, forwarding: Forwarding, calls: u32) -> Result<Duration> {
-        if let Forwarding::Synchronous = forwarding {
-            return self.linked_synchronously(calls);
+        match forwarding {
+            Forwarding::Dynamic => self.linked_async(false, calls),
+            Forwarding::Typed => self.linked_async(true, calls),
+            Forwarding::Synchronous => self.linked_synchronously(calls),
         }
+    }
+
+    /// [`Self::linked`] in an async store, forwarding typed or with values.
+    fn linked_async(&self, typed: bool, calls: u32) -> Result<Duration> {
         self.runtime.block_on(async {
             let started = Instant::now();
             let mut store = self.store(calls);
-            let linker = self.wasi_linker()?;
+            let mut linker = self.wasi_linker()?;
             let provider = linker.instantiate_async(&mut store, &self.provider).await?;
             let func = provider_function(&provider, &mut store)?;
             store.data_mut().dynamic = Some(func);
             store.data_mut().typed = Some(func.typed(&store)?);
-            let mut linker = linker;
             let mut operations = linker.instance(INTERFACE)?;
-            match forwarding {
-                Forwarding::Dynamic => operations.func_new_async(
+            if typed {
+                operations.func_wrap_async(WORD_COUNT, |mut store, params: (String,)| {
+                    Box::new(async move {
+                        let func = store
+                            .data()
+                            .typed
+                            .ok_or_else(|| format_err!("no provider"))?;
+                        func.call_async(&mut store, params).await
+                    })
+                })?;
+            } else {
+                operations.func_new_async(
                     WORD_COUNT,
                     |mut store, _ty, params: &[Val], results: &mut [Val]| {
                         Box::new(async move {
@@ -109,19 +122,7 @@ impl Floor {
                             func.call_async(&mut store, params, results).await
                         })
                     },
-                )?,
-                Forwarding::Typed => {
-                    operations.func_wrap_async(WORD_COUNT, |mut store, params: (String,)| {
-                        Box::new(async move {
-                            let func = store
-                                .data()
-                                .typed
-                                .ok_or_else(|| format_err!("no provider"))?;
-                            func.call_async(&mut store, params).await
-                        })
-                    })?
-                }
-                Forwarding::Synchronous => unreachable!("run by linked_synchronously"),
+                )?;
             }
             linker.define_unknown_imports_as_traps(&self.consumer)?;
             self.run(&mut store, &linker, &self.consumer).await?;
