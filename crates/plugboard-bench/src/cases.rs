@@ -248,31 +248,23 @@ impl Bench {
     fn plug(&mut self, label: &str, socket: &Path, plug: &Path, target: Option<f64>) -> Result<()> {
         let cache = self.work("cache-plug");
         let out = self.work("plugged.wasm");
-        let ours = || {
-            let mut c = self.plugboard(&cache);
+        // Both tools take the same arguments.
+        let plugging = |mut c: Command, out: &Path| {
             c.arg("plug")
                 .arg(socket)
                 .arg("--plug")
                 .arg(plug)
                 .arg("-o")
-                .arg(&out);
+                .arg(out);
             c
         };
+        let ours = || plugging(self.plugboard(&cache), &out);
         let Some(wac) = &self.peers.wac else {
             let ours = measure(self.runs, !self.quick, ours)?;
             return self.push("plug", label, &ours, None, Metric::Wall, target);
         };
         let wac_out = self.work("wac-plugged.wasm");
-        let theirs = || {
-            let mut c = Command::new(wac);
-            c.arg("plug")
-                .arg(socket)
-                .arg("--plug")
-                .arg(plug)
-                .arg("-o")
-                .arg(&wac_out);
-            c
-        };
+        let theirs = || plugging(Command::new(wac), &wac_out);
         let pairs = if self.quick {
             self.runs
         } else {
@@ -443,8 +435,8 @@ impl Bench {
     }
 }
 
-/// Waits (at most two minutes) until the cache one run of one component filled holds its optimized code as well as its
-/// quick code: two compiled files.
+/// Waits (at most two minutes) until the cache that one run of one component filled holds its
+/// optimized code as well as its quick code: two compiled files.
 fn wait_for_optimized_code(cache: &Path) {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
     let compiled = || {

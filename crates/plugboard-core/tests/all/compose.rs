@@ -11,7 +11,8 @@ use plugboard_core::run::{ComponentSource, RunEvent, RunRequest};
 use tempfile::TempDir;
 
 use crate::support::{
-    component_from_wit, project_file, project_request, run, runtime, sample, write_file,
+    component_from_wit, load_project, project_file, project_request, run, runtime, sample,
+    write_file,
 };
 
 const SEED: &str = "example:stringoperations/operations@0.1.0";
@@ -21,14 +22,6 @@ const SEED_LINES: &str = "Original: Hello WebAssembly Component Model\n\
 
 fn loaded(name: &str) -> Arc<LoadedComponent> {
     Arc::new(LoadedComponent::load(&NodeId::new(name), &sample(name)).expect("loads"))
-}
-
-/// A bundled project (by file name) and its nodes' components.
-fn bundled_project(name: &str) -> (Project, NodeComponents) {
-    let path = project_file(name);
-    let project = Project::load(&path).expect("loads");
-    let components = load_components(&project, &parent_dir(&path)).expect("components");
-    (project, components)
 }
 
 fn end(node: &str, port: &str) -> WireEnd {
@@ -49,7 +42,7 @@ fn the_seed_project_composes_into_a_command_that_prints_the_three_lines() {
 
 #[test]
 fn the_composition_imports_only_what_the_host_provides() {
-    let (project, components) = bundled_project("seed.plugboard.json");
+    let (project, components) = load_project("seed.plugboard.json");
     let composition = Composer::new()
         .compose(&project, &components)
         .expect("composes");
@@ -432,7 +425,7 @@ fn a_changed_component_is_diffed_and_its_wires_rechecked() {
 
 #[test]
 fn compositions_carry_the_real_components_not_their_skeletons() {
-    let (project, components) = bundled_project("polyglot-python-provider.plugboard.json");
+    let (project, components) = load_project("polyglot-python-provider.plugboard.json");
     let composition = Composer::new()
         .compose(&project, &components)
         .expect("composes");
@@ -454,7 +447,7 @@ fn compositions_carry_the_real_components_not_their_skeletons() {
 
 #[test]
 fn composing_into_a_file_writes_the_same_bytes_as_composing_in_memory() {
-    let (project, components) = bundled_project("polyglot-python-provider.plugboard.json");
+    let (project, components) = load_project("polyglot-python-provider.plugboard.json");
     let in_memory = Composer::new()
         .compose(&project, &components)
         .expect("composes");
@@ -720,7 +713,7 @@ fn auto_wire_suggests_only_exports_that_fit_nodes_first() {
 fn a_composition_decomposes_into_a_project_with_the_same_wit_and_output() {
     let (runtime, _cache) = crate::support::runtime();
     for name in ["seed.plugboard.json", "greeter-chain.plugboard.json"] {
-        let (project, components) = crate::support::load_project(name);
+        let (project, components) = load_project(name);
         let composed = Composer::new()
             .compose(&project, &components)
             .expect("composes");
