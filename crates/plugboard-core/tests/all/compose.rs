@@ -3,7 +3,8 @@
 use std::sync::Arc;
 
 use plugboard_core::compose::{
-    ComposeError, Composer, LoadedComponent, NodeComponents, WireCheck, load_components,
+    ComposeError, Composer, Composition, LoadedComponent, NodeComponents, WireCheck,
+    load_components,
 };
 use plugboard_core::inspect::ComponentRole;
 use plugboard_core::project::{Node, NodeId, Project, Wire, WireEnd, parent_dir};
@@ -19,6 +20,15 @@ const SEED: &str = "example:stringoperations/operations@0.1.0";
 const SEED_LINES: &str = "Original: Hello WebAssembly Component Model\n\
                           Reversed: ledoM tnenopmoC ylbmessAbeW olleH\n\
                           Words: 4\n";
+
+/// A bundled project, its nodes' components, and their composition.
+fn composed_bundle(name: &str) -> (Project, NodeComponents, Composition) {
+    let (project, components) = load_project(name);
+    let composition = Composer::new()
+        .compose(&project, &components)
+        .expect("composes");
+    (project, components, composition)
+}
 
 fn loaded(name: &str) -> Arc<LoadedComponent> {
     Arc::new(LoadedComponent::load(&NodeId::new(name), &sample(name)).expect("loads"))
@@ -42,10 +52,7 @@ fn the_seed_project_composes_into_a_command_that_prints_the_three_lines() {
 
 #[test]
 fn the_composition_imports_only_what_the_host_provides() {
-    let (project, components) = load_project("seed.plugboard.json");
-    let composition = Composer::new()
-        .compose(&project, &components)
-        .expect("composes");
+    let (_, _, composition) = composed_bundle("seed.plugboard.json");
     assert_eq!(composition.info.role, ComponentRole::Command);
     assert!(
         composition.info.imports.iter().all(|p| p.wasi),
@@ -425,10 +432,7 @@ fn a_changed_component_is_diffed_and_its_wires_rechecked() {
 
 #[test]
 fn compositions_carry_the_real_components_not_their_skeletons() {
-    let (project, components) = load_project("polyglot-python-provider.plugboard.json");
-    let composition = Composer::new()
-        .compose(&project, &components)
-        .expect("composes");
+    let (_, components, composition) = composed_bundle("polyglot-python-provider.plugboard.json");
     let provider = &components[&NodeId::new("py-stringops")].bytes;
     // Composing works on skeletons; the output must hold the whole Python component again.
     assert!(composition.bytes.len() > provider.len());
@@ -447,10 +451,8 @@ fn compositions_carry_the_real_components_not_their_skeletons() {
 
 #[test]
 fn composing_into_a_file_writes_the_same_bytes_as_composing_in_memory() {
-    let (project, components) = load_project("polyglot-python-provider.plugboard.json");
-    let in_memory = Composer::new()
-        .compose(&project, &components)
-        .expect("composes");
+    let (project, components, in_memory) =
+        composed_bundle("polyglot-python-provider.plugboard.json");
     let dir = TempDir::new().expect("temp dir");
     let file = dir.path().join("out.wasm");
     std::fs::write(&file, b"an older composition").expect("write");
@@ -713,10 +715,7 @@ fn auto_wire_suggests_only_exports_that_fit_nodes_first() {
 fn a_composition_decomposes_into_a_project_with_the_same_wit_and_output() {
     let (runtime, _cache) = crate::support::runtime();
     for name in ["seed.plugboard.json", "greeter-chain.plugboard.json"] {
-        let (project, components) = load_project(name);
-        let composed = Composer::new()
-            .compose(&project, &components)
-            .expect("composes");
+        let (project, _, composed) = composed_bundle(name);
 
         let graph = plugboard_core::inspect::inner_graph(&composed.bytes)
             .expect("parses")
