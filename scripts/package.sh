@@ -13,11 +13,13 @@ cd "$ROOT"
 
 profile=debug
 tauri_flags=(--debug)
-cargo_flags=()
+# The dev profile's CLI is the one the workspace build made (scripts/test.sh): building it alone
+# would resolve its dependencies' features differently and compile most of them again (~8 min).
+cargo_flags=(--workspace --all-targets)
 if [ "${1:-}" = "--release" ]; then
   profile=release
   tauri_flags=()
-  cargo_flags=(--release)
+  cargo_flags=(-p plugboard-cli --release)
 fi
 
 [ -d target/samples ] || sample-components/build.sh
@@ -26,7 +28,7 @@ step "ui: build (as released: no test hook)"
 (cd ui && npx vite build --logLevel warn)
 
 step "cli: build ($profile)"
-cargo build --locked -p plugboard-cli "${cargo_flags[@]}"
+cargo build --locked "${cargo_flags[@]}"
 
 # The bundle's settings that depend on this machine's paths go in a config of their own, merged
 # over src-tauri/tauri.conf.json for this build only.

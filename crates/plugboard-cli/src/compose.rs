@@ -6,10 +6,9 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 use plugboard_core::compose::{
-    Candidate, Composer, LoadedComponent, NodeComponents, WacPackages, load_components, read_wac,
-    to_wac,
+    Candidate, Composer, LoadedComponent, NodeComponents, WacPackages, WrittenComposition,
+    load_components, read_wac, to_wac,
 };
-use plugboard_core::inspect::ComponentInfo;
 use plugboard_core::project::{ComponentStatus, Node, NodeId, Project};
 
 use crate::output::{counted, human_size};
@@ -18,8 +17,8 @@ pub fn compose(project_path: &Path, output: &Path) -> Result<u8> {
     let (project, dir) = crate::registry::open_project(project_path)?;
     warn_about_changed_components(&project, &dir);
     let components = load_components(&project, &dir)?;
-    let info = Composer::new().compose_into_file(&project, &components, output)?;
-    report(&info, output);
+    let written = Composer::new().compose_into_file(&project, &components, output)?;
+    report(&written, output);
     Ok(0)
 }
 
@@ -29,25 +28,74 @@ pub fn plug(
     auto_from: Option<&Path>,
     output: &Path,
 ) -> Result<u8> {
-    let socket = load(socket)?;
-    let mut plugs = plugs.iter().map(|p| load(p)).collect::<Result<Vec<_>>>()?;
+    let socket = crate::registry::resolve(socket)?;
+    let plugs = plugs
+        .iter()
+        .map(|p| crate::registry::resolve(p))
+        .collect::<Result<Vec<_>>>()?;
+    // Plugging given plugs needs only the inputs' outlines. Should anything fail, it is done
+    // again from full inspections, whose errors say why.
+    if auto_from.is_none()
+        && let Ok(written) = plug_with(Inspection::Outline, &socket, &plugs, None, output)
+    {
+        return Ok(written);
+    }
+    plug_with(Inspection::Full, &socket, &plugs, auto_from, output)
+}
+
+/// How much of each component `plug` inspects.
+#[derive(Debug, Clone, Copy)]
+enum Inspection {
+    /// Its ports' names and kinds ([`LoadedComponent::load_outline`]): enough when everything
+    /// fits, and a fraction of the time for a large component.
+    Outline,
+    /// Everything, to explain what does not fit.
+    Full,
+}
+
+fn plug_with(
+    inspection: Inspection,
+    socket: &Path,
+    plugs: &[PathBuf],
+    auto_from: Option<&Path>,
+    output: &Path,
+) -> Result<u8> {
+    // The socket is read and inspected beside the plugs.
+    let (socket, plugs) = std::thread::scope(|scope| {
+        let loading = scope.spawn(|| load(socket, inspection));
+        let plugs = plugs
+            .iter()
+            .map(|p| load(p, inspection))
+            .collect::<Result<Vec<_>>>();
+        // Loading cannot panic; should the thread not run, load here.
+        (
+            loading.join().unwrap_or_else(|_| load(socket, inspection)),
+            plugs,
+        )
+    });
+    let (socket, mut plugs) = (socket?, plugs?);
     let mut composer = Composer::new();
     if let Some(dir) = auto_from {
         plugs.extend(auto_plugs(&mut composer, &socket, dir)?);
     }
     let (project, components) = composer.plug_project(socket, plugs)?;
+    let written = composer.compose_into_file(&project, &components, output)?;
     for wire in &project.wires {
         eprintln!("plugged {}", wire);
     }
-    let info = composer.compose_into_file(&project, &components, output)?;
-    report(&info, output);
+    report(&written, output);
     Ok(0)
 }
 
-fn load(path: &Path) -> Result<Arc<LoadedComponent>> {
-    let path = &crate::registry::resolve(path)?;
+/// Loads the component at `path` (a file, not a registry reference). Nothing `plug` does needs
+/// its hash.
+fn load(path: &Path, inspection: Inspection) -> Result<Arc<LoadedComponent>> {
     let id = NodeId::new(path.display().to_string());
-    Ok(Arc::new(LoadedComponent::load(&id, path)?))
+    let loaded = match inspection {
+        Inspection::Outline => LoadedComponent::load_outline(&id, path),
+        Inspection::Full => LoadedComponent::load_unhashed(&id, path),
+    };
+    Ok(Arc::new(loaded?))
 }
 
 /// The components in `dir` that plug the socket's open imports: for each import, the one that
@@ -67,7 +115,7 @@ fn auto_plugs(
         .collect();
     paths.sort();
     for path in paths {
-        match load(&path) {
+        match load(&path, Inspection::Full) {
             Ok(file) => files.push(file),
             Err(error) => eprintln!("plugboard: skipped {}: {error:#}", path.display()),
         }
@@ -177,15 +225,16 @@ pub fn from_wac(document: &Path, deps_dir: PathBuf, deps: &[String], output: &Pa
 }
 
 /// Says what was written and what the host must provide to run it.
-fn report(info: &ComponentInfo, output: &Path) {
-    eprintln!("wrote {} ({})", output.display(), human_size(info.size));
-    let imports: Vec<&str> = info.imports.iter().map(|p| p.name.as_str()).collect();
-    let exports: Vec<&str> = info.exports.iter().map(|p| p.name.as_str()).collect();
-    eprintln!("the host must provide: {}", list_or_nothing(&imports));
-    eprintln!("exports: {}", list_or_nothing(&exports));
+fn report(written: &WrittenComposition, output: &Path) {
+    eprintln!("wrote {} ({})", output.display(), human_size(written.size));
+    eprintln!(
+        "the host must provide: {}",
+        list_or_nothing(&written.imports)
+    );
+    eprintln!("exports: {}", list_or_nothing(&written.exports));
 }
 
-fn list_or_nothing(names: &[&str]) -> String {
+fn list_or_nothing(names: &[String]) -> String {
     if names.is_empty() {
         "nothing".to_string()
     } else {

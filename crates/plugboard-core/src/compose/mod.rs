@@ -1,12 +1,12 @@
 //! Composition: a [`Project`] → one encoded, validated component, through wac-graph.
 //!
 //! A [`Composer`] keeps one wac-graph `CompositionGraph` in which every distinct component (by
-//! content hash) is registered once; each [`Composer::compose`] or [`Composer::check_wire`] adds
+//! content hash, see [`LoadedComponent::key`]) is registered once; each [`Composer::compose`] or [`Composer::check_wire`] adds
 //! the project's instances, wires them, and removes them again. Re-composing after a wire change
 //! therefore costs no re-parsing.
 //!
 //! What is registered is each component's *skeleton* (its types with the code stubbed out, see
-//! `inspect::skeleton`), tagged with its hash: wac-graph then parses, type-checks and encodes a
+//! `inspect::skeleton`), tagged with its key: wac-graph then parses, type-checks and encodes a
 //! few kilobytes instead of megabytes, and the real components are put back into the encoded
 //! composition by that tag.
 //!
@@ -78,12 +78,24 @@ impl Composition {
     }
 }
 
+/// What [`Composer::compose_into_file`] wrote: enough to say what the host must provide.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrittenComposition {
+    /// The file's size in bytes.
+    pub size: u64,
+    /// The names it imports: what the host must provide.
+    pub imports: Vec<String>,
+    /// The names it exports.
+    pub exports: Vec<String>,
+}
+
 /// Composes projects and checks wires, registering each distinct component once.
 #[derive(Default)]
 pub struct Composer {
     graph: CompositionGraph,
+    /// Every registered component's package, by its key ([`LoadedComponent::key`]).
     packages: HashMap<String, PackageId>,
-    /// The real bytes of every registered component, by hash, to put back into compositions.
+    /// The real bytes of every registered component, by key, to put back into compositions.
     originals: HashMap<String, Bytes>,
     /// Where hashing the last composition's bytes stood after each section.
     hash_resume: HashResume,
@@ -124,27 +136,35 @@ impl Composer {
     }
 
     /// Composes `project` straight into the file at `path`: written from its parts (each
-    /// component copied once, from its original to the file) and never hashed, which is all the
-    /// command line needs. The file is put in place atomically, and only if the composition is
-    /// valid. Returns its inspection, whose `sha256` is left empty.
+    /// component copied once, from its original to the file), never hashed and not inspected,
+    /// which is all the command line needs. The composition is validated while it is written
+    /// (all but the components' code, copied in unchanged, which wasmtime validates when it
+    /// compiles it), and the file is put in place atomically, only if it is valid.
     ///
     /// # Errors
-    /// A [`ComposeError`] naming the node and port at fault, or [`ComposeError::Write`].
+    /// A [`ComposeError`] naming the node and port at fault, [`ComposeError::Invalid`], or
+    /// [`ComposeError::Write`].
     pub fn compose_into_file(
         &mut self,
         project: &Project,
         components: &NodeComponents,
         path: &std::path::Path,
-    ) -> Result<ComponentInfo, ComposeError> {
+    ) -> Result<WrittenComposition, ComposeError> {
         let skeleton = self.encode(project, components)?;
         let output = output_sections(&self.originals, &skeleton)?;
-        let (info, staged) = inspect_beside(&skeleton, output.size(), || {
-            let mut staged = StagedFile::beside(path)?;
-            output.write_to(staged.file())?;
-            Ok(staged)
+        let (valid, staged) = std::thread::scope(|scope| {
+            let validating = scope.spawn(|| validate(&skeleton));
+            let staged = StagedFile::beside(path).and_then(|mut staged| {
+                output.write_to(staged.file())?;
+                Ok(staged)
+            });
+            let valid = validating
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (valid, staged)
         });
         // An invalid composition is not put in place: dropping the staged file removes it.
-        let info = info?;
+        valid?;
         let write_error = |source| ComposeError::Write {
             path: path.to_path_buf(),
             source,
@@ -153,7 +173,11 @@ impl Composer {
             .map_err(write_error)?
             .commit(Durability::Replaceable)
             .map_err(write_error)?;
-        Ok(info)
+        Ok(WrittenComposition {
+            size: output.size() as u64,
+            imports: output.imports,
+            exports: output.exports,
+        })
     }
 
     /// Checks, registers, wires and encodes `project` into the composition of skeletons.
@@ -239,7 +263,8 @@ impl Composer {
         node: &NodeId,
         component: &LoadedComponent,
     ) -> Result<PackageId, ComposeError> {
-        if let Some(id) = self.packages.get(&component.info.sha256) {
+        let key = component.key();
+        if let Some(id) = self.packages.get(key) {
             return Ok(*id);
         }
         let undecodable = |message: String| ComposeError::Component {
@@ -250,12 +275,10 @@ impl Composer {
         // Any unique, valid package name will do: it only names the component inside the graph.
         let name = format!("plugboard:component{}", self.packages.len());
         let skeleton =
-            tagged_skeleton(&component.bytes, &component.info.sha256).map_err(|source| {
-                ComposeError::Component {
-                    node: node.clone(),
-                    path: component.path.clone(),
-                    source,
-                }
+            tagged_skeleton(&component.bytes, key).map_err(|source| ComposeError::Component {
+                node: node.clone(),
+                path: component.path.clone(),
+                source,
             })?;
         let package = Package::from_bytes(&name, None, skeleton, self.graph.types_mut())
             .map_err(|e| undecodable(format!("{e:#}")))?;
@@ -263,9 +286,9 @@ impl Composer {
             .graph
             .register_package(package)
             .map_err(|e| undecodable(e.to_string()))?;
-        self.packages.insert(component.info.sha256.clone(), id);
+        self.packages.insert(key.to_string(), id);
         self.originals
-            .insert(component.info.sha256.clone(), component.bytes.clone());
+            .insert(key.to_string(), component.bytes.clone());
         Ok(id)
     }
 }
@@ -329,6 +352,7 @@ fn output_sections<'a>(
         message,
     };
     let mut sections = Vec::new();
+    let (mut imports, mut exports) = (Vec::new(), Vec::new());
     // parse_all also walks into nested modules and components; only the top level is copied.
     let mut depth = 0usize;
     for payload in wasmparser::Parser::new(0).parse_all(skeleton) {
@@ -340,6 +364,10 @@ fn output_sections<'a>(
         );
         if let wasmparser::Payload::End(_) = payload {
             depth = depth.saturating_sub(1);
+        }
+        if depth == 0 {
+            top_level_names(&payload, &mut imports, &mut exports)
+                .map_err(|e| invalid(e.offset(), e.message().to_string()))?;
         }
         if depth == 0
             && let Some((id, range)) = payload.as_section()
@@ -373,7 +401,31 @@ fn output_sections<'a>(
     Ok(Output {
         header: skeleton.get(..8).unwrap_or_default(),
         sections,
+        imports,
+        exports,
     })
+}
+
+/// Adds the names `payload` imports or exports, if it is an import or export section.
+fn top_level_names(
+    payload: &wasmparser::Payload<'_>,
+    imports: &mut Vec<String>,
+    exports: &mut Vec<String>,
+) -> wasmparser::Result<()> {
+    match payload {
+        wasmparser::Payload::ComponentImportSection(section) => {
+            for import in section.clone() {
+                imports.push(import?.name.name.to_string());
+            }
+        }
+        wasmparser::Payload::ComponentExportSection(section) => {
+            for export in section.clone() {
+                exports.push(export?.name.name.to_string());
+            }
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 /// Inspects the composition of skeletons (of `size` bytes once the components are put back) on

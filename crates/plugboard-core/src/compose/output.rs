@@ -11,13 +11,18 @@ use sha2::{Digest, Sha256};
 pub(super) struct Output<'a> {
     pub(super) header: &'a [u8],
     pub(super) sections: Vec<Section<'a>>,
+    /// The names the composition imports at its top level (what the host must provide).
+    pub(super) imports: Vec<String>,
+    /// The names it exports at its top level.
+    pub(super) exports: Vec<String>,
 }
 
 /// One top-level section.
 pub(super) struct Section<'a> {
     pub(super) id: u8,
     pub(super) data: &'a [u8],
-    /// For a component put back: its SHA-256, which names its bytes without reading them.
+    /// For a component put back: its key (its SHA-256 when it was hashed), which names its
+    /// bytes without reading them.
     pub(super) original: Option<String>,
 }
 

@@ -158,7 +158,8 @@ fn add_node(
     project.nodes.push(Node {
         id: id.clone(),
         component: component.path.clone(),
-        sha256: Some(component.info.sha256.clone()),
+        // Empty when it was loaded unhashed: the project then records no hash.
+        sha256: Some(component.info.sha256.clone()).filter(|sha256| !sha256.is_empty()),
         position,
         capabilities: None,
         registry: None,

@@ -166,7 +166,7 @@ fn package_names(
     project: &Project,
     components: &NodeComponents,
 ) -> Result<PackageNames, ComposeError> {
-    let mut by_hash: HashMap<&str, String> = HashMap::new();
+    let mut by_key: HashMap<&str, String> = HashMap::new();
     let mut names = PackageNames {
         by_node: HashMap::new(),
         files: BTreeMap::new(),
@@ -177,7 +177,7 @@ fn package_names(
             .ok_or_else(|| ComposeError::UnknownNode {
                 node: node.id.clone(),
             })?;
-        let name = match by_hash.get(component.info.sha256.as_str()) {
+        let name = match by_key.get(component.key()) {
             Some(name) => name.clone(),
             None => {
                 let stem = component
@@ -189,7 +189,7 @@ fn package_names(
                     names.files.contains_key(n)
                 });
                 names.files.insert(name.clone(), component.path.clone());
-                by_hash.insert(&component.info.sha256, name.clone());
+                by_key.insert(component.key(), name.clone());
                 name
             }
         };

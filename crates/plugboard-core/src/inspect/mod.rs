@@ -10,6 +10,7 @@ mod error;
 mod inner;
 mod model;
 pub mod names;
+mod outline;
 mod packages;
 mod ports;
 mod shape;
@@ -29,6 +30,7 @@ pub use model::{
     ArtifactKind, ComponentInfo, ComponentRole, FunctionInfo, FunctionKind, ParamInfo, Port,
     PortKind, TypeInfo, ValueType,
 };
+pub use outline::outline;
 pub use shape::{CaseShape, FieldShape, TypeShape};
 
 /// Reads and inspects the component at `path`, hashing it while it is read.
@@ -36,7 +38,17 @@ pub use shape::{CaseShape, FieldShape, TypeShape};
 /// # Errors
 /// [`InspectError::Unreadable`] when the file cannot be read, otherwise as [`inspect_bytes`].
 pub fn inspect_file(path: &Path) -> Result<ComponentInfo, InspectError> {
-    read_and_inspect(path).map(|(_, info)| info)
+    read_and_inspect(path, Hashing::Hash).map(|(_, info)| info)
+}
+
+/// Whether reading a component also computes its SHA-256.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hashing {
+    /// Hash it: projects, caches and runs know a component by its hash.
+    Hash,
+    /// Leave `sha256` empty, for one-shot work that never needs it (plugging on the command
+    /// line): hashing an 18 MB component takes longer than everything else a plug does.
+    Skip,
 }
 
 /// Reads the component at `path` and inspects it, returning its bytes too (for composing or
@@ -47,10 +59,24 @@ pub fn inspect_file(path: &Path) -> Result<ComponentInfo, InspectError> {
 /// # Errors
 /// As [`inspect_file`]: anything but a regular file of at most
 /// [`crate::files::MAX_COMPONENT_BYTES`] is refused before it is read.
-pub fn read_and_inspect(path: &Path) -> Result<(Vec<u8>, ComponentInfo), InspectError> {
-    let (bytes, sha256) = read_component(path)?;
+pub fn read_and_inspect(
+    path: &Path,
+    hashing: Hashing,
+) -> Result<(Vec<u8>, ComponentInfo), InspectError> {
+    let (bytes, sha256) = read_binary(path, hashing)?;
     check_header(&bytes)?;
     let info = describe(&decode(&bytes)?, bytes.len() as u64, sha256)?;
+    Ok((bytes, info))
+}
+
+/// Reads the component at `path`, unhashed, and its [`outline`]: for plugging, which needs its
+/// bytes and its ports' names and kinds only.
+///
+/// # Errors
+/// As [`read_and_inspect`] and [`outline`].
+pub fn read_outline(path: &Path) -> Result<(Vec<u8>, ComponentInfo), InspectError> {
+    let (bytes, _) = read_binary(path, Hashing::Skip)?;
+    let info = outline(&bytes)?;
     Ok((bytes, info))
 }
 
@@ -60,9 +86,19 @@ pub fn read_and_inspect(path: &Path) -> Result<(Vec<u8>, ComponentInfo), Inspect
 /// # Errors
 /// [`InspectError::Unreadable`], or [`InspectError::Text`] for text that is not valid WAT.
 pub fn read_component(path: &Path) -> Result<(Vec<u8>, String), InspectError> {
+    read_binary(path, Hashing::Hash)
+}
+
+/// As [`read_component`], with the SHA-256 left empty unless `hashing` asks for it.
+fn read_binary(path: &Path, hashing: Hashing) -> Result<(Vec<u8>, String), InspectError> {
     use crate::files::{MAX_COMPONENT_BYTES, ReadError};
     let unreadable = |source| InspectError::Unreadable { source };
-    let (bytes, sha256) = read_hashing(path, MAX_COMPONENT_BYTES).map_err(unreadable)?;
+    let (bytes, sha256) = match hashing {
+        Hashing::Hash => read_hashing(path, MAX_COMPONENT_BYTES),
+        Hashing::Skip => crate::files::read_bounded(path, MAX_COMPONENT_BYTES, "component")
+            .map(|bytes| (bytes, String::new())),
+    }
+    .map_err(unreadable)?;
     if !is_text(&bytes) {
         return Ok((bytes, sha256));
     }
@@ -79,7 +115,10 @@ pub fn read_component(path: &Path) -> Result<(Vec<u8>, String), InspectError> {
             what: "component",
         }));
     }
-    let sha256 = sha256_hex(&binary);
+    let sha256 = match hashing {
+        Hashing::Hash => sha256_hex(&binary),
+        Hashing::Skip => String::new(),
+    };
     Ok((binary, sha256))
 }
 

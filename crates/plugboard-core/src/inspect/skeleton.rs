@@ -20,20 +20,21 @@ pub(crate) fn skeleton(bytes: &[u8]) -> Result<Vec<u8>, InspectError> {
 /// The custom section that names, in a skeleton, the component it stands for.
 const ORIGIN: &str = "plugboard:origin";
 
-/// The skeleton of `bytes`, tagged with `sha256` (the hash of `bytes`), so that a composition
-/// built from skeletons can have the real components put back (see [`origin`]). Two components
-/// with the same types but different code thus never have the same skeleton.
-pub(crate) fn tagged_skeleton(bytes: &[u8], sha256: &str) -> Result<Vec<u8>, InspectError> {
+/// The skeleton of `bytes`, tagged with `key` (the hash of `bytes`, or another name only they
+/// have), so that a composition built from skeletons can have the real components put back (see
+/// [`origin`]). Two components with the same types but different code thus never have the same
+/// skeleton.
+pub(crate) fn tagged_skeleton(bytes: &[u8], key: &str) -> Result<Vec<u8>, InspectError> {
     let mut skeleton = skeleton(bytes)?;
     wasm_encoder::CustomSection {
         name: ORIGIN.into(),
-        data: sha256.as_bytes().into(),
+        data: key.as_bytes().into(),
     }
     .append_to_component(&mut skeleton);
     Ok(skeleton)
 }
 
-/// The hash a tagged skeleton stands for, if `component` is one.
+/// The key of the component a tagged skeleton stands for, if `component` is one.
 pub(crate) fn origin(component: &[u8]) -> Option<String> {
     Parser::new(0)
         .parse_all(component)

@@ -83,6 +83,34 @@ fn plug_composes_the_same_program() {
 }
 
 #[test]
+fn plugging_outlines_wires_and_composes_what_plugging_full_inspections_does() {
+    let outlined = |name: &str| {
+        let loaded = LoadedComponent::load_outline(&NodeId::new(name), &sample(name));
+        Arc::new(loaded.expect("outlines"))
+    };
+    for (socket, plug) in [
+        ("consumer-app", "string-operations"),
+        ("consumer-app", "py-stringops"),
+    ] {
+        let mut composer = Composer::new();
+        let (project, components) = composer
+            .plug_project(outlined(socket), vec![outlined(plug)])
+            .expect("plugs outlines");
+        assert!(components.values().all(|c| c.info.wit.is_empty()));
+        // Unhashed, the project records no hashes.
+        assert!(project.nodes.iter().all(|n| n.sha256.is_none()));
+        let from_outlines = composer.compose(&project, &components).expect("composes");
+        let mut composer = Composer::new();
+        let (full, components) = composer
+            .plug_project(loaded(socket), vec![loaded(plug)])
+            .expect("plugs");
+        assert_eq!(full.wires, project.wires, "{plug}");
+        let composition = composer.compose(&full, &components).expect("composes");
+        assert!(composition.bytes == from_outlines.bytes, "{plug}");
+    }
+}
+
+#[test]
 fn plug_refuses_when_nothing_fits() {
     let err = Composer::new()
         .plug_project(loaded("consumer-app"), vec![loaded("string-len")])
@@ -456,17 +484,18 @@ fn composing_into_a_file_writes_the_same_bytes_as_composing_in_memory() {
     let dir = TempDir::new().expect("temp dir");
     let file = dir.path().join("out.wasm");
     std::fs::write(&file, b"an older composition").expect("write");
-    let info = Composer::new()
+    let written = Composer::new()
         .compose_into_file(&project, &components, &file)
         .expect("composes into the file");
-    let written = std::fs::read(&file).expect("read");
-    assert!(
-        written == in_memory.bytes,
-        "the file differs from the bytes"
-    );
-    assert_eq!(info.size, written.len() as u64);
-    assert_eq!(info.imports, in_memory.info.imports);
-    assert_eq!(info.exports, in_memory.info.exports);
+    let bytes = std::fs::read(&file).expect("read");
+    assert!(bytes == in_memory.bytes, "the file differs from the bytes");
+    assert_eq!(written.size, bytes.len() as u64);
+    // The names it reports are those inspecting the composition finds.
+    let names = |ports: &[plugboard_core::inspect::Port]| -> Vec<String> {
+        ports.iter().map(|p| p.name.clone()).collect()
+    };
+    assert_eq!(written.imports, names(&in_memory.info.imports));
+    assert_eq!(written.exports, names(&in_memory.info.exports));
     // A file that cannot be written is said with its path, and leaves nothing behind.
     let missing = dir.path().join("no-such-folder").join("out.wasm");
     let error = Composer::new()

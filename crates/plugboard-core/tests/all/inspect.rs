@@ -1,8 +1,8 @@
 //! Inspection of every sample, the seed interface exactly, and every kind of bad input.
 
 use plugboard_core::inspect::{
-    ArtifactKind, ComponentRole, InspectError, PortKind, TypeShape, WitDocs, inspect_bytes,
-    inspect_file,
+    ArtifactKind, ComponentRole, InspectError, Port, PortKind, TypeShape, WitDocs, inspect_bytes,
+    inspect_file, outline,
 };
 
 use crate::support::{root, sample};
@@ -252,6 +252,67 @@ fn no_prefix_of_a_component_panics() {
             inspect_bytes(&real[..len]).is_err(),
             "a {len}-byte prefix is not a whole component"
         );
+    }
+}
+
+#[test]
+fn an_outline_names_the_ports_a_full_inspection_finds_in_every_sample() {
+    let summary = |ports: &[Port]| -> Vec<_> {
+        ports
+            .iter()
+            .map(|p| {
+                (
+                    p.name.clone(),
+                    p.package.clone(),
+                    p.version.clone(),
+                    p.kind,
+                    p.wasi,
+                )
+            })
+            .collect()
+    };
+    let mut outlined = 0;
+    for entry in std::fs::read_dir(root().join("target/samples")).expect("samples") {
+        let path = entry.expect("entry").path();
+        let bytes = std::fs::read(&path).expect("read");
+        let Ok(full) = inspect_bytes(&bytes) else {
+            continue;
+        };
+        if full.kind != ArtifactKind::Component {
+            continue;
+        }
+        let outline = outline(&bytes).expect("outlines");
+        let name = path.display();
+        assert_eq!(summary(&outline.imports), summary(&full.imports), "{name}");
+        assert_eq!(summary(&outline.exports), summary(&full.exports), "{name}");
+        assert_eq!(
+            (outline.role, outline.size),
+            (full.role, full.size),
+            "{name}"
+        );
+        outlined += 1;
+    }
+    // Every built sample, the Python and JavaScript ones among them.
+    assert!(outlined >= 35, "only {outlined} samples outlined");
+}
+
+#[test]
+fn an_outline_refuses_what_is_no_component_or_is_cut_short() {
+    let err = outline(&wat_module()).expect_err("a core module");
+    assert!(matches!(err, InspectError::CoreModule), "{err}");
+    assert!(matches!(outline(b""), Err(InspectError::Empty)));
+    let real = std::fs::read(sample("string-len")).expect("sample");
+    // Cut inside its core module: the outline steps over the module and finds it short.
+    let half = &real[..real.len() / 2];
+    assert!(
+        matches!(outline(half), Err(InspectError::Truncated { offset }) if offset <= real.len()),
+        "{:?}",
+        outline(half)
+    );
+    // A prefix cut between two sections reads as a smaller component (validating it, when it
+    // is registered, finds what it lacks); none makes the outline panic.
+    for len in (0..real.len()).step_by(97) {
+        let _ = outline(&real[..len]);
     }
 }
 
