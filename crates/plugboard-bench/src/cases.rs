@@ -175,6 +175,23 @@ impl Bench {
         Ok(())
     }
 
+    /// Only `plug` against `wac plug`: the seed pair, then the 18 MB Python pair.
+    pub fn plugs_only(&mut self) -> Result<()> {
+        let socket = self.sample("consumer-app");
+        self.plug(
+            "seed pair",
+            &socket,
+            &self.sample("string-operations"),
+            Some(1.0),
+        )?;
+        self.plug(
+            "18 MB Python",
+            &socket,
+            &self.sample("py-stringops"),
+            Some(0.5),
+        )
+    }
+
     /// A linked run making many calls across a wire, every one traced to a file, against the
     /// same run untraced: what the wire tap costs, and that its memory stays bounded.
     pub fn traced_calls(&mut self) -> Result<()> {

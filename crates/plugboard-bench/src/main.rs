@@ -39,6 +39,10 @@ struct Options {
     /// forwarding.
     #[arg(long)]
     calls_only: bool,
+    /// Only `plug` against `wac plug`, on the seed pair and the 18 MB pair: for work on
+    /// plugging.
+    #[arg(long, conflicts_with = "calls_only")]
+    plug_only: bool,
 }
 
 fn main() -> Result<()> {
@@ -60,6 +64,8 @@ fn main() -> Result<()> {
     if options.calls_only {
         bench.traced_calls()?;
         inprocess::calls_only(&mut bench)?;
+    } else if options.plug_only {
+        bench.plugs_only()?;
     } else {
         bench.run_all()?;
         let baseline = bench.plug_baseline();

@@ -1,9 +1,9 @@
 //! Composition: a [`Project`] → one encoded, validated component, through wac-graph.
 //!
 //! A [`Composer`] keeps one wac-graph `CompositionGraph` in which every distinct component (by
-//! content hash, see [`LoadedComponent::key`]) is registered once; each [`Composer::compose`] or [`Composer::check_wire`] adds
-//! the project's instances, wires them, and removes them again. Re-composing after a wire change
-//! therefore costs no re-parsing.
+//! content hash, see [`LoadedComponent::key`]) is registered once; each [`Composer::compose`]
+//! or [`Composer::check_wire`] adds the project's instances, wires them, and removes them again.
+//! Re-composing after a wire change therefore costs no re-parsing.
 //!
 //! What is registered is each component's *skeleton* (its types with the code stubbed out, see
 //! `inspect::skeleton`), tagged with its key: wac-graph then parses, type-checks and encodes a
@@ -456,17 +456,22 @@ fn inspect_beside<T>(
     (info, done)
 }
 
-/// Validates the composition of skeletons with every feature wasmtime may accept, to say with
-/// the offset why one that could not be inspected is invalid. (Inspecting validates everything
-/// composing produced — types, imports, exports, instances, aliases — so valid compositions are
-/// not validated twice; the components' code is copied in unchanged, and wasmtime validates
-/// each function body when it compiles it.)
+/// Validates the composition of skeletons with every feature wasmtime may accept: everything
+/// composing produced (types, imports, exports, instances, aliases), with the offset of what is
+/// invalid. (A composition that is inspected is validated by inspecting it, and this only says
+/// why one that could not be inspected is invalid.) The function bodies are the skeletons'
+/// stubs and are not validated: the components' code is copied in unchanged, and wasmtime
+/// validates each function body when it compiles it.
 fn validate(skeleton: &[u8]) -> Result<(), ComposeError> {
-    wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all())
-        .validate_all(skeleton)
-        .map(|_| ())
-        .map_err(|e| ComposeError::Invalid {
-            offset: e.offset() as usize,
-            message: e.message().to_string(),
-        })
+    let invalid = |e: wasmparser::BinaryReaderError| ComposeError::Invalid {
+        offset: e.offset() as usize,
+        message: e.message().to_string(),
+    };
+    let mut validator = wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all());
+    for payload in wasmparser::Parser::new(0).parse_all(skeleton) {
+        validator
+            .payload(&payload.map_err(invalid)?)
+            .map_err(invalid)?;
+    }
+    Ok(())
 }
