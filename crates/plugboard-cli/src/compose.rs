@@ -11,7 +11,7 @@ use plugboard_core::compose::{
 };
 use plugboard_core::project::{ComponentStatus, Node, NodeId, Project};
 
-use crate::output::{counted, human_size};
+use crate::output::{counted, error_text, human_size};
 
 pub fn compose(project_path: &Path, output: &Path) -> Result<u8> {
     let (project, dir) = crate::registry::open_project(project_path)?;
@@ -117,7 +117,11 @@ fn auto_plugs(
     for path in paths {
         match load(&path, Inspection::Full) {
             Ok(file) => files.push(file),
-            Err(error) => eprintln!("plugboard: skipped {}: {error:#}", path.display()),
+            Err(error) => eprintln!(
+                "plugboard: skipped {}: {}",
+                path.display(),
+                error_text(&error)
+            ),
         }
     }
     let socket_id = NodeId::new("socket");

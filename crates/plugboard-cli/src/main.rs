@@ -284,7 +284,7 @@ fn main() {
             .and_then(|file| run::serve(&file, addr, &grants, fused, trace_calls.as_deref())),
     };
     let code = result.unwrap_or_else(|error| {
-        eprintln!("error: {error:#}");
+        eprintln!("error: {}", output::error_text(&error));
         1
     });
     // Exit without tearing down: freeing components of many megabytes, page by page, would

@@ -20,3 +20,45 @@ pub fn human_size(bytes: u64) -> String {
 pub fn counted(count: usize, noun: &str) -> String {
     format!("{count} {noun}{}", if count == 1 { "" } else { "s" })
 }
+
+/// An error and its causes, `: `-separated, each cause left out when the text before it already
+/// says it: the engine's errors name their cause in their own message and keep it as their
+/// source too, so printing the whole chain said everything twice.
+pub fn error_text(error: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in error.chain() {
+        let message = cause.to_string();
+        if text.contains(&message) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&message);
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cause_its_error_already_names_is_said_once() {
+        #[derive(Debug, thiserror::Error)]
+        #[error("node `a`: {source}")]
+        struct Named {
+            source: std::io::Error,
+        }
+        let named = Named {
+            source: std::io::Error::other("the file ends at byte 8"),
+        };
+        let error = anyhow::Error::new(named).context("cannot plug");
+        assert_eq!(
+            error_text(&error),
+            "cannot plug: node `a`: the file ends at byte 8"
+        );
+        let plain = anyhow::anyhow!("no such file").context("cannot read `x`");
+        assert_eq!(error_text(&plain), "cannot read `x`: no such file");
+    }
+}

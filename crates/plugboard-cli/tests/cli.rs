@@ -164,6 +164,30 @@ fn plug_has_wac_plug_semantics() {
 }
 
 #[test]
+fn plugging_what_is_no_component_says_why_once_and_writes_nothing() {
+    let cache = TempDir::new().expect("temp");
+    let dir = TempDir::new().expect("temp");
+    let core = dir.path().join("core.wasm");
+    std::fs::write(&core, b"\0asm\x01\0\0\0").expect("write");
+    let output = dir.path().join("plugged.wasm");
+    let out = run(plugboard(&cache)
+        .arg("plug")
+        .arg(sample("consumer-app"))
+        .arg("--plug")
+        .arg(&core)
+        .arg("-o")
+        .arg(&output));
+    assert!(!out.status.success());
+    let stderr = text(&out.stderr);
+    assert_eq!(
+        stderr.matches("a core module, not a component").count(),
+        1,
+        "{stderr}"
+    );
+    assert!(!output.exists());
+}
+
+#[test]
 fn plug_auto_from_a_folder_plugs_what_fits_and_lists_ambiguous_candidates() {
     let cache = TempDir::new().expect("temp");
     let dir = TempDir::new().expect("temp");
