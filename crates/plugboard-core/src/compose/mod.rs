@@ -51,7 +51,7 @@ pub use wire::WireCheck;
 
 use crate::files::{Durability, StagedFile};
 use crate::inspect::skeleton::{origin, tagged_skeleton};
-use crate::inspect::{ComponentInfo, InspectError, inspect_skeleton};
+use crate::inspect::{ComponentInfo, InspectError, inspect_skeleton, top_level};
 use crate::project::{ExportChoice, NodeId, Project};
 use graph::Scratch;
 use output::{HashResume, Output, Section};
@@ -152,6 +152,12 @@ impl Composer {
     ) -> Result<WrittenComposition, ComposeError> {
         let skeleton = self.encode(project, components)?;
         let output = output_sections(&self.originals, &skeleton)?;
+        // The skeleton's top level is the composition's: the components put back are nested.
+        let (imports, exports) = top_level(&skeleton)
+            .map_err(|e| ComposeError::Encode {
+                message: format!("the composed component cannot be read: {e}"),
+            })?
+            .names();
         let (valid, staged) = std::thread::scope(|scope| {
             let validating = scope.spawn(|| validate(&skeleton));
             let staged = StagedFile::beside(path).and_then(|mut staged| {
@@ -175,8 +181,8 @@ impl Composer {
             .map_err(write_error)?;
         Ok(WrittenComposition {
             size: output.size() as u64,
-            imports: output.imports,
-            exports: output.exports,
+            imports,
+            exports,
         })
     }
 
@@ -352,7 +358,6 @@ fn output_sections<'a>(
         message,
     };
     let mut sections = Vec::new();
-    let (mut imports, mut exports) = (Vec::new(), Vec::new());
     // parse_all also walks into nested modules and components; only the top level is copied.
     let mut depth = 0usize;
     for payload in wasmparser::Parser::new(0).parse_all(skeleton) {
@@ -364,10 +369,6 @@ fn output_sections<'a>(
         );
         if let wasmparser::Payload::End(_) = payload {
             depth = depth.saturating_sub(1);
-        }
-        if depth == 0 {
-            top_level_names(&payload, &mut imports, &mut exports)
-                .map_err(|e| invalid(e.offset(), e.message().to_string()))?;
         }
         if depth == 0
             && let Some((id, range)) = payload.as_section()
@@ -401,31 +402,7 @@ fn output_sections<'a>(
     Ok(Output {
         header: skeleton.get(..8).unwrap_or_default(),
         sections,
-        imports,
-        exports,
     })
-}
-
-/// Adds the names `payload` imports or exports, if it is an import or export section.
-fn top_level_names(
-    payload: &wasmparser::Payload<'_>,
-    imports: &mut Vec<String>,
-    exports: &mut Vec<String>,
-) -> wasmparser::Result<()> {
-    match payload {
-        wasmparser::Payload::ComponentImportSection(section) => {
-            for import in section.clone() {
-                imports.push(import?.name.name.to_string());
-            }
-        }
-        wasmparser::Payload::ComponentExportSection(section) => {
-            for export in section.clone() {
-                exports.push(export?.name.name.to_string());
-            }
-        }
-        _ => {}
-    }
-    Ok(())
 }
 
 /// Inspects the composition of skeletons (of `size` bytes once the components are put back) on

@@ -11,10 +11,6 @@ use sha2::{Digest, Sha256};
 pub(super) struct Output<'a> {
     pub(super) header: &'a [u8],
     pub(super) sections: Vec<Section<'a>>,
-    /// The names the composition imports at its top level (what the host must provide).
-    pub(super) imports: Vec<String>,
-    /// The names it exports at its top level.
-    pub(super) exports: Vec<String>,
 }
 
 /// One top-level section.

@@ -31,6 +31,7 @@ pub use model::{
     PortKind, TypeInfo, ValueType,
 };
 pub use outline::outline;
+pub(crate) use outline::top_level;
 pub use shape::{CaseShape, FieldShape, TypeShape};
 
 /// Reads and inspects the component at `path`, hashing it while it is read.

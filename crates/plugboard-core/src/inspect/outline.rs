@@ -20,8 +20,55 @@ use super::{InspectError, check_header};
 /// component or a value), which a full inspection explains.
 pub fn outline(bytes: &[u8]) -> Result<ComponentInfo, InspectError> {
     check_header(bytes)?;
+    let items = top_level(bytes)?;
+    let ports = |items: Vec<Item<'_>>| -> Result<Vec<Port>, InspectError> {
+        items.into_iter().map(port).collect()
+    };
+    let exports = ports(items.exports)?;
+    Ok(ComponentInfo {
+        kind: ArtifactKind::Component,
+        role: ComponentRole::from_exports(&exports),
+        world: None,
+        size: bytes.len() as u64,
+        sha256: String::new(),
+        imports: ports(items.imports)?,
+        exports,
+        wit: String::new(),
+    })
+}
+
+/// What a component imports and exports at its top level.
+pub(crate) struct TopLevel<'a> {
+    imports: Vec<Item<'a>>,
+    exports: Vec<Item<'a>>,
+}
+
+impl TopLevel<'_> {
+    /// The names imported, then the names exported, in order.
+    pub(crate) fn names(&self) -> (Vec<String>, Vec<String>) {
+        let names = |items: &[Item<'_>]| items.iter().map(|i| i.name.to_string()).collect();
+        (names(&self.imports), names(&self.exports))
+    }
+}
+
+/// One top-level import or export: its name and what it carries.
+pub(crate) struct Item<'a> {
+    name: &'a str,
+    carried: Carried,
+}
+
+/// The top-level imports and exports of component `bytes`, read without validating it: nested
+/// modules and components are stepped over, not read.
+///
+/// # Errors
+/// [`InspectError::Truncated`] or [`InspectError::Invalid`], with the offset, for bytes whose
+/// sections cannot be read.
+pub(crate) fn top_level(bytes: &[u8]) -> Result<TopLevel<'_>, InspectError> {
     let mut parser = Parser::new(0);
-    let (mut imports, mut exports) = (Vec::new(), Vec::new());
+    let mut items = TopLevel {
+        imports: Vec::new(),
+        exports: Vec::new(),
+    };
     let mut pos = 0;
     loop {
         let rest = bytes.get(pos..).unwrap_or_default();
@@ -35,7 +82,6 @@ pub fn outline(bytes: &[u8]) -> Result<ComponentInfo, InspectError> {
         };
         pos += consumed;
         match payload {
-            // Nested modules and components are stepped over, not read.
             Payload::ModuleSection {
                 unchecked_range, ..
             }
@@ -50,29 +96,25 @@ pub fn outline(bytes: &[u8]) -> Result<ComponentInfo, InspectError> {
             Payload::ComponentImportSection(section) => {
                 for import in section {
                     let import = import.map_err(|e| InspectError::from_reader(&e))?;
-                    imports.push(port(import.name.name, import_kind(import.ty))?);
+                    items.imports.push(Item {
+                        name: import.name.name,
+                        carried: import_kind(import.ty),
+                    });
                 }
             }
             Payload::ComponentExportSection(section) => {
                 for export in section {
                     let export = export.map_err(|e| InspectError::from_reader(&e))?;
-                    exports.push(port(export.name.name, export_kind(export.kind))?);
+                    items.exports.push(Item {
+                        name: export.name.name,
+                        carried: export_kind(export.kind),
+                    });
                 }
             }
-            Payload::End(_) => break,
+            Payload::End(_) => return Ok(items),
             _ => {}
         }
     }
-    Ok(ComponentInfo {
-        kind: ArtifactKind::Component,
-        role: ComponentRole::from_exports(&exports),
-        world: None,
-        size: bytes.len() as u64,
-        sha256: String::new(),
-        imports,
-        exports,
-        wit: String::new(),
-    })
 }
 
 /// What an import or export carries, as far as a world can carry it.
@@ -105,9 +147,9 @@ fn export_kind(kind: ComponentExternalKind) -> Carried {
     }
 }
 
-/// The port `name` carrying `carried`, named as WIT decoding names it: an instance named
+/// The port for `item`, named as WIT decoding names it: an instance named
 /// `ns:pkg/iface@version` is an interface of package `ns:pkg`, any other instance an unnamed one.
-fn port(name: &str, carried: Carried) -> Result<Port, InspectError> {
+fn port(Item { name, carried }: Item<'_>) -> Result<Port, InspectError> {
     let interface = name
         .split_once('/')
         .and_then(|(package, _)| package.contains(':').then_some(package));

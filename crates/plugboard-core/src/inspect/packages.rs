@@ -14,7 +14,7 @@ use wasmparser::component_types::{
     ComponentAnyTypeId, ComponentEntityType, ComponentInstanceTypeId, ComponentTypeId,
 };
 use wasmparser::types::TypesRef;
-use wasmparser::{Parser, Payload, Validator, WasmFeatures};
+use wasmparser::{Validator, WasmFeatures};
 
 use super::InspectError;
 
@@ -70,35 +70,17 @@ pub(crate) fn check_package_cycles(bytes: &[u8]) -> Result<(), Refusal> {
     }
 }
 
-/// The names the component imports and exports at its top level, with whether each is an import.
+/// The names the component imports and exports at its top level, with whether each is an import
+/// (none for bytes whose sections cannot be read: they have been validated by then).
 fn top_level_names(bytes: &[u8]) -> Vec<(String, bool)> {
-    let mut names = Vec::new();
-    let mut depth = 0usize;
-    for payload in Parser::new(0).parse_all(bytes) {
-        let Ok(payload) = payload else { break };
-        match payload {
-            Payload::ModuleSection { .. } | Payload::ComponentSection { .. } => depth += 1,
-            Payload::End(_) => depth = depth.saturating_sub(1),
-            Payload::ComponentImportSection(reader) if depth == 0 => {
-                names.extend(
-                    reader
-                        .into_iter()
-                        .flatten()
-                        .map(|i| (i.name.name.to_string(), true)),
-                );
-            }
-            Payload::ComponentExportSection(reader) if depth == 0 => {
-                names.extend(
-                    reader
-                        .into_iter()
-                        .flatten()
-                        .map(|e| (e.name.name.to_string(), false)),
-                );
-            }
-            _ => {}
-        }
-    }
-    names
+    let Ok(items) = super::top_level(bytes) else {
+        return Vec::new();
+    };
+    let (imports, exports) = items.names();
+    let imports = imports.into_iter().map(|name| (name, true));
+    imports
+        .chain(exports.into_iter().map(|name| (name, false)))
+        .collect()
 }
 
 /// What the walk over the types found: for each interface (a named instance), the types it
